@@ -1,0 +1,164 @@
+package memcgspec.impl;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A page frame (struct folio of order 0): reference count, map count, the memcg it is charged to
+ * (folio->memcg_data) and the page lock (PG_locked).
+ *
+ * <p>The fields are atomics; the protocol, not a folio-wide lock, makes their combinations
+ * consistent, as in the kernel: the owner is set only while the folio is invisible to other paths
+ * and cleared only after its refcount reached zero.
+ */
+public final class Folio {
+    private final int id;
+    private final AtomicInteger refcount = new AtomicInteger();
+    private final AtomicInteger mapcount = new AtomicInteger();
+    private final AtomicReference<MemCgroup> memcg = new AtomicReference<>();
+    private final AtomicBoolean locked = new AtomicBoolean();
+    /** True while the folio sits in the page allocator's free lists. */
+    private final AtomicBoolean inAllocator = new AtomicBoolean(true);
+
+    Folio(int id) {
+        this.id = id;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public int refcount() {
+        return refcount.get();
+    }
+
+    public int mapcount() {
+        return mapcount.get();
+    }
+
+    /** folio_memcg: the memcg this folio is charged to, or null. */
+    public MemCgroup memcg() {
+        return memcg.get();
+    }
+
+    public boolean locked() {
+        return locked.get();
+    }
+
+    public boolean isFree() {
+        return inAllocator.get();
+    }
+
+    // --- page allocator ---
+
+    /** Takes the folio out of the free lists (refcount 0 -> 1); false if it was not free. */
+    boolean allocate() {
+        if (!inAllocator.compareAndSet(true, false)) return false;
+        refcount.set(1);
+        return true;
+    }
+
+    /** Back to the free lists, after the final put. */
+    void release() {
+        inAllocator.set(true);
+    }
+
+    // --- references ---
+
+    /** folio_try_get: +1 unless the count is zero (a freed folio is never resurrected). */
+    boolean tryGet() {
+        for (;;) {
+            int r = refcount.get();
+            if (r == 0) return false;
+            if (refcount.compareAndSet(r, r + 1)) return true;
+        }
+    }
+
+    void get() {
+        refcount.incrementAndGet();
+    }
+
+    /** Drops a reference that is not the last one; false (and no change) if it is the last. */
+    boolean putNotLast() {
+        for (;;) {
+            int r = refcount.get();
+            if (r <= 1) return false;
+            if (refcount.compareAndSet(r, r - 1)) return true;
+        }
+    }
+
+    /** folio_put_testzero for the last reference: 1 -> 0; false (and no change) otherwise. */
+    boolean putLast() {
+        return refcount.compareAndSet(1, 0);
+    }
+
+    // --- mappings ---
+
+    /** +1 mapping of an already mapped folio, if below {@code bound}. */
+    boolean dupMapping(int bound) {
+        for (;;) {
+            int m = mapcount.get();
+            if (m == 0 || m >= bound) return false;
+            if (mapcount.compareAndSet(m, m + 1)) return true;
+        }
+    }
+
+    /** The first mapping (0 -> 1); false if already mapped. */
+    boolean firstMapping() {
+        return mapcount.compareAndSet(0, 1);
+    }
+
+    /** -1 mapping; false (and no change) when not mapped. */
+    boolean dropMapping() {
+        for (;;) {
+            int m = mapcount.get();
+            if (m == 0) return false;
+            if (mapcount.compareAndSet(m, m - 1)) return true;
+        }
+    }
+
+    // --- memcg_data ---
+
+    /** Sets the owner of an uncharged folio; false if it already has one. */
+    boolean setMemcg(MemCgroup m) {
+        return memcg.compareAndSet(null, m);
+    }
+
+    /** Clears and returns the owner. */
+    MemCgroup clearMemcg() {
+        return memcg.getAndSet(null);
+    }
+
+    // --- PG_locked ---
+
+    /** folio_trylock. */
+    boolean trylock() {
+        return locked.compareAndSet(false, true);
+    }
+
+    /** __folio_set_locked: locking a new folio that nobody else can see. */
+    void setLockedNew() {
+        locked.set(true);
+    }
+
+    /** folio_unlock. */
+    void unlock() {
+        locked.set(false);
+    }
+
+    /** Copies every field from another folio: for snapshots. */
+    void copyFrom(Folio o, MemCgroup owner) {
+        refcount.set(o.refcount.get());
+        mapcount.set(o.mapcount.get());
+        memcg.set(owner);
+        locked.set(o.locked.get());
+        inAllocator.set(o.inAllocator.get());
+    }
+
+    @Override
+    public String toString() {
+        return "folio" + id + "[ref=" + refcount.get() + ", map=" + mapcount.get() + ", memcg=" + memcg.get()
+                + (locked.get() ? ", locked" : "") + "]";
+    }
+}

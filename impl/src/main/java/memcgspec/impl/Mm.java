@@ -1,0 +1,130 @@
+package memcgspec.impl;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The machine the mm paths run on: a fixed pool of page frames with its allocator, a memcg
+ * hierarchy, the page cache of one file, and the CPUs.
+ *
+ * <p>The hierarchy has the shape the specs use: memcgs 0..nMemcg, 0 is the root (unlimited),
+ * memcg m > 0 has parent (m - 1) / fanout and max {@code limit}; fanout 1 gives a chain.
+ * {@link #setMax} changes a limit afterwards.
+ *
+ * <p>Thread-safe: CPUs may run on different threads (one thread per CPU at a time), with the
+ * locking discipline of the kernel described on each step in {@link Cpu}.
+ */
+public final class Mm {
+    private final Config config;
+    private final MemCgroup[] memcgs;
+    private final Folio[] folios;
+    private final PageCache cache;
+    private final Cpu[] cpus;
+
+    /**
+     * The shape of a machine.
+     *
+     * @param cpus number of CPUs
+     * @param folios number of page frames
+     * @param indexes page-cache indexes of the one file
+     * @param nMemcg number of non-root memcgs
+     * @param fanout hierarchy shape: parent of m is (m - 1) / fanout
+     * @param limit memory.max of every non-root memcg, in pages
+     * @param maxMapcount a bound on a folio's mapcount; {@link Integer#MAX_VALUE} (no bound) except
+     *     when a conformance run mirrors the finiteness bound MaxMap of a model
+     */
+    public record Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit, int maxMapcount) {
+        public Config {
+            if (cpus < 1 || folios < 1 || indexes < 0 || nMemcg < 1 || fanout < 1 || limit < 0 || maxMapcount < 1) {
+                throw new IllegalArgumentException("bad machine shape: " + this);
+            }
+        }
+
+        public Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit) {
+            this(cpus, folios, indexes, nMemcg, fanout, limit, Integer.MAX_VALUE);
+        }
+    }
+
+    public Mm(Config config) {
+        this.config = config;
+        memcgs = new MemCgroup[config.nMemcg() + 1];
+        memcgs[0] = new MemCgroup(0, null, PageCounter.UNLIMITED);
+        for (int m = 1; m <= config.nMemcg(); m++) {
+            memcgs[m] = new MemCgroup(m, memcgs[(m - 1) / config.fanout()], config.limit());
+        }
+        folios = new Folio[config.folios()];
+        for (int i = 0; i < folios.length; i++) folios[i] = new Folio(i);
+        cache = new PageCache(config.indexes());
+        cpus = new Cpu[config.cpus()];
+        for (int i = 0; i < cpus.length; i++) cpus[i] = new Cpu(this, i);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public MemCgroup root() {
+        return memcgs[0];
+    }
+
+    public MemCgroup memcg(int id) {
+        return memcgs[id];
+    }
+
+    public List<MemCgroup> memcgs() {
+        return Collections.unmodifiableList(Arrays.asList(memcgs));
+    }
+
+    public Folio folio(int id) {
+        return folios[id];
+    }
+
+    public List<Folio> folios() {
+        return Collections.unmodifiableList(Arrays.asList(folios));
+    }
+
+    public PageCache cache() {
+        return cache;
+    }
+
+    public Cpu cpu(int id) {
+        return cpus[id];
+    }
+
+    public List<Cpu> cpus() {
+        return Collections.unmodifiableList(Arrays.asList(cpus));
+    }
+
+    public void setMax(int memcg, long max) {
+        memcgs[memcg].memory().setMax(max);
+    }
+
+    /** The page allocator: any free folio, taken out of the free lists, or null when none is free. */
+    Folio allocFolio(int hint) {
+        for (int k = 0; k < folios.length; k++) {
+            Folio f = folios[Math.floorMod(hint + k, folios.length)];
+            if (f.isFree() && f.allocate()) return f;
+        }
+        return null;
+    }
+
+    /**
+     * A deep, independent copy of this machine (memcgs, counters, folios, page cache, CPU states).
+     * Call only while no step is running.
+     */
+    public Mm copy() {
+        Mm c = new Mm(config);
+        for (int m = 0; m < memcgs.length; m++) c.memcgs[m].memory().copyValuesFrom(memcgs[m].memory());
+        for (int i = 0; i < folios.length; i++) {
+            MemCgroup owner = folios[i].memcg();
+            c.folios[i].copyFrom(folios[i], owner == null ? null : c.memcgs[owner.id()]);
+        }
+        for (int i = 0; i < cache.size(); i++) {
+            Folio f = cache.slot(i);
+            c.cache.store(i, f == null ? null : c.folios[f.id()]);
+        }
+        for (int i = 0; i < cpus.length; i++) c.cpus[i].copyFrom(cpus[i]);
+        return c;
+    }
+}

@@ -1,0 +1,42 @@
+package memcgspec.impl;
+
+/**
+ * Where a CPU is in its mm path: the program counter of the specs' per-CPU processes. The
+ * {@link #spec()} name is the string the TLA+ spec uses.
+ */
+public enum Pc {
+    /** Between paths. */
+    IDLE("idle"),
+    /** do_anonymous_page: folio allocated, not yet charged. */
+    ANON_ALLOC("anon_alloc"),
+    /** do_anonymous_page: charge pending (try_charge succeeded). */
+    ANON_CHARGED("anon_charged"),
+    /** do_anonymous_page: charge committed, folio not yet mapped. */
+    ANON_COMMITTED("anon_committed"),
+    /** filemap_add_folio: folio allocated and locked, not yet charged. */
+    CACHE_ALLOC("cache_alloc"),
+    /** filemap_add_folio: charge pending. */
+    CACHE_CHARGED("cache_charged"),
+    /** filemap_add_folio: charge committed, folio not yet in the cache. */
+    CACHE_COMMITTED("cache_committed"),
+    /** filemap_add_folio: folio in the cache, still locked until its read completes. */
+    CACHE_ADDED("cache_added"),
+    /** Holding one reference, about to drop it. */
+    PUT("put");
+
+    private final String spec;
+
+    Pc(String spec) {
+        this.spec = spec;
+    }
+
+    /** The spec's name for this program counter. */
+    public String spec() {
+        return spec;
+    }
+
+    /** A charge is pending: counted in usage, owned by no folio. */
+    public boolean pending() {
+        return this == ANON_CHARGED || this == CACHE_CHARGED;
+    }
+}
