@@ -17,15 +17,19 @@ public final class SpecRoot {
 
     /** The project root, absolute and normalised. @throws UserError when it cannot be found */
     public static Path root() {
-        String prop = System.getProperty(PROPERTY);
+        return find(System.getProperty(PROPERTY), System.getenv(ENV), Path.of(""));
+    }
+
+    /** {@link #root()} with its inputs given: the property's and the variable's values (or null), the start folder. */
+    static Path find(String prop, String env, Path cwd) {
         if (prop != null && !prop.isBlank()) return checked(Path.of(prop), "system property " + PROPERTY);
-        String env = System.getenv(ENV);
         if (env != null && !env.isBlank()) return checked(Path.of(env), "environment variable " + ENV);
-        for (Path p = Path.of("").toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+        Path start = cwd.toAbsolutePath().normalize();
+        for (Path p = start; p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("spec").resolve("catalogue"))) return p;
         }
         throw new UserError("cannot find the memcg-spec project (a folder holding spec/catalogue) above "
-                + Path.of("").toAbsolutePath() + "; run inside the project or set " + ENV);
+                + start + "; run inside the project or set " + ENV);
     }
 
     /** {@code <root>/spec}: the TLA+ modules, their .cfg files and the catalogue. */
