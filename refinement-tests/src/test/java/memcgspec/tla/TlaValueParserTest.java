@@ -62,6 +62,20 @@ class TlaValueParserTest {
         assertEquals(V.record("a", V.set(), "b", V.tuple(List.of("s"))), s.get("z"));
     }
 
+    /** Verbatim from TLC 2.18 (message 2107): escapes, intervals, the empty function printed as "<< >>". */
+    @Test
+    void stateAsTlcPrintsIt() {
+        LinkedHashMap<String, Object> s = TlaValueParser.parseState(
+                "/\\ x = \"a\\nb\\\"c\\\\d\\te\"\n"
+                + "/\\ y = <<1, 2, 3>>\n"
+                + "/\\ z = <<1..3, [a |-> -1], {}, <<>>, << >>, {}, [a |-> \"a\", b |-> \"b\"]>>\n\n");
+        assertEquals("a\nb\"c\\d\te", s.get("x"));
+        assertEquals("\"a\\nb\\\"c\\\\d\\te\"", V.show(s.get("x")));
+        assertEquals(V.tuple(List.of(1, 2, 3)), s.get("y"));
+        assertEquals(V.tuple(List.of(V.set(1, 2, 3), V.record("a", -1), V.set(), V.tuple(List.of()), V.tuple(List.of()), V.set(),
+                V.record("a", "a", "b", "b"))), s.get("z"));
+    }
+
     @Test
     void stateWithOneVariable() {
         assertEquals(Map.of("x", 0), TlaValueParser.parseState("x = 0\n\n"));
