@@ -167,7 +167,8 @@ public final class V {
 
     private static void show(Object o, StringBuilder sb) {
         if (o instanceof String s) {
-            sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")
+                    .replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r").replace("\f", "\\f")).append('"');
         } else if (o instanceof Set<?> s) {
             sb.append('{');
             join(s.iterator(), sb);

