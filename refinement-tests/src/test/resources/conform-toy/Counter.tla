@@ -1,7 +1,7 @@
 ---------------------------- MODULE Counter ----------------------------
 (* The conformance engine's toy: CPUs increment a shared counter, either in two steps (Read then  *)
 (* Write, which can lose an update) or atomically (Add); Reset brings a full counter back to 0.    *)
-EXTENDS Naturals
+EXTENDS Naturals, TLC
 
 CONSTANTS CPUs,   \* model values, one per CPU
           Max     \* the counter never exceeds Max
@@ -47,6 +47,9 @@ Spec == Init /\ [][Next]_vars
 TypeOK == /\ x \in 0..Max
           /\ tmp \in [CPUs -> 0..Max]
           /\ pc \in [CPUs -> {"idle", "read"}]
+
+\* For the SYMMETRY variant of the model.
+Symm == Permutations(CPUs)
 
 \* Violated in the model: used to test invariant reporting.
 NeverTwo == x # 2

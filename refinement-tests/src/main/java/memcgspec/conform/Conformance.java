@@ -135,6 +135,7 @@ public final class Conformance {
             }
 
             List<Frame<S>> reached = new ArrayList<>();
+            boolean firstStep = true;
             Set<ActionLabel> nondetReported = new LinkedHashSet<>();
             for (StateGraph.Edge e : g.edges(si)) {
                 ActionLabel l = e.label();
@@ -148,13 +149,21 @@ public final class Conformance {
                 edgesChecked++;
                 S c = copyOf(impl, si, l);
                 if (c == null) continue;
+                Throwable thrown = null;
                 try {
                     b.apply(c, l);
-                } catch (StepRefused r) {
+                } catch (RuntimeException | AssertionError x) {
+                    thrown = x;
+                }
+                if (firstStep) {
+                    firstStep = false;
+                    if (!originalIntact(impl, s)) return List.of();
+                }
+                if (thrown instanceof StepRefused r) {
                     mismatch(Mismatch.Kind.REFUSED_ENABLED, si, l, "refused an enabled step: " + r.getMessage(), List.of());
                     continue;
-                } catch (RuntimeException | AssertionError x) {
-                    mismatch(Mismatch.Kind.EXCEPTION, si, l, oneLine(x), List.of());
+                } else if (thrown != null) {
+                    mismatch(Mismatch.Kind.EXCEPTION, si, l, oneLine(thrown), List.of());
                     continue;
                 }
                 LinkedHashMap<String, Object> after = abstraction(c, si, l);
@@ -175,16 +184,24 @@ public final class Conformance {
                 if (!bound.contains(l.name())) continue;
                 S c = copyOf(impl, si, l);
                 if (c == null) continue;
+                Throwable thrown = null;
                 try {
                     b.apply(c, l);
+                } catch (RuntimeException | AssertionError x) {
+                    thrown = x;
+                }
+                if (firstStep) {
+                    firstStep = false;
+                    if (!originalIntact(impl, s)) return List.of();
+                }
+                if (thrown == null) {
                     mismatch(Mismatch.Kind.ACCEPTED_DISABLED, si, l, "accepted a disabled step", List.of());
                     continue;
-                } catch (StepRefused r) {
-                    // expected; the state must be unchanged
-                } catch (RuntimeException | AssertionError x) {
-                    mismatch(Mismatch.Kind.EXCEPTION, si, l, "on a disabled step: " + oneLine(x), List.of());
+                } else if (!(thrown instanceof StepRefused)) {
+                    mismatch(Mismatch.Kind.EXCEPTION, si, l, "on a disabled step: " + oneLine(thrown), List.of());
                     continue;
                 }
+                // Refused, as it should be; the state must be unchanged.
                 LinkedHashMap<String, Object> after = abstraction(c, si, l);
                 if (after == null) continue;
                 List<Mismatch.VarDiff> dd = diff(s.vars(), after);
@@ -195,15 +212,23 @@ public final class Conformance {
                 disabledChecked++;
             }
 
-            // The original must not have been touched by the steps applied to its copies.
-            LinkedHashMap<String, Object> again = abstraction(impl, si, null);
-            if (again != null) {
-                List<Mismatch.VarDiff> dd = diff(s.vars(), again);
-                if (!dd.isEmpty())
-                    mismatch(Mismatch.Kind.COPY_NOT_INDEPENDENT, si, null,
-                            "steps applied to copies changed the original: copy() is not a deep copy", dd);
-            }
+            if (!originalIntact(impl, s)) return List.of();
             return reached;
+        }
+
+        /**
+         * The original must not be touched by steps applied to its copies. Checked after the first step
+         * of a state (a broken copy shows at once, before later steps can undo the damage) and after the
+         * last; a state whose original was changed is abandoned.
+         */
+        private boolean originalIntact(S impl, StateGraph.State s) {
+            LinkedHashMap<String, Object> again = abstraction(impl, s.index(), null);
+            if (again == null) return false;
+            List<Mismatch.VarDiff> dd = diff(s.vars(), again);
+            if (dd.isEmpty()) return true;
+            mismatch(Mismatch.Kind.COPY_NOT_INDEPENDENT, s.index(), null,
+                    "steps applied to copies changed the original: copy() is not a deep copy", dd);
+            return false;
         }
 
         private S copyOf(S impl, int si, ActionLabel l) {

@@ -125,7 +125,14 @@ public final class StateGraph implements AutoCloseable {
             Object v = tool.lookup(c, Context.Empty, false);
             if (v instanceof IValue iv) constants.put(c.getName().toString(), Values.of(evaluated(iv)));
         }
-        OpDeclNode[] vars = tool.getRootModule().getVariableDecls();
+        // TLC lists the variables in its own order; sort them into declaration order (the root
+        // module's own first, by position).
+        OpDeclNode[] vars = tool.getRootModule().getVariableDecls().clone();
+        String rootName = tool.getRootModule().getName().toString();
+        java.util.Arrays.sort(vars, java.util.Comparator
+                .<OpDeclNode>comparingInt(d -> rootName.equals(d.getLocation().source()) ? 0 : 1)
+                .thenComparingInt(d -> d.getLocation().beginLine())
+                .thenComparingInt(d -> d.getLocation().beginColumn()));
         varKeys = new UniqueString[vars.length];
         for (int i = 0; i < vars.length; i++) {
             varNames.add(vars[i].getName().toString());
