@@ -1,0 +1,43 @@
+package memcgspec.conform;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import memcgspec.impl.StepRefused;
+import memcgspec.tla.ActionLabel;
+
+/**
+ * Ties a Java implementation to a spec for {@link Conformance}: how to build it, copy it, see it as spec
+ * variables, and run the Java step bound to each action.
+ *
+ * @param <S> the implementation's state (whatever object holds it)
+ */
+public interface Binding<S> {
+
+    /** A fresh implementation in the spec's initial state, sized by the model's CONSTANTs (neutral values). */
+    S create(Map<String, Object> constants);
+
+    /**
+     * A fresh implementation in a given initial state. The default ignores the state and calls
+     * {@link #create(Map)}; override it when the model has several initial states.
+     */
+    default S create(Map<String, Object> constants, Map<String, Object> initialState) {
+        return create(constants);
+    }
+
+    /** An independent deep copy: steps applied to the copy must not change the original. */
+    S copy(S s);
+
+    /** The implementation's state as the spec's variables: variable name -> neutral value. */
+    LinkedHashMap<String, Object> abstraction(S s);
+
+    /**
+     * Runs the Java step bound to {@code label.name()} with the label's parameters.
+     *
+     * @throws StepRefused when the Java code refuses the step (it must then change nothing)
+     */
+    void apply(S s, ActionLabel label);
+
+    /** The spec action names this binding can apply. */
+    Set<String> boundActions();
+}

@@ -1,0 +1,91 @@
+package memcgspec.tla;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tlc2.value.IValue;
+import tlc2.value.impl.BoolValue;
+import tlc2.value.impl.FcnRcdValue;
+import tlc2.value.impl.IntValue;
+import tlc2.value.impl.IntervalValue;
+import tlc2.value.impl.LazyValue;
+import tlc2.value.impl.ModelValue;
+import tlc2.value.impl.RecordValue;
+import tlc2.value.impl.SetEnumValue;
+import tlc2.value.impl.StringValue;
+import tlc2.value.impl.TupleValue;
+import tlc2.value.impl.Value;
+
+/**
+ * Converts TLC evaluator values ({@code tlc2.value.impl.*}) into neutral values ({@link V}).
+ *
+ * <p>The common concrete classes are converted directly; any other value (a lazily built function
+ * such as {@code [c \in CPUs |-> 0]} before TLC normalised it, {@code SUBSET S}, {@code [S -> T]},
+ * {@code S \X T}, ...) is first turned into an explicit set or function with TLC's own
+ * {@code toSetEnum()} / {@code toFcnRcd()}. A {@link LazyValue} (how TLC binds operator arguments) is
+ * converted through the value it caches; an unevaluated one must be evaluated by the caller first
+ * ({@link StateGraph} does so), because that needs the loaded spec.
+ */
+public final class Values {
+    private Values() {}
+
+    /** The neutral form of a TLC value. @throws IllegalArgumentException when the value has none */
+    public static Object of(IValue v) {
+        if (v instanceof IntValue i) return i.val;
+        if (v instanceof BoolValue b) return b.val;
+        if (v instanceof StringValue s) return s.getVal().toString();
+        if (v instanceof ModelValue m) return V.model(m.val.toString());
+        if (v instanceof TupleValue t) {
+            List<Object> elems = new ArrayList<>(t.elems.length);
+            for (Value e : t.elems) elems.add(of(e));
+            return V.tuple(elems);
+        }
+        if (v instanceof RecordValue r) {
+            Map<Object, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < r.names.length; i++) m.put(r.names[i].toString(), of(r.values[i]));
+            return V.fcn(m);
+        }
+        if (v instanceof FcnRcdValue f) {
+            Map<Object, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < f.values.length; i++) {
+                Object key = f.intv != null ? (Object) (f.intv.low + i) : of(f.domain[i]);
+                m.put(key, of(f.values[i]));
+            }
+            return V.fcn(m);
+        }
+        if (v instanceof SetEnumValue s) {
+            List<Object> elems = new ArrayList<>(s.elems.size());
+            for (int i = 0; i < s.elems.size(); i++) elems.add(of(s.elems.elementAt(i)));
+            return V.set(elems);
+        }
+        if (v instanceof IntervalValue iv) {
+            List<Object> elems = new ArrayList<>();
+            for (int i = iv.low; i <= iv.high; i++) elems.add(i);
+            return V.set(elems);
+        }
+        if (v instanceof LazyValue lv) {
+            Value inner = lv.getValue();
+            if (inner == null) throw new IllegalArgumentException("unevaluated TLC lazy value: " + lv);
+            return of(inner);
+        }
+        if (v instanceof Value val) {
+            // Functions and sets in a non-explicit representation. Each conversion returns null when it
+            // does not apply (or throws, for sets TLC cannot enumerate).
+            Value f = tryConvert(val, true);
+            if (f != null && f != val) return of(f);
+            Value s = tryConvert(val, false);
+            if (s != null && s != val) return of(s);
+        }
+        throw new IllegalArgumentException("no neutral form for TLC value of class "
+                + (v == null ? "null" : v.getClass().getSimpleName()) + ": " + v);
+    }
+
+    private static Value tryConvert(Value v, boolean toFunction) {
+        try {
+            return toFunction ? v.toFcnRcd() : v.toSetEnum();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}
