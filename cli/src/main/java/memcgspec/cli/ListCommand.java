@@ -1,0 +1,47 @@
+package memcgspec.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import memcgspec.conform.Bindings;
+import memcgspec.tla.Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** list: the catalogue. */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List the catalogue's models.")
+final class ListCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "One JSON object on stdout instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        List<Model> all = Common.catalogue().all();
+        Table t = new Table("model", "size", "expected", "conform", "commit", "description");
+        List<Object> js = new ArrayList<>();
+        for (Model m : all) {
+            boolean conform = m.ci() && Bindings.forModule(m.moduleName()).isPresent();
+            t.row(m.name(), m.size(), m.expect(), conform ? "yes" : "-", m.commit(), m.description());
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("name", m.name());
+            j.put("spec", m.spec());
+            j.put("cfg", m.cfg());
+            j.put("expected", m.expect().toString());
+            j.put("size", m.size());
+            j.put("conformance", conform);
+            j.put("commit", m.commit());
+            j.put("description", m.description());
+            js.add(j);
+        }
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("models", js);
+            System.out.println(Json.write(out));
+        } else {
+            System.out.print(t.render());
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,41 @@
+package memcgspec.cli;
+
+import java.util.concurrent.Callable;
+import memcgspec.tla.Model;
+import memcgspec.tla.TlcRunner;
+import memcgspec.tla.UserError;
+import memcgspec.trace.Counterexamples;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** show: run a model and render TLC's counterexample as swim lanes. */
+@Command(name = "show", mixinStandardHelpOptions = true,
+        description = "Run a model with TLC and render its (shortest) counterexample as swim lanes: a column per CPU, "
+                + "a row per step naming the kernel step, the counters and owners that changed on the right.")
+final class ShowCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL", arity = "1", description = "A catalogue model name (e.g. swapin-2009-prefix).")
+    String model;
+
+    @Override
+    public Integer call() {
+        Model m = Common.catalogue().byName(model);
+        Common.progress("running " + m.name() + " (" + m.cfg() + ") ...");
+        Counterexamples.Rendered r = Counterexamples.show(m, Common.specDir(), new TlcRunner(),
+                TlcRunner.Options.defaults(), Common::progress);
+        if (r.result().inputError()) throw new UserError("model '" + m.name() + "': " + r.result().outcome());
+        boolean asExpected = r.result().matches(m.expect());
+        System.out.println("model:    " + m.name() + "  (" + m.spec() + ".tla, " + m.cfg() + ")");
+        System.out.println("about:    " + m.description());
+        if (!m.commit().equals("-")) System.out.println("commit:   " + m.commit());
+        System.out.println("expected: " + m.expect() + "   outcome: " + r.result().outcome()
+                + (asExpected ? "   (as expected)" : "   (NOT AS EXPECTED)"));
+        if (r.trace() == null) {
+            System.out.println("no counterexample: TLC explored " + r.result().distinctStates() + " distinct states.");
+        } else {
+            System.out.println("counterexample: " + (r.trace().length() - 1) + " steps after the initial state");
+            System.out.println();
+            System.out.print(r.text());
+        }
+        return asExpected ? Main.OK : Main.NOT_AS_EXPECTED;
+    }
+}

@@ -1,0 +1,51 @@
+package memcgspec.trace;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import memcgspec.tla.Model;
+import memcgspec.tla.StateGraph;
+import memcgspec.tla.TlcResult;
+import memcgspec.tla.TlcRunner;
+import memcgspec.tla.TraceLabeler;
+import memcgspec.tla.V;
+
+/**
+ * Counterexamples as swim lanes: TLC (forked) finds the shortest counterexample of a violating
+ * model; TLC's evaluator (in-process) recovers each step's parameters, so that every step lands in
+ * the lane of its CPU; {@link SwimLanes} draws it.
+ */
+public final class Counterexamples {
+    private Counterexamples() {}
+
+    /** A rendered counterexample; {@code trace} is null when TLC found none. */
+    public record Rendered(Model model, TlcResult result, Trace trace, String text) {}
+
+    /**
+     * Lane title of a CPU model value: {@code cpuA} is "CPU A", {@code c1} is "CPU c1".
+     */
+    public static String laneTitle(Object cpu) {
+        String n = cpu instanceof V.Model m ? m.name() : V.show(cpu);
+        return "CPU " + (n.startsWith("cpu") && n.length() > 3 ? n.substring(3) : n);
+    }
+
+    /** Runs the model through TLC and renders its counterexample (if any). */
+    public static Rendered show(Model model, Path specDir, TlcRunner runner, TlcRunner.Options options,
+                                java.util.function.Consumer<String> progress) {
+        TlcResult result = runner.run(model, options, progress);
+        if (result.trace().isEmpty()) return new Rendered(model, result, null, null);
+        List<Map<String, Object>> states = new ArrayList<>();
+        for (TlcResult.TraceState s : result.trace()) states.add(s.vars());
+        try (StateGraph g = StateGraph.open(model.moduleFile(specDir).getParent(), model.moduleName(), model.cfgFile(specDir))) {
+            Trace trace = new TraceLabeler(g).trace(states);
+            SwimLanes lanes = SwimLanes.defaults().hide("pc");
+            Object cpus = g.constants().get("CPUs");
+            if (cpus instanceof Set<?> set) {
+                for (Object c : set) lanes = lanes.laneTitle(c, laneTitle(c));
+            }
+            return new Rendered(model, result, trace, lanes.render(trace));
+        }
+    }
+}
