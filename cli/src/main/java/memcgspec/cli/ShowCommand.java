@@ -32,7 +32,7 @@ final class ShowCommand implements Callable<Integer> {
         if (r.trace() == null) {
             System.out.println("no counterexample: TLC explored " + r.result().distinctStates() + " distinct states.");
         } else {
-            System.out.println("counterexample: " + (r.trace().length() - 1) + " steps after the initial state");
+            System.out.println("counterexample: " + r.trace().length() + " steps after the initial state");
             System.out.println();
             System.out.print(r.text());
         }
