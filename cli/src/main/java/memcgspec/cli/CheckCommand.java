@@ -19,6 +19,9 @@ import picocli.CommandLine.Parameters;
         description = "Model-check catalogue models with TLC and compare each outcome with the expected one. "
                 + "Without MODEL: every CI-size model (with --deep: every deep model).")
 final class CheckCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "MODEL", arity = "0..*",
             description = "Catalogue model names (see 'memcg-spec list'), or a .tla file (its .cfg beside it, or --config).")
     List<String> models;
@@ -78,11 +81,15 @@ final class CheckCommand implements Callable<Integer> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("ok", allOk);
             out.put("models", jsonModels);
-            System.out.println(Json.write(out));
+            out().println(Json.write(out));
         } else {
-            System.out.print(table.render());
-            System.out.println(allOk ? "all " + selected.size() + " outcomes as expected" : "SOME OUTCOMES NOT AS EXPECTED");
+            out().print(table.render());
+            out().println(allOk ? "all " + selected.size() + " outcomes as expected" : "SOME OUTCOMES NOT AS EXPECTED");
         }
         return allOk ? Main.OK : Main.NOT_AS_EXPECTED;
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

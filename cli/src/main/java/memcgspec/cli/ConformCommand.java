@@ -20,6 +20,9 @@ import picocli.CommandLine.Parameters;
                 + "state graph replayed on the Java steps and compared variable by variable, every disabled action "
                 + "refused. Without MODEL: every conformance model (CI-size models with a Java binding).")
 final class ConformCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "MODEL", arity = "0..*", description = "Catalogue model names.")
     List<String> models;
 
@@ -81,11 +84,11 @@ final class ConformCommand implements Callable<Integer> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("ok", allOk);
             out.put("models", jsonModels);
-            System.out.println(Json.write(out));
+            out().println(Json.write(out));
         } else {
-            System.out.print(table.render());
-            System.out.print(details);
-            System.out.println(allOk ? "all " + selected.size() + " models conform (100% of edges, no mismatch)" : "CONFORMANCE FAILED");
+            out().print(table.render());
+            out().print(details);
+            out().println(allOk ? "all " + selected.size() + " models conform (100% of edges, no mismatch)" : "CONFORMANCE FAILED");
         }
         return allOk ? Main.OK : Main.NOT_AS_EXPECTED;
     }
@@ -99,5 +102,9 @@ final class ConformCommand implements Callable<Integer> {
                     .append(r.mismatches().size()).append(")\n");
         }
         return b.toString();
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

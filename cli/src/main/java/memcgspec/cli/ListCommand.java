@@ -13,6 +13,9 @@ import picocli.CommandLine.Option;
 /** list: the catalogue. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List the catalogue's models.")
 final class ListCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--json", description = "One JSON object on stdout instead of the table.")
     boolean json;
 
@@ -38,10 +41,14 @@ final class ListCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("models", js);
-            System.out.println(Json.write(out));
+            out().println(Json.write(out));
         } else {
-            System.out.print(t.render());
+            out().print(t.render());
         }
         return Main.OK;
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

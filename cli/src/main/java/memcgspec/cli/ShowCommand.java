@@ -13,6 +13,9 @@ import picocli.CommandLine.Parameters;
         description = "Run a model with TLC and render its (shortest) counterexample as swim lanes: a column per CPU, "
                 + "a row per step naming the kernel step, the counters and owners that changed on the right.")
 final class ShowCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "MODEL", arity = "1", description = "A catalogue model name (e.g. swapin-2009-prefix).")
     String model;
 
@@ -24,18 +27,22 @@ final class ShowCommand implements Callable<Integer> {
                 TlcRunner.Options.defaults(), Common::progress);
         if (r.result().inputError()) throw new UserError("model '" + m.name() + "': " + r.result().outcome());
         boolean asExpected = r.result().matches(m.expect());
-        System.out.println("model:    " + m.name() + "  (" + m.spec() + ".tla, " + m.cfg() + ")");
-        System.out.println("about:    " + m.description());
-        if (!m.commit().equals("-")) System.out.println("commit:   " + m.commit());
-        System.out.println("expected: " + m.expect() + "   outcome: " + r.result().outcome()
+        out().println("model:    " + m.name() + "  (" + m.spec() + ".tla, " + m.cfg() + ")");
+        out().println("about:    " + m.description());
+        if (!m.commit().equals("-")) out().println("commit:   " + m.commit());
+        out().println("expected: " + m.expect() + "   outcome: " + r.result().outcome()
                 + (asExpected ? "   (as expected)" : "   (NOT AS EXPECTED)"));
         if (r.trace() == null) {
-            System.out.println("no counterexample: TLC explored " + r.result().distinctStates() + " distinct states.");
+            out().println("no counterexample: TLC explored " + r.result().distinctStates() + " distinct states.");
         } else {
-            System.out.println("counterexample: " + r.trace().length() + " steps after the initial state");
-            System.out.println();
-            System.out.print(r.text());
+            out().println("counterexample: " + r.trace().length() + " steps after the initial state");
+            out().println();
+            out().print(r.text());
         }
         return asExpected ? Main.OK : Main.NOT_AS_EXPECTED;
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }
