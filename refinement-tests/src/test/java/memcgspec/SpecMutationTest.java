@@ -1,0 +1,79 @@
+package memcgspec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import memcgspec.tla.Expectation;
+import memcgspec.tla.Model;
+import memcgspec.tla.SpecRoot;
+import memcgspec.tla.TlcResult;
+import memcgspec.tla.TlcRunner;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The invariants and the refinement of Charge.tla have teeth: each mutant below reintroduces a
+ * plausible protocol bug into a copy of the spec, and TLC must report the named invariant (or the
+ * refinement property) violated. A mutant that still "holds" means a check that cannot fail.
+ */
+class SpecMutationTest {
+
+    @TempDir
+    static Path tmp;
+
+    record Mutant(String name, String from, String to, String check, String violated) {}
+
+    static final Mutant[] MUTANTS = {
+        // The 2009 protocol: uncharge at unmap when the last mapping goes; the final put uncharges again.
+        new Mutant("uncharge-at-unmap",
+                "    /\\ mapcount' = [mapcount EXCEPT ![p] = @ - 1]\n    /\\ pc' = [pc EXCEPT ![c] = \"put\"]\n    /\\ held' = [held EXCEPT ![c] = p]\n    /\\ UNCHANGED <<chargeTo, index, refcount, owner, locked, cache, usage>>",
+                "    /\\ mapcount' = [mapcount EXCEPT ![p] = @ - 1]\n    /\\ pc' = [pc EXCEPT ![c] = \"put\"]\n    /\\ held' = [held EXCEPT ![c] = p]\n    /\\ usage' = IF mapcount[p] = 1 /\\ owner[p] /= NoMemcg THEN PC!Uncharge(usage, owner[p], 1) ELSE usage\n    /\\ UNCHANGED <<chargeTo, index, refcount, owner, locked, cache>>",
+                "INVARIANT Conservation", "Conservation"),
+        // A cancel that forgets to give the charge back: the reservation leaks.
+        new Mutant("cancel-leaks",
+                "    /\\ usage' = PC!Uncharge(usage, chargeTo[c], 1)\n    /\\ pc' = [pc EXCEPT ![c] = \"put\"]",
+                "    /\\ usage' = usage\n    /\\ pc' = [pc EXCEPT ![c] = \"put\"]",
+                "INVARIANT NoLeakAtQuiescence", "NoLeakAtQuiescence"),
+        // try_charge that ignores max (a forced charge everywhere).
+        new Mutant("charge-ignores-max",
+                "    /\\ IF PC!CanCharge(usage, chargeTo[c], 1)",
+                "    /\\ IF TRUE",
+                "INVARIANT WithinLimit", "WithinLimit"),
+        // The final put forgets to clear the owner: a freed page keeps its memcg.
+        new Mutant("free-keeps-owner",
+                "          /\\ owner' = [owner EXCEPT ![p] = NoMemcg]\n          /\\ refcount' = [refcount EXCEPT ![p] = 0]",
+                "          /\\ owner' = owner\n          /\\ refcount' = [refcount EXCEPT ![p] = 0]",
+                "INVARIANT OwnedPagesLive", "OwnedPagesLive"),
+        // A commit that also uncharges: invisible to no invariant listed here, caught by the refinement.
+        new Mutant("commit-uncharges",
+                "    /\\ UNCHANGED <<held, index, refcount, mapcount, locked, cache, usage>>",
+                "    /\\ usage' = PC!Uncharge(usage, chargeTo[c], 1)\n    /\\ UNCHANGED <<held, index, refcount, mapcount, locked, cache>>",
+                "PROPERTY Refinement", "Refinement"),
+    };
+
+    @TestFactory
+    Stream<DynamicTest> everyMutantIsCaught() {
+        return Stream.of(MUTANTS).map(mu -> DynamicTest.dynamicTest(mu.name(), () -> {
+            Path dir = Files.createDirectories(tmp.resolve(mu.name()));
+            Path spec = SpecRoot.specDir();
+            for (String f : new String[] {"PageCounter.tla", "MemcgAccounting.tla"}) Files.copy(spec.resolve(f), dir.resolve(f));
+            String charge = Files.readString(spec.resolve("Charge.tla"));
+            assertTrue(charge.contains(mu.from()), "mutation point not found in Charge.tla: " + mu.name());
+            Files.writeString(dir.resolve("Charge.tla"), charge.replace(mu.from(), mu.to()));
+            String cfg = Files.readString(spec.resolve("Charge.cfg"));
+            // Keep the constants and the specification, check only the one invariant or property.
+            String head = cfg.substring(0, cfg.indexOf("INVARIANTS"));
+            Files.writeString(dir.resolve("Charge.cfg"), head + mu.check() + "\n");
+            Model m = new Model("mutant-" + mu.name(), dir.resolve("Charge").toString(), dir.resolve("Charge.cfg").toString(),
+                    Expectation.violates(mu.violated()), "ci", "-", "mutant");
+            TlcResult r = new TlcRunner().run(m, TlcRunner.Options.defaults().withWorkers(1), l -> {});
+            assertTrue(r.outcome() instanceof TlcResult.Outcome.Violates, mu.name() + ": " + r.outcome() + "\n" + r.head(30));
+            assertEquals(mu.violated(), ((TlcResult.Outcome.Violates) r.outcome()).name(), mu.name());
+        }));
+    }
+}
