@@ -113,6 +113,7 @@ public final class StateGraph implements AutoCloseable {
         String cfgArg = absDir.relativize(absCfg).toString();
         cfgArg = cfgArg.substring(0, cfgArg.length() - 4);
 
+        forgetPreviousSpec();
         tlc2.util.FP64.Init(0);                 // without it every fingerprint is 0
         util.ToolIO.setMode(util.ToolIO.TOOL);  // keeps SANY's chatter off stdout
         // TLC's module resolver looks in the user directory (by default the JVM's working directory)
@@ -209,6 +210,18 @@ public final class StateGraph implements AutoCloseable {
     private void checkExplored() {
         checkOpen();
         if (!explored) throw new IllegalStateException("StateGraph " + modelName + " not explored yet: call explore()");
+    }
+
+    /**
+     * TLC caches, in each interned name ({@link UniqueString}), the slot of its definition or variable in
+     * the loaded spec's tables, and nothing resets these slots when another spec is loaded: a name the new
+     * spec does not redefine keeps pointing into the old numbering (observed: after loading a module that
+     * EXTENDS Sequences, the next spec's {@code +} was applied as {@code Strings.STRING}). Clearing every
+     * slot makes the next load start clean. Called under the lock.
+     */
+    private static void forgetPreviousSpec() {
+        if (UniqueString.internTbl == null) return;
+        for (UniqueString u : UniqueString.internTbl.toMap().values()) u.setLoc(-1);
     }
 
     /** Evaluates a lazily bound value (TLC binds operator arguments lazily). */

@@ -123,6 +123,18 @@ class StateGraphTest {
     }
 
     @Test
+    void loadsSpecsOneAfterAnother() {
+        // Regression: TLC's interned names keep definition slots of the previous spec (see
+        // StateGraph.forgetPreviousSpec); a module extending Sequences broke the next spec's "+".
+        try (StateGraph g = Toy.graph("ValuesToy", "ValuesToy.cfg")) {
+            assertEquals(1, g.size());
+        }
+        try (StateGraph g = Toy.graph("Counter", "Counter.cfg")) {
+            assertEquals(36, g.size());
+        }
+    }
+
+    @Test
     void measuresSpeedOnTheLargerToy() {
         try (StateGraph g = Toy.graph("Counter", "Counter_big.cfg")) {
             System.out.printf("Counter_big: %d states, %d edges in %.3f s: %.0f states/s, %.0f edges/s%n", g.size(),
