@@ -44,12 +44,12 @@ public class ChargeModel implements Model<Mm> {
 
     /** A chain root -> 1 -> ... -> 8 (fanout 1): a charge walks 9 counters. */
     public static Setup deepChain() {
-        return new Setup("deep-chain", new Mm.Config(4, 200, 16, 8, 1, 40), Map.of(3, 24L, 6, 12L, 8, 6L));
+        return new Setup("deep-chain", new Mm.Config(4, 200, 16, 8, 1, 30), Map.of(3, 18L, 6, 10L, 8, 5L));
     }
 
     /** 12 CPUs interleaving, a wider hierarchy, more cache. */
     public static Setup manyCpus() {
-        return new Setup("many-cpus", new Mm.Config(12, 256, 32, 12, 3, 30), Map.of(1, 20L, 4, 6L, 7, 5L, 12, 4L));
+        return new Setup("many-cpus", new Mm.Config(12, 256, 32, 12, 3, 14), Map.of(1, 10L, 4, 4L, 7, 3L, 12, 3L));
     }
 
     private final Setup setup;
