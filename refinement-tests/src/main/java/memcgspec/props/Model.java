@@ -1,5 +1,6 @@
 package memcgspec.props;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,8 @@ public interface Model<S> {
      */
     default Map<String, String> view(S s) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("state", String.valueOf(snapshot(s)));
+        String v = Arrays.deepToString(new Object[] {snapshot(s)});
+        m.put("state", v.substring(1, v.length() - 1));
         return m;
     }
 }

@@ -141,6 +141,54 @@ class ShrinkerTest {
         assertTrue(shrunkLength(msg) <= 5, msg);
     }
 
+    /** A generic model (not Charge): a counter that must stay below 5, with noise steps. */
+    static final class Toy implements Model<int[]> {
+        @Override
+        public int[] create() {
+            return new int[2];
+        }
+
+        @Override
+        public Step<int[]> randomStep(int[] s, Random r) {
+            int w = r.nextInt(10);
+            if (w < 4) return Step.of("Inc", 0, x -> { x[0]++; return null; });
+            if (w < 6) return Step.of("Dec", 0, x -> {
+                if (x[0] == 0) throw new memcgspec.impl.StepRefused("zero");
+                x[0]--;
+                return null;
+            });
+            int k = r.nextInt(3);
+            return Step.of("Noise", 1, x -> { x[1] += k; return null; }, k);
+        }
+
+        @Override
+        public List<String> invariants(int[] s) {
+            return s[0] < 5 ? List.of() : List.of("Below5: counter is " + s[0]);
+        }
+
+        @Override
+        public Object snapshot(int[] s) {
+            return s.clone();
+        }
+
+        @Override
+        public int lanes(int[] s) {
+            return 2;
+        }
+    }
+
+    @Test
+    void aGenericModelShrinksToTheMinimalSequence() {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> PropertyEngine.run("toy", new Toy(), new PropertyEngine.Settings(20, 200, 9L, false)));
+        String msg = e.getMessage();
+        System.out.println(msg);
+        assertTrue(msg.contains("Below5"), msg);
+        assertEquals(5, shrunkLength(msg), msg);
+        assertEquals(5, msg.split("Inc\\(\\)", -1).length - 1, "five Inc() rows, no noise:\n" + msg);
+        assertTrue(!msg.contains("Noise(") && !msg.contains("Dec("), msg);
+    }
+
     @Test
     void diffAndTraceRendering() {
         assertEquals("usage[1] 0->1, owner[p3] -->1",
