@@ -57,7 +57,7 @@ public interface Model<S> {
 
     /**
      * The state as named values, for the "changes" column of a trace: a row shows the entries
-     * that differ between the states before and after its step. Absent entries read as "-".
+     * that differ between the states before and after its step. Absent entries read as "_".
      */
     default Map<String, String> view(S s) {
         Map<String, String> m = new LinkedHashMap<>();

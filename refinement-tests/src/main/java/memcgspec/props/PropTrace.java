@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <pre>
  *   # | c1                | c2            | changes
- *   1 | AllocAnon(p3, 1)  |               | ref[p3] -&gt;1
+ *   1 | AllocAnon(p3, 1)  |               | ref[p3] _-&gt;1
  *   2 |                   | GetPage(p3)   | ref[p3] 1-&gt;2
  * </pre>
  *
@@ -25,7 +25,7 @@ public final class PropTrace {
      *
      * @param lane the lane (column) index, or -1 for a row spanning all lanes
      * @param label the step, e.g. {@code TryCharge(c1) -> ENOMEM}
-     * @param changes what the step changed, e.g. {@code usage[1] 3->4, owner[p7] -->1}
+     * @param changes what the step changed, e.g. {@code usage[1] 3->4, owner[p7] _->1}
      */
     public record Row(int lane, String label, String changes) {}
 

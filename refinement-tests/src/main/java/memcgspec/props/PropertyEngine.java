@@ -174,13 +174,13 @@ public final class PropertyEngine {
         return new PropTrace.Row(step.lane(), label, diff(before, model.view(s)));
     }
 
-    /** {@code key old->new} for every entry that differs; absent entries read as "-". */
+    /** {@code key old->new} for every entry that differs; absent entries read as "_". */
     static String diff(Map<String, String> before, Map<String, String> after) {
         Set<String> keys = new LinkedHashSet<>(before.keySet());
         keys.addAll(after.keySet());
         List<String> out = new ArrayList<>();
         for (String k : keys) {
-            String a = before.getOrDefault(k, "-"), b = after.getOrDefault(k, "-");
+            String a = before.getOrDefault(k, "_"), b = after.getOrDefault(k, "_");
             if (!a.equals(b)) out.add(k + " " + a + "->" + b);
         }
         return String.join(", ", out);

@@ -191,10 +191,10 @@ class ShrinkerTest {
 
     @Test
     void diffAndTraceRendering() {
-        assertEquals("usage[1] 0->1, owner[p3] -->1",
+        assertEquals("usage[1] 0->1, owner[p3] _->1",
                 PropertyEngine.diff(Map.of("usage[1]", "0"), Map.of("usage[1]", "1", "owner[p3]", "1")));
         String t = PropTrace.render(List.of("c1", "c2"), List.of(
-                new PropTrace.Row(0, "AllocAnon(c1, p3, 1)", "ref[p3] -->1"),
+                new PropTrace.Row(0, "AllocAnon(c1, p3, 1)", "ref[p3] _->1"),
                 new PropTrace.Row(1, "GetPage(c2, p3)", "ref[p3] 1->2"),
                 new PropTrace.Row(-1, "-- drain --", "")));
         System.out.println(t);
