@@ -248,12 +248,17 @@ public final class Cpu {
             pcache.xaLock.unlock();
         }
         if (mapped) return;
-        // Not mappable: give back the speculative reference.
-        if (!p.putNotLast()) {
-            // Only under concurrency: everybody else let go meanwhile, so ours is the final put.
-            p.putLast();
-            Memcontrol.uncharge(p);
-            p.release();
+        // Not mappable: give back the speculative reference. Under concurrency everybody else may
+        // have let go meanwhile, making ours the final put; and a folio_try_get may take a new
+        // reference at any moment until the count is 0, so "last" must be decided by the CAS
+        // itself (folio_put_testzero), retrying when it fails.
+        for (;;) {
+            if (p.putNotLast()) break;
+            if (p.putLast()) {
+                Memcontrol.uncharge(p);
+                p.release();
+                break;
+            }
         }
         throw refuse("Map", p + " is neither mapped nor an unlocked cache folio, or is at the mapcount bound");
     }

@@ -21,26 +21,32 @@ public final class ChargeInvariants {
             "Conservation", "Hierarchy", "OwnedPagesLive", "CommittedIsOwned", "NoUnderflow",
             "WithinLimit", "RefcountBalance", "ChargeUnderExclusion", "NoLeakAtQuiescence", "FreeMeansUnreferenced");
 
-    /** Every violated invariant, as "Name: what is wrong"; empty when all hold. */
+    /**
+     * Every violated invariant, as "Name: what is wrong"; empty when all hold. Linear in the size
+     * of the machine (the property engine calls it after every step).
+     */
     public static List<String> check(Mm mm) {
         List<String> v = new ArrayList<>();
-        for (MemCgroup m : mm.memcgs()) {
+        List<MemCgroup> memcgs = mm.memcgs();
+        List<Folio> folios = mm.folios();
+        List<Cpu> cpus = mm.cpus();
+        // Pages owned and charges pending per memcg (own), then per subtree.
+        long[] own = new long[memcgs.size()];
+        for (Folio f : folios) if (f.memcg() != null) own[f.memcg().id()]++;
+        for (Cpu c : cpus) if (c.pc().pending() && c.chargeTo() != null) own[c.chargeTo().id()]++;
+        long[] subtree = new long[memcgs.size()];
+        subtree(mm.root(), own, subtree);
+        for (MemCgroup m : memcgs) {
             long usage = m.memory().usage();
-            long accounted = 0;
-            for (Folio f : mm.folios()) if (f.memcg() != null && m.isAncestorOf(f.memcg())) accounted++;
-            for (Cpu c : mm.cpus()) if (c.pc().pending() && m.isAncestorOf(c.chargeTo())) accounted++;
+            long accounted = subtree[m.id()];
             if (usage != accounted) {
                 v.add("Conservation: " + m + " usage " + usage + " but " + accounted + " pages owned or pending in its subtree");
             }
-            long own = usage;
-            for (MemCgroup ch : m.children()) own -= ch.memory().usage();
-            long expectOwn = 0;
-            if (!m.isRoot()) {
-                for (Folio f : mm.folios()) if (f.memcg() == m) expectOwn++;
-                for (Cpu c : mm.cpus()) if (c.pc().pending() && c.chargeTo() == m) expectOwn++;
-            }
-            if (own != expectOwn) {
-                v.add("Hierarchy: " + m + " own usage " + own + " (usage minus children) but " + expectOwn + " owned or pending");
+            long ownUsage = usage;
+            for (MemCgroup ch : m.children()) ownUsage -= ch.memory().usage();
+            long expectOwn = m.isRoot() ? 0 : own[m.id()];
+            if (ownUsage != expectOwn) {
+                v.add("Hierarchy: " + m + " own usage " + ownUsage + " (usage minus children) but " + expectOwn + " owned or pending");
             }
             if (usage < 0 || m.memory().underflows() > 0) {
                 v.add("NoUnderflow: " + m + " usage " + usage + ", underflows " + m.memory().underflows());
@@ -49,18 +55,23 @@ public final class ChargeInvariants {
                 v.add("WithinLimit: " + m + " usage " + usage + " > max " + m.memory().max());
             }
         }
-        for (Folio f : mm.folios()) {
+        boolean[] inCache = new boolean[folios.size()];
+        for (int i = 0; i < mm.cache().size(); i++) {
+            Folio f = mm.cache().lookup(i);
+            if (f != null) inCache[f.id()] = true;
+        }
+        int[] holders = new int[folios.size()];
+        for (Cpu c : cpus) if (c.held() != null) holders[c.held().id()]++;
+        for (Folio f : folios) {
             if (f.memcg() != null && f.refcount() == 0) v.add("OwnedPagesLive: free " + f + " still owned");
-            int holders = 0;
-            for (Cpu c : mm.cpus()) if (c.held() == f) holders++;
-            int expected = f.mapcount() + (mm.cache().contains(f) ? 1 : 0) + holders;
+            int expected = f.mapcount() + (inCache[f.id()] ? 1 : 0) + holders[f.id()];
             if (f.refcount() != expected) {
                 v.add("RefcountBalance: " + f + " refcount " + f.refcount() + " but " + expected + " references accounted");
             }
             if (f.isFree() != (f.refcount() == 0)) v.add("FreeMeansUnreferenced: " + f + " free=" + f.isFree());
         }
         boolean quiescent = true;
-        for (Cpu c : mm.cpus()) {
+        for (Cpu c : cpus) {
             Pc pc = c.pc();
             Folio p = c.held();
             if (pc != Pc.IDLE) quiescent = false;
@@ -71,21 +82,28 @@ public final class ChargeInvariants {
                     || pc == Pc.CACHE_ALLOC || pc == Pc.CACHE_CHARGED || pc == Pc.CACHE_COMMITTED;
             if (charging) {
                 boolean others = false;
-                for (Cpu d : mm.cpus()) if (d != c && d.held() == p && d.pc() != Pc.PUT) others = true;
-                if (p.mapcount() != 0 || mm.cache().contains(p) || others) {
+                for (Cpu d : cpus) if (d != c && d.held() == p && d.pc() != Pc.PUT) others = true;
+                if (p.mapcount() != 0 || inCache[p.id()] || others) {
                     v.add("ChargeUnderExclusion: " + c + " charges a folio others can reach");
                 }
                 boolean cachePath = pc == Pc.CACHE_ALLOC || pc == Pc.CACHE_CHARGED || pc == Pc.CACHE_COMMITTED;
                 if (cachePath && !p.locked()) v.add("ChargeUnderExclusion: " + c + " inserts an unlocked folio");
             }
         }
-        for (Folio f : mm.folios()) if (f.refcount() != 0) quiescent = false;
+        for (Folio f : folios) if (f.refcount() != 0) quiescent = false;
         if (quiescent) {
-            for (MemCgroup m : mm.memcgs()) {
+            for (MemCgroup m : memcgs) {
                 if (m.memory().usage() != 0) v.add("NoLeakAtQuiescence: " + m + " usage " + m.memory().usage() + " with every folio free");
             }
-            for (Folio f : mm.folios()) if (f.memcg() != null) v.add("NoLeakAtQuiescence: " + f + " owned while free");
+            for (Folio f : folios) if (f.memcg() != null) v.add("NoLeakAtQuiescence: " + f + " owned while free");
         }
         return v;
+    }
+
+    private static long subtree(MemCgroup m, long[] own, long[] out) {
+        long sum = own[m.id()];
+        for (MemCgroup ch : m.children()) sum += subtree(ch, own, out);
+        out[m.id()] = sum;
+        return sum;
     }
 }

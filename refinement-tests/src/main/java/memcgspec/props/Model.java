@@ -1,0 +1,68 @@
+package memcgspec.props;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * What the {@link PropertyEngine} needs to know about a system under test.
+ *
+ * @param <S> the system (mutable; one fresh instance per run and per replay)
+ */
+public interface Model<S> {
+
+    /** A fresh system, from a fixed configuration (never from the run's random seed). */
+    S create();
+
+    /**
+     * A random candidate step in state {@code s}. It need not be enabled (a refused step is
+     * skipped), but a model should prefer steps likely to be enabled.
+     */
+    Step<S> randomStep(S s, Random random);
+
+    /** Every violated invariant, as "Name: detail"; empty when all hold. */
+    List<String> invariants(S s);
+
+    /**
+     * An abstraction of the state, compared with {@link java.util.Objects#deepEquals} before and
+     * after a refused step: a refusal must change nothing. Should be cheap (taken before every step).
+     */
+    Object snapshot(S s);
+
+    /**
+     * The next step that brings {@code s} towards quiescence (finish each CPU's path, then unmap,
+     * evict, put everything), or null when quiescent or when the model has no drain. Drain steps
+     * must be enabled: a refused drain step is a failure.
+     */
+    default Step<S> nextDrainStep(S s) {
+        return null;
+    }
+
+    /** Extra checks once the drain is over (quiescence reached, nothing leaked); empty if fine. */
+    default List<String> atQuiescence(S s) {
+        return List.of();
+    }
+
+    /** Number of trace lanes (CPU columns). */
+    default int lanes(S s) {
+        return 1;
+    }
+
+    /** The header of lane i: the spec's name of CPU i. */
+    default String laneName(int i) {
+        return "c" + (i + 1);
+    }
+
+    /**
+     * The state as named values, for the "changes" column of a trace: a row shows the entries
+     * that differ between the states before and after its step. Absent entries read as "_".
+     */
+    default Map<String, String> view(S s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        String v = Arrays.deepToString(new Object[] {snapshot(s)});
+        m.put("state", v.substring(1, v.length() - 1));
+        return m;
+    }
+}

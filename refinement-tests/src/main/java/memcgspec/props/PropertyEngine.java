@@ -1,0 +1,310 @@
+package memcgspec.props;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import memcgspec.impl.StepRefused;
+
+/**
+ * The stateful property engine: {@code tries} runs of {@code depth} random steps of a {@link Model},
+ * every invariant checked after every step and again after draining the system to quiescence; a
+ * refused step must change nothing. On a failure the step sequence is shrunk (delta debugging over
+ * replays from a fresh system) and reported, with the seed, as a swim-lane trace.
+ *
+ * <p>Seeds: one master seed per call, printed at the start ({@code props: seed=... tries=...
+ * depth=...}); run k uses the k-th long of a {@link SplittableRandom} seeded with it. Setting the
+ * system property {@code props.seed} replays a master seed.
+ */
+public final class PropertyEngine {
+    private PropertyEngine() {}
+
+    /** Upper bound on the steps of one drain (a drain that does not end is a failure). */
+    static final int MAX_DRAIN = 1_000_000;
+    /** Upper bound on replays while shrinking. */
+    static final int MAX_REPLAYS = 20_000;
+
+    /**
+     * How much to run.
+     *
+     * @param tries number of runs, each from a fresh system
+     * @param depth random steps per run
+     * @param seed the master seed
+     * @param drain whether each run ends with the model's drain and the quiescence checks
+     */
+    public record Settings(int tries, int depth, long seed, boolean drain) {
+        public Settings {
+            if (tries < 1 || depth < 0) throw new IllegalArgumentException("tries >= 1, depth >= 0: " + tries + ", " + depth);
+        }
+
+        /**
+         * From the system properties props.tries, props.depth (given defaults when unset, e.g. in
+         * an IDE) and props.seed (a fresh seed when unset).
+         */
+        public static Settings fromSystemProperties(int defaultTries, int defaultDepth) {
+            return new Settings(intProp("props.tries", defaultTries), intProp("props.depth", defaultDepth), seedProp(), true);
+        }
+
+        public Settings withTries(int t) {
+            return new Settings(t, depth, seed, drain);
+        }
+
+        public Settings withDepth(int d) {
+            return new Settings(tries, d, seed, drain);
+        }
+
+        public Settings withSeed(long s) {
+            return new Settings(tries, depth, s, drain);
+        }
+    }
+
+    /**
+     * What a successful call did.
+     *
+     * @param steps random steps tried (tries x depth)
+     * @param refused of those, refused (not enabled)
+     * @param drainSteps steps of the drains
+     * @param byName steps tried per action name
+     * @param outcomes counted step outcomes, keyed {@code Name=outcome} (e.g. {@code TryCharge=ENOMEM})
+     */
+    public record Stats(long seed, int tries, int depth, long steps, long refused, long drainSteps,
+            Map<String, Long> byName, Map<String, Long> outcomes, long nanos) {
+        public long outcome(String key) {
+            return outcomes.getOrDefault(key, 0L);
+        }
+
+        public double stepsPerSecond() {
+            return (steps + drainSteps) / (nanos / 1e9);
+        }
+
+        public String summary() {
+            return String.format("props: seed=%d tries=%d depth=%d: %d steps (%d refused) + %d drain steps in %.2f s, %.0f steps/s, outcomes %s",
+                    seed, tries, depth, steps, refused, drainSteps, nanos / 1e9, stepsPerSecond(), outcomes);
+        }
+    }
+
+    /** Runs the model; returns statistics, or throws an {@link AssertionError} describing the shrunk failure. */
+    public static <S> Stats run(String name, Model<S> model, Settings settings) {
+        System.out.println("props: seed=" + settings.seed() + " tries=" + settings.tries() + " depth=" + settings.depth() + " (" + name + ")");
+        long t0 = System.nanoTime();
+        SplittableRandom seeds = new SplittableRandom(settings.seed());
+        long steps = 0, refused = 0, drainSteps = 0;
+        Map<String, Long> byName = new TreeMap<>();
+        Map<String, Long> outcomes = new TreeMap<>();
+        for (int run = 0; run < settings.tries(); run++) {
+            long runSeed = seeds.nextLong();
+            Random random = new Random(runSeed);
+            S s = model.create();
+            List<Step<S>> seq = new ArrayList<>();
+            List<String> v = model.invariants(s);
+            if (!v.isEmpty()) throw fail(name, model, settings, run, runSeed, seq, v, "in the initial state");
+            for (int k = 0; k < settings.depth(); k++) {
+                Step<S> step = model.randomStep(s, random);
+                seq.add(step);
+                Exec r = exec(model, s, step);
+                steps++;
+                byName.merge(step.name(), 1L, Long::sum);
+                if (r.refused) refused++;
+                if (r.outcome != null) outcomes.merge(step.name() + "=" + r.outcome, 1L, Long::sum);
+                if (!r.violations.isEmpty()) throw fail(name, model, settings, run, runSeed, seq, r.violations, "after step " + (k + 1));
+            }
+            if (settings.drain()) {
+                Drain d = drain(model, s, null);
+                drainSteps += d.steps;
+                if (!d.violations.isEmpty()) throw fail(name, model, settings, run, runSeed, seq, d.violations, "in the drain");
+            }
+        }
+        return new Stats(settings.seed(), settings.tries(), settings.depth(), steps, refused, drainSteps, byName, outcomes,
+                System.nanoTime() - t0);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Executing steps
+    // ------------------------------------------------------------------------------------------
+
+    private record Exec(boolean refused, Object outcome, List<String> violations) {}
+
+    private static <S> Exec exec(Model<S> model, S s, Step<S> step) {
+        Object before = model.snapshot(s);
+        List<String> v = new ArrayList<>();
+        boolean refused = false;
+        Object outcome = null;
+        try {
+            outcome = step.apply(s);
+        } catch (StepRefused e) {
+            refused = true;
+            if (!Objects.deepEquals(before, model.snapshot(s))) {
+                v.add("RefusalChangesNothing: " + step.label() + " was refused (" + e.getMessage() + ") but changed the state");
+            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            v.add("NoException: " + step.label() + " threw " + e);
+        }
+        v.addAll(model.invariants(s));
+        return new Exec(refused, outcome, v);
+    }
+
+    private record Drain(long steps, List<String> violations) {}
+
+    /** Drains to quiescence; if {@code rows} is not null, records the trace rows. */
+    private static <S> Drain drain(Model<S> model, S s, List<PropTrace.Row> rows) {
+        long n = 0;
+        for (;;) {
+            Step<S> step = model.nextDrainStep(s);
+            if (step == null) break;
+            if (++n > MAX_DRAIN) return new Drain(n, List.of("DrainTerminates: no quiescence after " + MAX_DRAIN + " drain steps"));
+            Map<String, String> before = rows == null ? null : model.view(s);
+            Exec r = exec(model, s, step);
+            List<String> v = new ArrayList<>(r.violations);
+            if (r.refused) v.add(0, "DrainStepsEnabled: drain step " + step.label() + " was refused");
+            if (rows != null) rows.add(row(model, s, step, r, before));
+            if (!v.isEmpty()) return new Drain(n, v);
+        }
+        return new Drain(n, model.atQuiescence(s));
+    }
+
+    private static <S> PropTrace.Row row(Model<S> model, S s, Step<S> step, Exec r, Map<String, String> before) {
+        String label = step.label() + (r.refused ? " refused" : "") + (r.outcome != null ? " -> " + r.outcome : "");
+        return new PropTrace.Row(step.lane(), label, diff(before, model.view(s)));
+    }
+
+    /** {@code key old->new} for every entry that differs; absent entries read as "_". */
+    static String diff(Map<String, String> before, Map<String, String> after) {
+        Set<String> keys = new LinkedHashSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        List<String> out = new ArrayList<>();
+        for (String k : keys) {
+            String a = before.getOrDefault(k, "_"), b = after.getOrDefault(k, "_");
+            if (!a.equals(b)) out.add(k + " " + a + "->" + b);
+        }
+        return String.join(", ", out);
+    }
+
+    /**
+     * Replays a sequence on a fresh system (refused steps are no-ops), then the drain.
+     *
+     * @return failedAt -1 if every check holds; else the index of the failing step (0 for the
+     *     initial state), or seq.size() for a failure in the drain
+     */
+    private static <S> Replay replay(Model<S> model, List<Step<S>> seq, boolean drain, List<PropTrace.Row> rows) {
+        S s = model.create();
+        List<String> v0 = model.invariants(s);
+        if (!v0.isEmpty()) return new Replay(0, v0);
+        for (int k = 0; k < seq.size(); k++) {
+            Map<String, String> before = rows == null ? null : model.view(s);
+            Exec r = exec(model, s, seq.get(k));
+            if (rows != null) rows.add(row(model, s, seq.get(k), r, before));
+            if (!r.violations.isEmpty()) return new Replay(k, r.violations);
+        }
+        if (drain) {
+            if (rows != null) rows.add(new PropTrace.Row(-1, "-- drain to quiescence --", ""));
+            Drain d = drain(model, s, rows);
+            if (!d.violations.isEmpty()) return new Replay(seq.size(), d.violations);
+        }
+        return new Replay(-1, List.of());
+    }
+
+    private record Replay(int failedAt, List<String> violations) {
+        boolean failed() {
+            return failedAt >= 0;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Shrinking
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Delta debugging: cut the sequence after its failing step, then try removing chunks of
+     * halving size, down to single steps, until no single removal keeps the failure. A candidate
+     * "fails" if its replay violates any check.
+     */
+    static <S> List<Step<S>> shrink(Model<S> model, List<Step<S>> seq, boolean drain) {
+        int[] replays = {0};
+        List<Step<S>> cur = cut(seq, replay(model, seq, drain, null));
+        for (int chunk = Math.max(1, cur.size() / 2); ; chunk = Math.max(1, chunk / 2)) {
+            boolean removed = false;
+            for (int i = 0; i < cur.size() && replays[0] < MAX_REPLAYS; ) {
+                List<Step<S>> cand = new ArrayList<>(cur.subList(0, i));
+                cand.addAll(cur.subList(Math.min(cur.size(), i + chunk), cur.size()));
+                replays[0]++;
+                Replay r = replay(model, cand, drain, null);
+                if (r.failed()) {
+                    cur = cut(cand, r);
+                    removed = true;
+                } else {
+                    i += chunk;
+                }
+            }
+            if (replays[0] >= MAX_REPLAYS || (chunk == 1 && !removed)) return cur;
+        }
+    }
+
+    private static <S> List<Step<S>> cut(List<Step<S>> seq, Replay r) {
+        if (!r.failed()) throw new IllegalStateException("the failing sequence does not fail on replay: a nondeterministic model?");
+        return new ArrayList<>(seq.subList(0, Math.min(seq.size(), r.failedAt() + 1)));
+    }
+
+    private static <S> AssertionError fail(String name, Model<S> model, Settings settings, int run, long runSeed,
+            List<Step<S>> seq, List<String> violations, String where) {
+        boolean drain = settings.drain();
+        String shrunkInfo;
+        List<Step<S>> shrunk;
+        Replay check = replay(model, seq, drain, null);
+        if (check.failed()) {
+            shrunk = shrink(model, seq, drain);
+            shrunkInfo = "";
+        } else {
+            shrunk = seq;
+            shrunkInfo = " (NOT reproducible on replay: nondeterminism; trace unshrunk)";
+        }
+        List<PropTrace.Row> rows = new ArrayList<>();
+        Replay fin = replay(model, shrunk, drain, rows);
+        List<String> finalViolations = fin.failed() ? fin.violations() : violations;
+        S fresh = model.create();
+        Set<String> names = new LinkedHashSet<>();
+        for (String v : violations) names.add(invariantName(v));
+        StringBuilder sb = new StringBuilder();
+        sb.append("props FAILED (").append(name).append("): ").append(String.join(", ", names)).append(" violated ").append(where)
+                .append("\n  seed=").append(settings.seed()).append(" (run ").append(run + 1).append(" of ").append(settings.tries())
+                .append(", run seed ").append(runSeed).append("); replay with -Dprops.seed=").append(settings.seed())
+                .append("\n  original length ").append(seq.size()).append(" steps, shrunk length ").append(shrunk.size()).append(" steps")
+                .append(drain ? " (+ drain)" : "").append(shrunkInfo)
+                .append("\n  violations:");
+        for (String v : violations) sb.append("\n    ").append(v);
+        sb.append("\nTRACE (shrunk):\n").append(PropTrace.render(laneNames(model, fresh), rows));
+        sb.append("violated at the end of the shrunk trace:");
+        for (String v : finalViolations) sb.append("\n    ").append(v);
+        return new AssertionError(sb.toString());
+    }
+
+    private static <S> List<String> laneNames(Model<S> model, S s) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < model.lanes(s); i++) names.add(model.laneName(i));
+        return names;
+    }
+
+    /** "Conservation: memcg1 ..." -> "Conservation". */
+    static String invariantName(String violation) {
+        int i = violation.indexOf(':');
+        return i < 0 ? violation : violation.substring(0, i);
+    }
+
+    private static int intProp(String key, int def) {
+        String v = System.getProperty(key);
+        if (v == null || v.isBlank() || v.startsWith("${")) return def;
+        return Integer.parseInt(v.trim());
+    }
+
+    private static long seedProp() {
+        String v = System.getProperty("props.seed");
+        if (v == null || v.isBlank() || v.startsWith("${")) return new SplittableRandom().nextLong();
+        return Long.parseLong(v.trim());
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * Stateful property testing of the implementation, at sizes TLC cannot reach.
+ *
+ * <ul>
+ *   <li>{@link memcgspec.props.Step}: a named, parameterised action ({@code TryCharge(c1)}), which
+ *       may be refused ({@link memcgspec.impl.StepRefused}) and must then change nothing.</li>
+ *   <li>{@link memcgspec.props.Model}: fresh system, random candidate step, invariants, a
+ *       snapshot for the refusal check, an optional drain to quiescence, a view for traces.</li>
+ *   <li>{@link memcgspec.props.PropertyEngine#run}: tries x depth random steps, invariants after
+ *       every step and after the drain, delta-debugging shrinking, failures reported with the seed
+ *       and a {@link memcgspec.props.PropTrace} swim-lane trace. System properties: props.tries,
+ *       props.depth, props.seed (replay).</li>
+ *   <li>{@link memcgspec.props.ChargeModel}: the Charge protocol over {@link memcgspec.impl.Mm},
+ *       checked with {@link memcgspec.props.ChargeInvariants}.</li>
+ * </ul>
+ */
+package memcgspec.props;

@@ -1,0 +1,134 @@
+package memcgspec.props;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
+import memcgspec.impl.Cpu;
+import memcgspec.impl.Folio;
+import memcgspec.impl.MemCgroup;
+import memcgspec.impl.Mm;
+import memcgspec.impl.Pc;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real threads, one per CPU, run whole mm paths (anonymous faults, some abandoned after the
+ * charge; page-cache insertions; zaps, maps, evictions, speculative touches of random folios) on
+ * one shared {@link Mm} with tight limits, for a bounded number of operations each. After the
+ * join, every CPU is idle and {@link ChargeInvariants} must hold; then everything is unmapped and
+ * evicted, and no charge may be left anywhere.
+ */
+class ChargeStressTest {
+    static final int THREADS = 4;
+    static final int OPS = 6_000;
+
+    static Mm machine() {
+        Mm mm = new Mm(new Mm.Config(THREADS, 200, 16, 6, 2, 20));
+        for (Map.Entry<Integer, Long> e : Map.of(2, 12L, 3, 6L, 5, 4L, 6, 8L).entrySet()) mm.setMax(e.getKey(), e.getValue());
+        return mm;
+    }
+
+    /** Mostly a folio that is mapped (or, for {@code cached}, in the page cache), racily chosen. */
+    private static Folio target(Mm mm, Random r, boolean cached) {
+        Folio f = null;
+        for (int k = 0; k < 8; k++) {
+            f = mm.folio(r.nextInt(mm.folios().size()));
+            if (f.mapcount() > 0) return f;
+        }
+        if (cached) {
+            Folio c = mm.cache().lookup(r.nextInt(mm.cache().size()));
+            if (c != null) return c;
+        }
+        return f;
+    }
+
+    private record Counts(long faults, long cacheAdds, long zaps, long evicts, long maps) {}
+
+    static Counts round(Mm mm, long seed) throws Exception {
+        int nm = mm.memcgs().size() - 1;
+        CyclicBarrier start = new CyclicBarrier(THREADS);
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong faults = new AtomicLong(), adds = new AtomicLong(), zaps = new AtomicLong(), evicts = new AtomicLong(),
+                maps = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            Cpu cpu = mm.cpu(t);
+            Random r = new Random(seed * 1_000_003 + t);
+            Thread th = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int k = 0; k < OPS; k++) {
+                        MemCgroup m = mm.memcg(1 + r.nextInt(nm));
+                        int w = r.nextInt(100);
+                        if (w < 30) {
+                            if (cpu.doAnonymousPage(m, r.nextInt(100) < 15) != null) faults.incrementAndGet();
+                        } else if (w < 48) {
+                            if (cpu.filemapAddFolio(m, r.nextInt(mm.cache().size()))) adds.incrementAndGet();
+                        } else if (w < 70) {
+                            if (cpu.zap(target(mm, r, false))) zaps.incrementAndGet();
+                        } else if (w < 80) {
+                            if (cpu.map(target(mm, r, true))) maps.incrementAndGet();
+                        } else if (w < 92) {
+                            if (cpu.evict(r.nextInt(mm.cache().size()))) evicts.incrementAndGet();
+                        } else {
+                            cpu.touch(mm.folio(r.nextInt(mm.folios().size())));
+                        }
+                        if (cpu.pc() != Pc.IDLE) throw new AssertionError("a whole path left " + cpu + " not idle");
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }, "cpu" + t);
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) th.join();
+        if (!errors.isEmpty()) {
+            AssertionError e = new AssertionError("seed " + seed + ": a CPU thread failed: " + errors.get(0), errors.get(0));
+            for (Throwable x : errors.subList(1, errors.size())) e.addSuppressed(x);
+            throw e;
+        }
+        return new Counts(faults.get(), adds.get(), zaps.get(), evicts.get(), maps.get());
+    }
+
+    /** On one CPU, with everybody else idle: unmap every mapping, evict every cached folio. */
+    static void drain(Mm mm) {
+        Cpu c = mm.cpu(0);
+        for (Folio f : mm.folios()) {
+            while (f.mapcount() > 0) assertTrue(c.zap(f), "zap of " + f);
+        }
+        for (int i = 0; i < mm.cache().size(); i++) {
+            if (mm.cache().lookup(i) != null) assertTrue(c.evict(i), "evict of index " + i);
+        }
+    }
+
+    @Test
+    void threadsRunningWholePathsLeakNoCharge() throws Exception {
+        for (long seed = 1; seed <= 4; seed++) {
+            Mm mm = machine();
+            long t0 = System.nanoTime();
+            Counts n = round(mm, seed);
+            for (Cpu c : mm.cpus()) assertEquals(Pc.IDLE, c.pc(), c.toString());
+            List<String> v = ChargeInvariants.check(mm);
+            assertTrue(v.isEmpty(), "seed " + seed + ", after the join: " + v);
+            long failcnt = 0;
+            for (MemCgroup m : mm.memcgs()) failcnt += m.memory().failcnt();
+            drain(mm);
+            v = ChargeInvariants.check(mm);
+            assertTrue(v.isEmpty(), "seed " + seed + ", after the drain: " + v);
+            for (MemCgroup m : mm.memcgs()) assertEquals(0, m.memory().usage(), "seed " + seed + ": leaked charge in " + m.memory());
+            for (Folio f : mm.folios()) {
+                assertTrue(f.isFree() && f.refcount() == 0 && f.memcg() == null, "seed " + seed + ": not free: " + f);
+            }
+            System.out.printf("stress seed %d: %s, %d failed charges, %.2f s%n", seed, n, failcnt, (System.nanoTime() - t0) / 1e9);
+            assertTrue(n.faults() > 0 && n.cacheAdds() > 0 && n.zaps() > 0 && n.evicts() > 0, "the paths did not run: " + n);
+            assertTrue(failcnt > 0, "the limits never bit");
+        }
+    }
+}
