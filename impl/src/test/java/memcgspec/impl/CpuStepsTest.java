@@ -1,0 +1,105 @@
+package memcgspec.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The step discipline on a small machine: paths step by step, refusals that change nothing. */
+class CpuStepsTest {
+    // 2 CPUs, 3 folios, 1 cache index, root -> 1 -> 2, limit 1.
+    private final Mm mm = new Mm(new Mm.Config(2, 3, 1, 2, 1, 1));
+    private final Cpu a = mm.cpu(0), b = mm.cpu(1);
+
+    private String state() {
+        StringBuilder s = new StringBuilder();
+        mm.cpus().forEach(c -> s.append(c).append(' '));
+        mm.folios().forEach(f -> s.append(f).append(f.isFree() ? "free " : " "));
+        mm.memcgs().forEach(m -> s.append(m.memory()).append(' '));
+        s.append(mm.cache().lookup(0));
+        return s.toString();
+    }
+
+    private void assertRefused(Runnable step) {
+        String before = state();
+        assertThrows(StepRefused.class, step::run);
+        assertEquals(before, state(), "a refused step changes nothing");
+    }
+
+    @Test
+    void anonymousFaultChargesCommitsMapsAndTheFinalPutUncharges() {
+        Folio f = mm.folio(0);
+        a.AllocAnon(f, mm.memcg(2));
+        assertTrue(a.TryCharge());
+        assertEquals(1, mm.memcg(2).memory().usage());
+        a.CommitCharge();
+        assertSame(mm.memcg(2), f.memcg());
+        a.MapAnon();
+        assertEquals(1, f.mapcount());
+        b.Unmap(f);
+        assertEquals(1, mm.memcg(2).memory().usage(), "nothing uncharges at unmap");
+        assertRefused(b::PutPage);
+        b.Uncharge();
+        assertNull(f.memcg());
+        assertEquals(0, mm.memcg(1).memory().usage());
+        assertTrue(f.isFree());
+    }
+
+    @Test
+    void aChargeOverAnAncestorsLimitFailsCleanly() {
+        a.AllocAnon(mm.folio(0), mm.memcg(1));
+        assertTrue(a.TryCharge());
+        b.AllocAnon(mm.folio(1), mm.memcg(2));
+        assertFalse(b.TryCharge(), "memcg 1 is full: the charge to its child fails at it");
+        assertEquals(0, mm.memcg(2).memory().usage());
+        assertEquals(1, mm.memcg(1).memory().failcnt());
+        assertEquals(Pc.PUT, b.pc());
+        assertRefused(b::CommitCharge);
+        assertRefused(b::CancelCharge);
+        b.Uncharge();
+        assertTrue(mm.folio(1).isFree());
+    }
+
+    @Test
+    void forbiddenStepsAreRefused() {
+        Folio f = mm.folio(0);
+        assertRefused(a::TryCharge);
+        assertRefused(() -> a.AllocAnon(f, mm.root()));
+        a.AllocAnon(f, mm.memcg(1));
+        assertRefused(() -> b.AllocAnon(f, mm.memcg(1)));
+        assertRefused(a::CommitCharge);
+        assertTrue(a.TryCharge());
+        a.CommitCharge();
+        assertRefused(a::CancelCharge);
+        assertRefused(a::CommitCharge);
+        assertRefused(() -> b.Unmap(f));
+        b.GetPage(f);
+        assertRefused(b::Uncharge);
+    }
+
+    @Test
+    void cacheInsertionLosingTheRaceIsUnchargedByItsFinalPut() {
+        Folio f = mm.folio(0), g = mm.folio(1);
+        a.AllocCache(f, mm.memcg(1), 0);
+        b.AllocCache(g, mm.memcg(2), 0);
+        assertTrue(a.TryCharge());
+        assertRefused(a::CancelCharge);
+        a.CommitCharge();
+        assertTrue(a.AddToCache());
+        assertTrue(f.locked());
+        assertRefused(() -> b.DeleteFromCache(0));
+        a.UnlockPage();
+        a.PutPage();
+        // b's charge fails (memcg 1 full), a retry is not modelled: b gives up its folio.
+        assertFalse(b.TryCharge());
+        b.Uncharge();
+        assertEquals(1, mm.memcg(1).memory().usage());
+        b.DeleteFromCache(0);
+        b.Uncharge();
+        assertEquals(0, mm.root().memory().usage());
+    }
+}
