@@ -18,10 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Model-check catalogue models with TLC and compare each outcome with the expected one. "
                 + "Without MODEL: every CI-size model (with --deep: every deep model).")
-final class CheckCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class CheckCommand extends Base implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", arity = "0..*",
             description = "Catalogue model names (see 'memcg-spec list'), or a .tla file (its .cfg beside it, or --config).")
     List<String> models;
@@ -77,19 +74,7 @@ final class CheckCommand implements Callable<Integer> {
             j.put("commit", m.commit());
             jsonModels.add(j);
         }
-        if (json) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("ok", allOk);
-            out.put("models", jsonModels);
-            out().println(Json.write(out));
-        } else {
-            out().print(table.render());
-            out().println(allOk ? "all " + selected.size() + " outcomes as expected" : "SOME OUTCOMES NOT AS EXPECTED");
-        }
-        return allOk ? Main.OK : Main.NOT_AS_EXPECTED;
-    }
-
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
+        String human = table.render() + (allOk ? "all " + selected.size() + " outcomes as expected\n" : "SOME OUTCOMES NOT AS EXPECTED\n");
+        return finish(json, allOk, jsonModels, human);
     }
 }

@@ -19,10 +19,7 @@ import picocli.CommandLine.Parameters;
         description = "Check that the Java implementation conforms to the spec: every edge of the model's reachable "
                 + "state graph replayed on the Java steps and compared variable by variable, every disabled action "
                 + "refused. Without MODEL: every conformance model (CI-size models with a Java binding).")
-final class ConformCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class ConformCommand extends Base implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", arity = "0..*", description = "Catalogue model names.")
     List<String> models;
 
@@ -80,17 +77,9 @@ final class ConformCommand implements Callable<Integer> {
             j.put("mismatchSummaries", ms);
             jsonModels.add(j);
         }
-        if (json) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("ok", allOk);
-            out.put("models", jsonModels);
-            out().println(Json.write(out));
-        } else {
-            out().print(table.render());
-            out().print(details);
-            out().println(allOk ? "all " + selected.size() + " models conform (100% of edges, no mismatch)" : "CONFORMANCE FAILED");
-        }
-        return allOk ? Main.OK : Main.NOT_AS_EXPECTED;
+        String human = table.render() + details
+                + (allOk ? "all " + selected.size() + " models conform (100% of edges, no mismatch)\n" : "CONFORMANCE FAILED\n");
+        return finish(json, allOk, jsonModels, human);
     }
 
     private static String firstMismatch(ConformanceReport r) {
@@ -102,9 +91,5 @@ final class ConformCommand implements Callable<Integer> {
                     .append(r.mismatches().size()).append(")\n");
         }
         return b.toString();
-    }
-
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
     }
 }

@@ -12,10 +12,7 @@ import picocli.CommandLine.Option;
 
 /** list: the catalogue. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List the catalogue's models.")
-final class ListCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class ListCommand extends Base implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object on stdout instead of the table.")
     boolean json;
 
@@ -46,9 +43,5 @@ final class ListCommand implements Callable<Integer> {
             out().print(t.render());
         }
         return Main.OK;
-    }
-
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
     }
 }

@@ -55,11 +55,35 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        privateTmpDir();
         CommandLine cl = commandLine();
         int code = cl.execute(args);
         cl.getOut().flush();
         cl.getErr().flush();
         System.exit(code);
+    }
+
+    /**
+     * TLC's evaluator extracts its standard modules (Naturals.tla, ...) into java.io.tmpdir, which it
+     * reads once, when its classes load. Two processes sharing /tmp could read each other's
+     * half-written files: each CLI process gets a folder of its own, removed at exit.
+     */
+    private static void privateTmpDir() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("memcg-spec-");
+            System.setProperty("java.io.tmpdir", dir.toString());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+        } catch (java.io.IOException e) {
+            // Keep the shared tmpdir: concurrent runs might interfere, a single run works.
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // best effort
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -12,10 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "show", mixinStandardHelpOptions = true,
         description = "Run a model with TLC and render its (shortest) counterexample as swim lanes: a column per CPU, "
                 + "a row per step naming the kernel step, the counters and owners that changed on the right.")
-final class ShowCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class ShowCommand extends Base implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", arity = "1", description = "A catalogue model name (e.g. swapin-2009-prefix).")
     String model;
 
@@ -40,9 +37,5 @@ final class ShowCommand implements Callable<Integer> {
             out().print(r.text());
         }
         return asExpected ? Main.OK : Main.NOT_AS_EXPECTED;
-    }
-
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
     }
 }

@@ -149,12 +149,7 @@ public final class Conformance {
                 edgesChecked++;
                 S c = copyOf(impl, si, l);
                 if (c == null) continue;
-                Throwable thrown = null;
-                try {
-                    b.apply(c, l);
-                } catch (RuntimeException | AssertionError x) {
-                    thrown = x;
-                }
+                Throwable thrown = apply(c, l);
                 if (firstStep) {
                     firstStep = false;
                     if (!originalIntact(impl, s)) return List.of();
@@ -184,12 +179,7 @@ public final class Conformance {
                 if (!bound.contains(l.name())) continue;
                 S c = copyOf(impl, si, l);
                 if (c == null) continue;
-                Throwable thrown = null;
-                try {
-                    b.apply(c, l);
-                } catch (RuntimeException | AssertionError x) {
-                    thrown = x;
-                }
+                Throwable thrown = apply(c, l);
                 if (firstStep) {
                     firstStep = false;
                     if (!originalIntact(impl, s)) return List.of();
@@ -214,6 +204,16 @@ public final class Conformance {
 
             if (!originalIntact(impl, s)) return List.of();
             return reached;
+        }
+
+        /** Applies a label's step to a copy; returns what it threw (null when it ran to the end). */
+        private Throwable apply(S c, ActionLabel l) {
+            try {
+                b.apply(c, l);
+                return null;
+            } catch (RuntimeException | AssertionError x) {
+                return x;
+            }
         }
 
         /**

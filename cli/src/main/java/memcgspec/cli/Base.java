@@ -1,0 +1,33 @@
+package memcgspec.cli;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** What every command shares: picocli's writers, and the "one JSON object or the table" ending. */
+abstract class Base {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /**
+     * Prints the result, either as {@code {"ok": .., "models": [..]}} or as the human text, and
+     * returns the exit code.
+     */
+    int finish(boolean json, boolean allOk, List<Object> models, String human) {
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("ok", allOk);
+            o.put("models", models);
+            out().println(Json.write(o));
+        } else {
+            out().print(human);
+        }
+        return allOk ? Main.OK : Main.NOT_AS_EXPECTED;
+    }
+}
