@@ -1,5 +1,11 @@
 package memcgspec.props;
 
+import java.util.LinkedHashMap;
+import memcgspec.tla.ActionLabel;
+import memcgspec.tla.V;
+import memcgspec.trace.SwimLanes;
+import memcgspec.trace.Trace;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -153,7 +159,7 @@ public final class PropertyEngine {
     private record Drain(long steps, List<String> violations) {}
 
     /** Drains to quiescence; if {@code rows} is not null, records the trace rows. */
-    private static <S> Drain drain(Model<S> model, S s, List<PropTrace.Row> rows) {
+    private static <S> Drain drain(Model<S> model, S s, List<Trace.Step> rows) {
         long n = 0;
         for (;;) {
             Step<S> step = model.nextDrainStep(s);
@@ -169,21 +175,39 @@ public final class PropertyEngine {
         return new Drain(n, model.atQuiescence(s));
     }
 
-    private static <S> PropTrace.Row row(Model<S> model, S s, Step<S> step, Exec r, Map<String, String> before) {
-        String label = step.label() + (r.refused ? " refused" : "") + (r.outcome != null ? " -> " + r.outcome : "");
-        return new PropTrace.Row(step.lane(), label, diff(before, model.view(s)));
+    /**
+     * A trace row for the shared swim-lane renderer: the step as an action label (lane parameter
+     * {@code c} = the CPU, then the other arguments, then {@code => outcome} when the step was
+     * refused or returned an outcome), with the model's views before and after it.
+     */
+    private static <S> Trace.Step row(Model<S> model, S s, Step<S> step, Exec r, Map<String, String> before) {
+        LinkedHashMap<String, Object> params = new LinkedHashMap<>();
+        List<String> args = step.args();
+        int first = 0;
+        if (step.lane() >= 0) {
+            String cpu = model.laneName(step.lane());
+            params.put("c", V.model(cpu));
+            if (!args.isEmpty() && args.get(0).equals(cpu)) first = 1;
+        }
+        for (int i = first; i < args.size(); i++) params.put("a" + i, value(args.get(i)));
+        String result = r.refused ? "refused" : r.outcome != null ? String.valueOf(r.outcome) : null;
+        if (result != null) params.put("result", V.model("=> " + result));
+        return new Trace.Step(new ActionLabel(step.name(), params), neutral(before), neutral(model.view(s)));
     }
 
-    /** {@code key old->new} for every entry that differs; absent entries read as "_". */
-    static String diff(Map<String, String> before, Map<String, String> after) {
-        Set<String> keys = new LinkedHashSet<>(before.keySet());
-        keys.addAll(after.keySet());
-        List<String> out = new ArrayList<>();
-        for (String k : keys) {
-            String a = before.getOrDefault(k, "_"), b = after.getOrDefault(k, "_");
-            if (!a.equals(b)) out.add(k + " " + a + "->" + b);
+    /** A model's view as neutral values: numbers as integers, anything else as a bare name. */
+    static Map<String, Object> neutral(Map<String, String> view) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        view.forEach((k, v) -> m.put(k, value(v)));
+        return m;
+    }
+
+    private static Object value(String v) {
+        try {
+            return Integer.valueOf(v);
+        } catch (NumberFormatException notANumber) {
+            return V.model(v);
         }
-        return String.join(", ", out);
     }
 
     /**
@@ -192,8 +216,9 @@ public final class PropertyEngine {
      * @return failedAt -1 if every check holds; else the index of the failing step (0 for the
      *     initial state), or seq.size() for a failure in the drain
      */
-    private static <S> Replay replay(Model<S> model, List<Step<S>> seq, boolean drain, List<PropTrace.Row> rows) {
+    private static <S> Replay replay(Model<S> model, List<Step<S>> seq, boolean drain, List<Trace.Step> rows) {
         S s = model.create();
+        if (rows != null) rows.add(Trace.Step.initial(neutral(model.view(s))));
         List<String> v0 = model.invariants(s);
         if (!v0.isEmpty()) return new Replay(0, v0);
         for (int k = 0; k < seq.size(); k++) {
@@ -203,7 +228,10 @@ public final class PropertyEngine {
             if (!r.violations.isEmpty()) return new Replay(k, r.violations);
         }
         if (drain) {
-            if (rows != null) rows.add(new PropTrace.Row(-1, "-- drain to quiescence --", ""));
+            if (rows != null) {
+                Map<String, Object> now = neutral(model.view(s));
+                rows.add(new Trace.Step(new ActionLabel("-- drain to quiescence --", new LinkedHashMap<>()), now, now));
+            }
             Drain d = drain(model, s, rows);
             if (!d.violations.isEmpty()) return new Replay(seq.size(), d.violations);
         }
@@ -264,7 +292,7 @@ public final class PropertyEngine {
             shrunk = seq;
             shrunkInfo = " (NOT reproducible on replay: nondeterminism; trace unshrunk)";
         }
-        List<PropTrace.Row> rows = new ArrayList<>();
+        List<Trace.Step> rows = new ArrayList<>();
         Replay fin = replay(model, shrunk, drain, rows);
         List<String> finalViolations = fin.failed() ? fin.violations() : violations;
         S fresh = model.create();
@@ -278,16 +306,12 @@ public final class PropertyEngine {
                 .append(drain ? " (+ drain)" : "").append(shrunkInfo)
                 .append("\n  violations:");
         for (String v : violations) sb.append("\n    ").append(v);
-        sb.append("\nTRACE (shrunk):\n").append(PropTrace.render(laneNames(model, fresh), rows));
+        SwimLanes lanes = SwimLanes.defaults();
+        for (int i = 0; i < model.lanes(fresh); i++) lanes = lanes.laneTitle(V.model(model.laneName(i)), model.laneName(i));
+        sb.append("\nTRACE (shrunk):\n").append(lanes.render(new Trace(rows)));
         sb.append("violated at the end of the shrunk trace:");
         for (String v : finalViolations) sb.append("\n    ").append(v);
         return new AssertionError(sb.toString());
-    }
-
-    private static <S> List<String> laneNames(Model<S> model, S s) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < model.lanes(s); i++) names.add(model.laneName(i));
-        return names;
     }
 
     /** "Conservation: memcg1 ..." -> "Conservation". */

@@ -8,7 +8,7 @@
  *       snapshot for the refusal check, an optional drain to quiescence, a view for traces.</li>
  *   <li>{@link memcgspec.props.PropertyEngine#run}: tries x depth random steps, invariants after
  *       every step and after the drain, delta-debugging shrinking, failures reported with the seed
- *       and a {@link memcgspec.props.PropTrace} swim-lane trace. System properties: props.tries,
+ *       and a swim-lane trace drawn by {@link memcgspec.trace.SwimLanes}, the renderer of TLC counterexamples. System properties: props.tries,
  *       props.depth, props.seed (replay).</li>
  *   <li>{@link memcgspec.props.ChargeModel}: the Charge protocol over {@link memcgspec.impl.Mm},
  *       checked with {@link memcgspec.props.ChargeInvariants}.</li>
