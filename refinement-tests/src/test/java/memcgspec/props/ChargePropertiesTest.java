@@ -40,6 +40,10 @@ class ChargePropertiesTest {
     void tightLimits3Levels200Folios4Cpus() {
         PropertyEngine.Stats st = run(ChargeModel.tight(), 200, 400);
         if (st.steps() >= 1000) {
+            // Every action of Charge.tla is exercised at scale, not only the common ones.
+            for (String action : new memcgspec.conform.ChargeBinding().boundActions()) {
+                assertTrue(st.byName().getOrDefault(action, 0L) > 0, "the property run never tried " + action + ": " + st.summary());
+            }
             assertTrue(st.outcome("AddToCache=EEXIST") > 0 || st.byName().getOrDefault("CancelCharge", 0L) > 0,
                     "the -EEXIST paths of filemap_add_folio never ran");
         }
