@@ -1,41 +1,51 @@
 ------------------------------- MODULE Charge -------------------------------
 (***************************************************************************)
-(* The memcg charge protocol of today's kernel, at the granularity of its *)
-(* locks: try_charge / commit_charge / cancel_charge on the way in, one    *)
-(* uncharge at the final put on the way out.                               *)
+(* The memcg charge protocol of the "uncharge at the final put" design, at *)
+(* the granularity of its locks: try_charge / commit_charge /              *)
+(* cancel_charge on the way in, one uncharge at the final put on the way   *)
+(* out.                                                                    *)
+(*                                                                         *)
+(* Which kernel.  The steps and their order are those of v3.17 to v5.7,    *)
+(* where the design was introduced by Johannes Weiner's "rewrite charge    *)
+(* API" (00501b531c47) and "rewrite uncharge API" (0a31bc97c80c, seed 001) *)
+(* and every charge site used try/commit/cancel.  From v5.8 on,            *)
+(* mem_cgroup_charge() runs try_charge and commit_charge back to back and  *)
+(* cancel is gone from these paths: an abandoned anonymous fault frees its *)
+(* committed page through the final put, and a failed page-cache insertion *)
+(* uncharges its still-private page with mem_cgroup_uncharge().  The       *)
+(* design, and every invariant below, is the same; docs/charge.md lists    *)
+(* the differences step by step.                                           *)
 (*                                                                         *)
 (* Several CPUs run, interleaved, the mm paths that charge and free pages: *)
-(*   - the anonymous fault (do_anonymous_page): allocate a page, TryCharge, *)
-(*     CommitCharge, map it; or, when the fault is abandoned after the     *)
-(*     charge, CancelCharge and free the page;                             *)
-(*   - page-cache insertion (filemap_add_folio): allocate a page and lock  *)
-(*     it, TryCharge, CommitCharge, add it to the cache, unlock it; or     *)
-(*     CancelCharge when the index is already taken;                      *)
+(*   - the anonymous fault (do_anonymous_page): allocate a page, TryCharge; *)
+(*     if the pte was filled meanwhile (another thread faulted first),     *)
+(*     CancelCharge and free the page; else CommitCharge and map it;       *)
+(*   - page-cache insertion (add_to_page_cache_lru): allocate a page and   *)
+(*     lock it, TryCharge, add it to the cache; if the index was taken     *)
+(*     meanwhile (-EEXIST), CancelCharge and free the page; else           *)
+(*     CommitCharge, and unlock it when its read completes;                *)
 (*   - mapping (fork's copy of a pte, a fault on a cached page), unmapping *)
-(*     (zap_pte_range), taking and dropping references (folio_try_get,     *)
-(*     folio_put), and removing a page from the page cache;               *)
+(*     (zap_pte_range), taking and dropping references (get_page_unless_  *)
+(*     zero / folio_try_get, put_page), truncation of a cache page;        *)
 (*   - the final put, which uncharges (mem_cgroup_uncharge) and frees.     *)
 (*                                                                         *)
-(* Why the protocol is shaped like this (seed 001, commit 0a31bc97c80c):   *)
-(* a page is charged while nobody else can see it (a new anon page is      *)
-(* private to its fault, a new cache page is locked and not yet in the     *)
-(* cache) and uncharged when its refcount reaches zero (nobody can see it  *)
-(* any more).  So charge and uncharge cannot race with each other or with  *)
-(* themselves, and unmap, cache removal and truncation never touch the     *)
-(* charge.  The 2009 protocol uncharged at unmap and had to guess at       *)
-(* charge time whether the page was still charged; spec/history/ shows     *)
-(* the races that came of it.                                              *)
-(*                                                                         *)
-(* Charge-commit-cancel is the API of commit 7a81b88cb53e (seed 000), in  *)
-(* the kernel until 5.8; today mem_cgroup_charge() does try_charge and     *)
-(* commit_charge back to back, and a failed insertion after the commit is *)
-(* undone by the final put, which this spec also models (AddToCache).     *)
+(* Why the protocol is shaped like this (seed 001): a page is charged      *)
+(* under exclusion (a new anon page is private to its fault until its pte  *)
+(* is set; a new cache page is locked, and its lock excludes every path    *)
+(* that could map, truncate or recharge it) and uncharged when its         *)
+(* refcount reaches zero (nobody can see it any more).  So charge and      *)
+(* uncharge cannot race with each other or with themselves, and unmap,     *)
+(* cache removal and truncation never touch a committed charge.  Before   *)
+(* v3.17 anonymous pages were uncharged at unmap and charge paths had to   *)
+(* guess whether a page was still charged; spec/history/ shows the races   *)
+(* that came of it.                                                        *)
 (*                                                                         *)
 (* The memcg hierarchy is fixed by three constants: memcgs 0..NMemcg, 0 is *)
 (* the root, and memcg m > 0 has parent (m-1) \div Fanout; Fanout = 1 is   *)
 (* a chain root -> 1 -> 2 -> ...  Every non-root memcg has max Limit, so a *)
 (* charge can fail at the memcg itself or at an ancestor.  Tasks run in    *)
-(* non-root memcgs.                                                        *)
+(* non-root memcgs: the kernel records the root as the owner of a root     *)
+(* task's page without charging any counter, a case left out here.        *)
 (***************************************************************************)
 EXTENDS Integers, FiniteSets, TLC
 
@@ -80,16 +90,18 @@ VARIABLES
 vars == <<pc, held, chargeTo, index, refcount, mapcount, owner, locked, cache, usage>>
 
 (* Program counters.  "idle": between paths.  "anon_*": do_anonymous_page. *)
-(* "cache_*": filemap_add_folio.  "put": the CPU holds one reference it    *)
-(* is about to drop (after an unmap, a cache removal, a failed fault, ...) *)
+(* "cache_*": add_to_page_cache_lru: "cache_inserted" is in the cache and  *)
+(* not yet committed, "cache_eexist" found its index taken.  "put": the    *)
+(* CPU holds one reference it is about to drop (after an unmap, a cache    *)
+(* removal, a failed fault, ...).                                          *)
 PCs == {"idle",
         "anon_alloc", "anon_charged", "anon_committed",
-        "cache_alloc", "cache_charged", "cache_committed", "cache_added",
+        "cache_alloc", "cache_charged", "cache_inserted", "cache_eexist", "cache_committed",
         "put"}
 
 (* A CPU between a successful TryCharge and its CommitCharge/CancelCharge *)
 (* holds a charge that no page owns yet.                                   *)
-PendingPCs == {"anon_charged", "cache_charged"}
+PendingPCs == {"anon_charged", "cache_charged", "cache_inserted", "cache_eexist"}
 
 InCache(p) == \E i \in Indexes : cache[i] = p
 Holders(p) == {c \in CPUs : held[c] = p}
@@ -122,10 +134,11 @@ Init ==
 (* The anonymous fault: do_anonymous_page.                                 *)
 (***************************************************************************)
 
-(* vma_alloc_folio: take a free page for a fault of a task in memcg m.    *)
-(* The page is private to this CPU: refcount 1, unmapped, invisible to     *)
-(* every other path.  That privacy is what lets CommitCharge set the owner *)
-(* without a lock.                                                         *)
+(* alloc_zeroed_user_highpage_movable (today vma_alloc_folio): take a free *)
+(* page for a fault of a task in memcg m.  The page is private to this     *)
+(* CPU: refcount 1, unmapped, not on the LRU, invisible to every other     *)
+(* path.  That privacy is what lets CommitCharge set the owner without a   *)
+(* lock.                                                                   *)
 AllocAnon(c, p, m) ==
     /\ pc[c] = "idle"
     /\ refcount[p] = 0
@@ -136,14 +149,15 @@ AllocAnon(c, p, m) ==
     /\ UNCHANGED <<index, mapcount, owner, locked, cache, usage>>
 
 (***************************************************************************)
-(* Page-cache insertion: filemap_add_folio (readahead, a read fault).      *)
+(* Page-cache insertion: add_to_page_cache_lru (readahead, a read fault).  *)
 (***************************************************************************)
 
-(* filemap_alloc_folio + __folio_set_locked: a new page for index i of a   *)
-(* file read by a task in memcg m, allocated after a lookup found nothing  *)
-(* at i.  The page is locked before anyone can find it, and stays locked   *)
-(* until its read completes: the lock is what excludes a concurrent        *)
-(* truncation of the page once it is in the cache.                         *)
+(* page_cache_alloc + __SetPageLocked: a new page for index i of a file    *)
+(* read by a task in memcg m, allocated after a lookup found nothing at i. *)
+(* The page is locked before anyone can find it and stays locked until its *)
+(* read completes: the lock excludes truncation, mapping (filemap_map_pages *)
+(* skips locked pages) and a second charge while the page is in the cache  *)
+(* and its charge is not yet committed.                                    *)
 AllocCache(c, p, m, i) ==
     /\ pc[c] = "idle"
     /\ refcount[p] = 0
@@ -160,13 +174,15 @@ AllocCache(c, p, m, i) ==
 (* The charge: try_charge, commit_charge, cancel_charge.                   *)
 (***************************************************************************)
 
-(* try_charge (mm/memcontrol.c) -> page_counter_try_charge: charge one     *)
-(* page to the task's memcg and every ancestor.  If some level would pass  *)
-(* its max, nothing is charged (reclaim and OOM have been tried and have   *)
-(* not made room: the spec takes only the final verdict) and the path      *)
-(* fails with -ENOMEM: the fault returns VM_FAULT_OOM, the insertion       *)
-(* fails, and the CPU goes on to drop its reference to the unowned page.   *)
-(* On success the charge is PENDING: counted in usage, owned by no page.   *)
+(* mem_cgroup_try_charge -> try_charge -> page_counter_try_charge: charge  *)
+(* one page to the task's memcg and every ancestor.  If some level would   *)
+(* pass its max, nothing is charged (reclaim and OOM have been tried and   *)
+(* have not made room: the spec takes only the final verdict) and the path *)
+(* fails with -ENOMEM: the fault returns VM_FAULT_OOM (oom_free_page), the *)
+(* insertion fails and unlocks its page (__ClearPageLocked), and the CPU   *)
+(* goes on to drop its reference to the unowned page: a failed try_charge  *)
+(* leaves nothing to cancel or commit.  On success the charge is PENDING:  *)
+(* counted in usage, owned by no page.                                     *)
 TryCharge(c) ==
     /\ pc[c] \in {"anon_alloc", "cache_alloc"}
     /\ IF PC!CanCharge(usage, chargeTo[c], 1)
@@ -177,34 +193,38 @@ TryCharge(c) ==
               /\ pc' = [pc EXCEPT ![c] = "put"]
               /\ chargeTo' = [chargeTo EXCEPT ![c] = NoMemcg]
               /\ index' = [index EXCEPT ![c] = NoIndex]
-              \* a failed insertion unlocks its page before the put (__folio_clear_locked)
+              \* a failed insertion unlocks its page before the put (__ClearPageLocked)
               /\ locked' = [locked EXCEPT ![held[c]] = FALSE]
     /\ UNCHANGED <<held, refcount, mapcount, owner, cache>>
 
-(* commit_charge: the pending charge becomes the page's: folio->memcg_data *)
-(* := memcg.  Guard owner = NoMemcg is the kernel's                        *)
-(* VM_BUG_ON_FOLIO(folio_memcg(folio), folio): a page is charged at most   *)
-(* once.  No counter changes.  The page is private (anon) or locked and    *)
-(* not yet in the cache, so no other CPU can see the owner change (checked *)
-(* by ChargeUnderExclusion).                                               *)
+(* mem_cgroup_commit_charge -> commit_charge: the pending charge becomes   *)
+(* the page's (page->mem_cgroup, today folio->memcg_data).  No counter     *)
+(* changes.  The anonymous fault commits once it knows the pte is still    *)
+(* none (under the pte lock, before the pte is set); the insertion commits *)
+(* once the page is in the cache, still locked.  Either way no other CPU  *)
+(* can reach the page to charge, map or free it (ChargeUnderExclusion).    *)
+(* The kernel asserts, but does not test, that the page has no owner yet  *)
+(* (VM_BUG_ON_PAGE(page->mem_cgroup, page)): the spec has no such guard    *)
+(* either and checks instead that it can never fail (PendingPageUnowned). *)
 CommitCharge(c) ==
-    /\ pc[c] \in PendingPCs
-    /\ owner[held[c]] = NoMemcg
+    /\ pc[c] \in {"anon_charged", "cache_inserted"}
     /\ owner' = [owner EXCEPT ![held[c]] = chargeTo[c]]
     /\ pc' = [pc EXCEPT ![c] = IF pc[c] = "anon_charged" THEN "anon_committed" ELSE "cache_committed"]
     /\ chargeTo' = [chargeTo EXCEPT ![c] = NoMemcg]
     /\ UNCHANGED <<held, index, refcount, mapcount, locked, cache, usage>>
 
 (* mem_cgroup_cancel_charge: a successful try_charge that will not be      *)
-(* committed is given back.  The anonymous fault may be abandoned after    *)
-(* the charge (another thread mapped the address first: the pte is no      *)
-(* longer none); the insertion finds its index already taken (-EEXIST).   *)
-(* Never after a commit (the owner would keep a charge nobody holds), and  *)
-(* never after a FAILED try_charge (85d9fc89fb0f: that drove a refcount   *)
-(* negative): only PendingPCs can cancel.                                  *)
+(* committed is given back.  The anonymous fault finds, under the pte      *)
+(* lock, that the pte is no longer none (another thread faulted the        *)
+(* address first: release); the insertion found its index taken           *)
+(* (err_insert).  The page is then freed unowned.  Never after a commit    *)
+(* (the owner would keep a charge nobody holds) and never after a FAILED   *)
+(* try_charge, where nothing was charged (the same rule for commit:        *)
+(* 85d9fc89fb0f fixed a swapoff path that committed after a failed charge  *)
+(* and drove the css refcount negative).  The anonymous fault's choice is  *)
+(* free here: whether another thread filled the pte is not modelled.       *)
 CancelCharge(c) ==
-    /\ \/ pc[c] = "anon_charged"
-       \/ pc[c] = "cache_charged" /\ cache[index[c]] /= NoPage
+    /\ pc[c] \in {"anon_charged", "cache_eexist"}
     /\ usage' = PC!Uncharge(usage, chargeTo[c], 1)
     /\ pc' = [pc EXCEPT ![c] = "put"]
     /\ chargeTo' = [chargeTo EXCEPT ![c] = NoMemcg]
@@ -216,8 +236,12 @@ CancelCharge(c) ==
 (* Finishing the two charging paths.                                       *)
 (***************************************************************************)
 
-(* folio_add_new_anon_rmap + set_pte_at: the fault maps its page.  The     *)
-(* fault's reference becomes the mapping's.                                *)
+(* page_add_new_anon_rmap + set_pte_at (today folio_add_new_anon_rmap and *)
+(* set_ptes): the fault maps its page.  The fault's reference becomes the  *)
+(* mapping's.  In v3.17-v5.7 the rmap is added just before the commit, but *)
+(* the pte is set and the page put on the LRU only after it, under the pte *)
+(* lock: no other path can find the page before the commit, so the spec   *)
+(* takes rmap and pte together, after CommitCharge.                        *)
 MapAnon(c) ==
     /\ pc[c] = "anon_committed"
     /\ mapcount' = [mapcount EXCEPT ![held[c]] = 1]
@@ -225,31 +249,29 @@ MapAnon(c) ==
     /\ held' = [held EXCEPT ![c] = NoPage]
     /\ UNCHANGED <<chargeTo, index, refcount, owner, locked, cache, usage>>
 
-(* __filemap_add_folio: store the page at its index under the xarray lock, *)
-(* the cache taking a reference.  If another CPU filled the index since    *)
-(* our lookup, the insertion fails with -EEXIST after the commit: the page *)
-(* is unlocked and put, and its final put uncharges it (today's kernel     *)
-(* does exactly this: mem_cgroup_charge, then the xarray store).           *)
+(* __add_to_page_cache_locked: under the xarray (radix tree) lock, store  *)
+(* the locked page at its index, the cache taking a reference; the charge  *)
+(* is still pending and is committed next.  If another CPU filled the      *)
+(* index since our lookup, the store fails with -EEXIST and the charge is  *)
+(* cancelled next (err_insert).                                            *)
 AddToCache(c) ==
-    /\ pc[c] = "cache_committed"
+    /\ pc[c] = "cache_charged"
     /\ LET p == held[c]
            i == index[c]
        IN IF cache[i] = NoPage
             THEN /\ cache' = [cache EXCEPT ![i] = p]
                  /\ refcount' = [refcount EXCEPT ![p] = @ + 1]
-                 /\ pc' = [pc EXCEPT ![c] = "cache_added"]
-                 /\ UNCHANGED locked
-            ELSE /\ pc' = [pc EXCEPT ![c] = "put"]
-                 /\ locked' = [locked EXCEPT ![p] = FALSE]
+                 /\ pc' = [pc EXCEPT ![c] = "cache_inserted"]
+            ELSE /\ pc' = [pc EXCEPT ![c] = "cache_eexist"]
                  /\ UNCHANGED <<cache, refcount>>
     /\ index' = [index EXCEPT ![c] = NoIndex]
-    /\ UNCHANGED <<held, chargeTo, mapcount, owner, usage>>
+    /\ UNCHANGED <<held, chargeTo, mapcount, owner, locked, usage>>
 
-(* folio_unlock when the read completes: from now on the page can be      *)
-(* found unlocked, mapped, and truncated.  The inserting CPU still holds   *)
-(* its allocation reference and drops it next.                             *)
+(* unlock_page when the read completes: from now on the page can be found  *)
+(* unlocked, mapped and truncated.  The inserting CPU still holds its      *)
+(* allocation reference and drops it next.                                 *)
 UnlockPage(c) ==
-    /\ pc[c] = "cache_added"
+    /\ pc[c] = "cache_committed"
     /\ locked' = [locked EXCEPT ![held[c]] = FALSE]
     /\ pc' = [pc EXCEPT ![c] = "put"]
     /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, cache, usage>>
@@ -258,10 +280,10 @@ UnlockPage(c) ==
 (* Paths that use pages without charging them.                             *)
 (***************************************************************************)
 
-(* Another mapping of page p: fork's copy_present_pte of a mapped page, or *)
-(* a fault on a cached page (filemap_map_pages, which skips locked pages). *)
-(* A mapping holds a reference.  No charge: the page is charged once, to   *)
-(* its first user, however many map it.                                    *)
+(* Another mapping of page p: fork's copy_one_pte (today copy_present_pte) *)
+(* of a mapped page, or a fault on a cached page (filemap_map_pages, which *)
+(* skips locked pages).  A mapping holds a reference.  No charge: the page *)
+(* is charged once, to its first user, however many map it.               *)
 Map(c, p) ==
     /\ pc[c] = "idle"
     /\ mapcount[p] > 0 \/ (InCache(p) /\ ~locked[p])
@@ -282,9 +304,11 @@ Unmap(c, p) ==
     /\ held' = [held EXCEPT ![c] = p]
     /\ UNCHANGED <<chargeTo, index, refcount, owner, locked, cache, usage>>
 
-(* folio_try_get: a speculative reference (GUP, LRU isolation, a page-cache *)
-(* lookup).  It fails on a free page (refcount 0), so a freed page is never *)
-(* resurrected.                                                            *)
+(* get_page_unless_zero (today folio_try_get): a speculative reference,    *)
+(* as a lockless page-cache lookup, compaction or a PFN walker takes one.  *)
+(* It fails on a free page (refcount 0), so a freed page is never          *)
+(* resurrected; it may succeed on a page that is being charged, whose      *)
+(* charging path is unaffected (the holder can only drop it).              *)
 GetPage(c, p) ==
     /\ pc[c] = "idle"
     /\ refcount[p] > 0
@@ -293,11 +317,15 @@ GetPage(c, p) ==
     /\ held' = [held EXCEPT ![c] = p]
     /\ UNCHANGED <<chargeTo, index, mapcount, owner, locked, cache, usage>>
 
-(* filemap_remove_folio from reclaim or invalidation (__remove_mapping,     *)
-(* mapping_evict_folio): an unmapped, unlocked page leaves the cache at    *)
-(* index i; the cache's reference is now the CPU's to drop.  The page lock *)
-(* (taken and released within the step) excludes the inserter, which holds *)
-(* the lock until its read completes.  No uncharge here either.            *)
+(* delete_from_page_cache (today filemap_remove_folio), from truncation of *)
+(* an unmapped page: the page leaves the cache at index i and the cache's  *)
+(* reference is now the truncating CPU's to drop.  The page lock (taken    *)
+(* and released within the step; a locked page is skipped) excludes the    *)
+(* inserter, which holds it until its read completes.  No uncharge here.   *)
+(* Reclaim (__remove_mapping) removes a page only when it can freeze the   *)
+(* refcount at the cache's and its own references: that is a removal      *)
+(* followed at once by the final put, a special case of this step and     *)
+(* Uncharge.                                                               *)
 DeleteFromCache(c, i) ==
     /\ pc[c] = "idle"
     /\ cache[i] /= NoPage
@@ -309,7 +337,7 @@ DeleteFromCache(c, i) ==
           /\ held' = [held EXCEPT ![c] = p]
     /\ UNCHANGED <<chargeTo, index, refcount, mapcount, owner, locked, usage>>
 
-(* folio_put, not the last reference: only the count changes. *)
+(* put_page (folio_put), not the last reference: only the count changes. *)
 PutPage(c) ==
     /\ pc[c] = "put"
     /\ refcount[held[c]] > 1
@@ -318,7 +346,8 @@ PutPage(c) ==
     /\ held' = [held EXCEPT ![c] = NoPage]
     /\ UNCHANGED <<chargeTo, index, mapcount, owner, locked, cache, usage>>
 
-(* The final folio_put: __folio_put -> mem_cgroup_uncharge -> free.  The   *)
+(* The final put_page: __put_page -> mem_cgroup_uncharge -> free (today    *)
+(* __folio_put; batched frees use mem_cgroup_uncharge_list).  The          *)
 (* refcount reaches 0, so no other CPU can see the page: uncharge needs no *)
 (* lock and cannot race with a charge, a commit or a migration of it.      *)
 (* A page with an owner gives its charge back (once: the owner is         *)
@@ -376,17 +405,25 @@ Hierarchy ==
           PC!OwnUsage(usage, m) = Cardinality({p \in Pages : owner[p] = m}) + Pending(m)
     /\ PC!OwnUsage(usage, Root) = 0
 
-(* Ownership: an owned page is a live page (not freed with a charge), and *)
-(* a path that committed still finds its page owned.                       *)
+(* Ownership: an owned page is a live page (not freed with a charge); a   *)
+(* page whose charge is pending has no owner yet, so CommitCharge never    *)
+(* overwrites one (the kernel's VM_BUG_ON in commit_charge); a path that  *)
+(* committed still finds its page owned.                                   *)
 OwnedPagesLive == \A p \in Pages : owner[p] /= NoMemcg => refcount[p] > 0
+PendingPageUnowned ==
+    \A c \in CPUs : pc[c] \in PendingPCs => owner[held[c]] = NoMemcg
 CommittedIsOwned ==
-    \A c \in CPUs : pc[c] \in {"anon_committed", "cache_committed", "cache_added"}
+    \A c \in CPUs : pc[c] \in {"anon_committed", "cache_committed"}
                         => owner[held[c]] /= NoMemcg
 
 (* No counter below zero (the kernel's "page_counter underflow" warning). *)
 NoUnderflow == \A m \in Memcgs : usage[m] >= 0
 
-(* usage <= max on every level: try_charge never overshoots. *)
+(* usage <= max on every level.  A property of this model, where every    *)
+(* charge is a try-charge taken as one atomic step: the kernel's counter   *)
+(* shows a transient overshoot while a failing try-charge backs out, and   *)
+(* forced charges (__GFP_NOFAIL, a dying task, page replacement) may pass  *)
+(* max on purpose.                                                         *)
 WithinLimit == \A m \in Memcgs : usage[m] <= Max[m]
 
 (* Every reference is accounted for: mappings, the cache, CPUs. *)
@@ -394,21 +431,24 @@ RefcountBalance ==
     \A p \in Pages :
         refcount[p] = mapcount[p] + (IF InCache(p) THEN 1 ELSE 0) + Cardinality(Holders(p))
 
-(* Charging happens under exclusion: while a CPU charges and commits, its  *)
-(* page is unmapped and not in the cache, so no other path can find it to *)
-(* map, charge or remove it; an anon page is private to its fault, a cache *)
-(* page is also locked.  Other CPUs may hold only speculative references   *)
-(* (folio_try_get from a PFN walker: GetPage), which they can only drop.   *)
-(* This is why commit_charge needs no lock (seed 001).                     *)
+(* Charging happens under exclusion: while a CPU charges and commits, no  *)
+(* other path can map its page, charge it or free it.  An anon page is     *)
+(* unmapped and not in the cache; a cache page is locked, and in the cache *)
+(* only between AddToCache and UnlockPage.  Other CPUs may hold only       *)
+(* speculative references (GetPage), which they can only drop.  This is    *)
+(* why commit_charge needs no lock of its own (seed 001).                  *)
 ChargeUnderExclusion ==
     \A c \in CPUs :
         LET p == held[c] IN
         /\ pc[c] \in {"anon_alloc", "anon_charged", "anon_committed",
-                      "cache_alloc", "cache_charged", "cache_committed"}
+                      "cache_alloc", "cache_charged", "cache_eexist",
+                      "cache_inserted", "cache_committed"}
               => /\ mapcount[p] = 0
-                 /\ ~InCache(p)
                  /\ \A d \in CPUs \ {c} : held[d] = p => pc[d] = "put"
-        /\ pc[c] \in {"cache_alloc", "cache_charged", "cache_committed"} => locked[p]
+        /\ pc[c] \in {"anon_alloc", "anon_charged", "anon_committed",
+                      "cache_alloc", "cache_charged", "cache_eexist"} => ~InCache(p)
+        /\ pc[c] \in {"cache_alloc", "cache_charged", "cache_eexist",
+                      "cache_inserted", "cache_committed"} => locked[p]
 
 (* No leaked charge: once every CPU is idle and every page is free, every  *)
 (* counter is back to zero and no page has an owner.                       *)

@@ -75,7 +75,10 @@ public final class Cpu {
     // The anonymous fault and page-cache insertion: allocation
     // ------------------------------------------------------------------------------------------
 
-    /** vma_alloc_folio for an anonymous fault of a task in memcg m: folio p, private to this CPU. */
+    /**
+     * alloc_zeroed_user_highpage_movable (today vma_alloc_folio) for an anonymous fault of a task in
+     * memcg m: folio p, private to this CPU.
+     */
     public void AllocAnon(Folio p, MemCgroup m) {
         requirePc("AllocAnon", Pc.IDLE);
         requireTaskMemcg("AllocAnon", m);
@@ -86,8 +89,8 @@ public final class Cpu {
     }
 
     /**
-     * filemap_alloc_folio + __folio_set_locked for index i of the file, after a lookup found
-     * nothing there: folio p, locked before anyone can find it.
+     * page_cache_alloc + __SetPageLocked (add_to_page_cache_lru) for index i of the file, after a
+     * lookup found nothing there: folio p, locked before anyone can find it.
      */
     public void AllocCache(Folio p, MemCgroup m, int i) {
         requirePc("AllocCache", Pc.IDLE);
@@ -112,9 +115,10 @@ public final class Cpu {
     // ------------------------------------------------------------------------------------------
 
     /**
-     * try_charge: charge one page to the task's memcg and its ancestors. On success the charge
-     * is pending; on failure nothing was charged, the path fails (-ENOMEM / VM_FAULT_OOM) and the
-     * CPU goes on to drop its reference to the unowned folio (a cache folio is unlocked first).
+     * mem_cgroup_try_charge -> try_charge: charge one page to the task's memcg and its ancestors.
+     * On success the charge is pending; on failure nothing was charged, the path fails (-ENOMEM /
+     * VM_FAULT_OOM) and the CPU goes on to drop its reference to the unowned folio (a cache folio
+     * is unlocked first). A failed try_charge leaves nothing to commit or cancel.
      *
      * @return whether the charge succeeded
      */
@@ -133,35 +137,30 @@ public final class Cpu {
     }
 
     /**
-     * commit_charge: the pending charge becomes the folio's (folio->memcg_data). Refused when the
-     * folio already has an owner: a folio is charged at most once.
+     * mem_cgroup_commit_charge -> commit_charge: the pending charge becomes the folio's
+     * (folio->memcg_data). The anonymous fault commits once it knows its pte is still none; the
+     * insertion commits once its locked folio is in the cache. No other path can reach the folio
+     * meanwhile. A folio that already has an owner here is a bug of the caller, as in the kernel
+     * (VM_BUG_ON_PAGE(page->mem_cgroup, page)): an AssertionError, not a refusal.
      */
     public void CommitCharge() {
-        requirePc("CommitCharge", Pc.ANON_CHARGED, Pc.CACHE_CHARGED);
+        requirePc("CommitCharge", Pc.ANON_CHARGED, Pc.CACHE_INSERTED);
         if (!Memcontrol.commitCharge(held, chargeTo)) {
-            throw refuse("CommitCharge", held + " is already charged");
+            throw new AssertionError("commit_charge of a charged folio: " + held);
         }
         chargeTo = null;
         pc = pc == Pc.ANON_CHARGED ? Pc.ANON_COMMITTED : Pc.CACHE_COMMITTED;
     }
 
     /**
-     * mem_cgroup_cancel_charge: give back a pending charge. The anonymous fault may abandon its
-     * charge (the pte was filled by another thread first); the insertion cancels only when its
-     * index is already taken (-EEXIST). Never after a commit, never after a failed try_charge.
+     * mem_cgroup_cancel_charge: give back a pending charge that will not be committed: the
+     * anonymous fault found its pte filled by another thread (release), or the insertion found its
+     * index taken (err_insert). The folio is then freed unowned. Never after a commit, never
+     * after a failed try_charge.
      */
     public void CancelCharge() {
-        requirePc("CancelCharge", Pc.ANON_CHARGED, Pc.CACHE_CHARGED);
-        if (pc == Pc.CACHE_CHARGED) {
-            PageCache pcache = mm.cache();
-            pcache.xaLock.lock();
-            try {
-                if (pcache.slot(index) == null) throw refuse("CancelCharge", "index " + index + " is free: insert, do not cancel");
-            } finally {
-                pcache.xaLock.unlock();
-            }
-            held.unlock();
-        }
+        requirePc("CancelCharge", Pc.ANON_CHARGED, Pc.CACHE_EEXIST);
+        if (pc == Pc.CACHE_EEXIST) held.unlock();
         Memcontrol.cancelCharge(chargeTo, 1);
         chargeTo = null;
         index = -1;
@@ -172,7 +171,10 @@ public final class Cpu {
     // Finishing the charging paths
     // ------------------------------------------------------------------------------------------
 
-    /** folio_add_new_anon_rmap + set_pte_at: the fault's reference becomes the mapping's. */
+    /**
+     * page_add_new_anon_rmap + set_pte_at (today folio_add_new_anon_rmap, set_ptes): the fault's
+     * reference becomes the mapping's.
+     */
     public void MapAnon() {
         requirePc("MapAnon", Pc.ANON_COMMITTED);
         if (!held.firstMapping()) throw new AssertionError("a private anon folio was mapped by someone else: " + held);
@@ -181,14 +183,14 @@ public final class Cpu {
     }
 
     /**
-     * __filemap_add_folio: under xa_lock, store the folio at its index, the cache taking a
-     * reference. If the index was filled meanwhile (-EEXIST after the commit), the folio is
-     * unlocked and will be freed, and uncharged, by its final put.
+     * __add_to_page_cache_locked: under xa_lock, store the locked folio at its index, the cache
+     * taking a reference; the charge stays pending until CommitCharge. If the index was filled
+     * meanwhile (-EEXIST), the charge is cancelled next.
      *
      * @return whether the folio entered the cache
      */
     public boolean AddToCache() {
-        requirePc("AddToCache", Pc.CACHE_COMMITTED);
+        requirePc("AddToCache", Pc.CACHE_CHARGED);
         PageCache pcache = mm.cache();
         boolean added;
         pcache.xaLock.lock();
@@ -201,19 +203,14 @@ public final class Cpu {
         } finally {
             pcache.xaLock.unlock();
         }
-        if (added) {
-            pc = Pc.CACHE_ADDED;
-        } else {
-            held.unlock();
-            pc = Pc.PUT;
-        }
+        pc = added ? Pc.CACHE_INSERTED : Pc.CACHE_EEXIST;
         index = -1;
         return added;
     }
 
-    /** folio_unlock when the read completes; the CPU then drops its allocation reference. */
+    /** unlock_page when the read completes; the CPU then drops its allocation reference. */
     public void UnlockPage() {
-        requirePc("UnlockPage", Pc.CACHE_ADDED);
+        requirePc("UnlockPage", Pc.CACHE_COMMITTED);
         held.unlock();
         pc = Pc.PUT;
     }
@@ -274,7 +271,7 @@ public final class Cpu {
         pc = Pc.PUT;
     }
 
-    /** folio_try_get: a speculative reference; fails on a free folio. */
+    /** get_page_unless_zero (today folio_try_get): a speculative reference; fails on a free folio. */
     public void GetPage(Folio p) {
         requirePc("GetPage", Pc.IDLE);
         if (!p.tryGet()) throw refuse("GetPage", p + " is free");
@@ -283,9 +280,9 @@ public final class Cpu {
     }
 
     /**
-     * filemap_remove_folio from reclaim or invalidation: under xa_lock, with the folio locked
-     * (trylock: a folio whose read is in flight is skipped), an unmapped folio leaves index i; the
-     * cache's reference is now this CPU's to drop. No uncharge here.
+     * delete_from_page_cache (today filemap_remove_folio) from truncation: under xa_lock, with the
+     * folio locked (trylock: a folio whose read is in flight is skipped), an unmapped folio leaves
+     * index i; the cache's reference is now this CPU's to drop. No uncharge here.
      */
     public void DeleteFromCache(int i) {
         requirePc("DeleteFromCache", Pc.IDLE);
@@ -387,8 +384,9 @@ public final class Cpu {
     }
 
     /**
-     * filemap_add_folio for index i, read by a task in memcg m: allocate and lock a folio,
-     * charge, commit, insert, unlock, drop the allocation reference.
+     * add_to_page_cache_lru (today filemap_add_folio) for index i, read by a task in memcg m:
+     * allocate and lock a folio, charge, insert, commit, unlock, drop the allocation reference; or,
+     * when the index was taken meanwhile, cancel the charge and free the folio.
      *
      * @return whether a folio of ours entered the cache
      */
@@ -407,9 +405,13 @@ public final class Cpu {
             put();
             return false;
         }
-        CommitCharge();
         boolean added = AddToCache();
-        if (added) UnlockPage();
+        if (added) {
+            CommitCharge();
+            UnlockPage();
+        } else {
+            CancelCharge();
+        }
         put();
         return added;
     }

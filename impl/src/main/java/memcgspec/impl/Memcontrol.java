@@ -29,18 +29,19 @@ public final class Memcontrol {
     }
 
     /**
-     * commit_charge: record the owner (folio->memcg_data). The caller guarantees exclusion
-     * (private anon folio, or locked folio not yet in the page cache).
+     * commit_charge: record the owner (page->mem_cgroup, today folio->memcg_data). The caller
+     * guarantees exclusion (a private anon folio, or a locked folio the caller is inserting).
      *
-     * @return false, changing nothing, when the folio already has an owner (the kernel's
-     *     VM_BUG_ON_FOLIO(folio_memcg(folio), folio))
+     * @return false, changing nothing, when the folio already has an owner (the kernel asserts
+     *     this never happens: VM_BUG_ON_PAGE(page->mem_cgroup, page))
      */
     public static boolean commitCharge(Folio folio, MemCgroup memcg) {
         return folio.setMemcg(memcg);
     }
 
     /**
-     * mem_cgroup_uncharge, called from the final put (__folio_put) once the refcount is zero:
+     * mem_cgroup_uncharge, called from the final put (__put_page, today __folio_put) once the
+     * refcount is zero:
      * clear the owner and give its page back. An unowned folio changes nothing.
      *
      * @return the memcg that was uncharged, or null

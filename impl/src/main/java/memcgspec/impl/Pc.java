@@ -13,14 +13,16 @@ public enum Pc {
     ANON_CHARGED("anon_charged"),
     /** do_anonymous_page: charge committed, folio not yet mapped. */
     ANON_COMMITTED("anon_committed"),
-    /** filemap_add_folio: folio allocated and locked, not yet charged. */
+    /** add_to_page_cache_lru: folio allocated and locked, not yet charged. */
     CACHE_ALLOC("cache_alloc"),
-    /** filemap_add_folio: charge pending. */
+    /** add_to_page_cache_lru: charge pending, folio not yet in the cache. */
     CACHE_CHARGED("cache_charged"),
-    /** filemap_add_folio: charge committed, folio not yet in the cache. */
+    /** add_to_page_cache_lru: folio in the cache (locked), charge still pending. */
+    CACHE_INSERTED("cache_inserted"),
+    /** add_to_page_cache_lru: the index was taken (-EEXIST), charge pending until cancelled. */
+    CACHE_EEXIST("cache_eexist"),
+    /** add_to_page_cache_lru: charge committed, folio in the cache, locked until its read completes. */
     CACHE_COMMITTED("cache_committed"),
-    /** filemap_add_folio: folio in the cache, still locked until its read completes. */
-    CACHE_ADDED("cache_added"),
     /** Holding one reference, about to drop it. */
     PUT("put");
 
@@ -37,6 +39,6 @@ public enum Pc {
 
     /** A charge is pending: counted in usage, owned by no folio. */
     public boolean pending() {
-        return this == ANON_CHARGED || this == CACHE_CHARGED;
+        return this == ANON_CHARGED || this == CACHE_CHARGED || this == CACHE_INSERTED || this == CACHE_EEXIST;
     }
 }

@@ -82,24 +82,49 @@ class CpuStepsTest {
     }
 
     @Test
-    void cacheInsertionLosingTheRaceIsUnchargedByItsFinalPut() {
+    void cacheInsertionLosingTheRaceCancelsItsCharge() {
         Folio f = mm.folio(0), g = mm.folio(1);
+        // Two readers miss index 0 and each allocate a locked folio for it, in memcgs 1 and 2.
         a.AllocCache(f, mm.memcg(1), 0);
         b.AllocCache(g, mm.memcg(2), 0);
         assertTrue(a.TryCharge());
+        assertRefused(a::CommitCharge);
         assertRefused(a::CancelCharge);
-        a.CommitCharge();
         assertTrue(a.AddToCache());
+        assertEquals(Pc.CACHE_INSERTED, a.pc());
         assertTrue(f.locked());
         assertRefused(() -> b.DeleteFromCache(0));
+        a.CommitCharge();
+        assertSame(mm.memcg(1), f.memcg());
         a.UnlockPage();
         a.PutPage();
-        // b's charge fails (memcg 1 full), a retry is not modelled: b gives up its folio.
+        // Memcg 1 is full (limit 1), so b's charge to its child fails: nothing to cancel.
         assertFalse(b.TryCharge());
+        assertRefused(b::CancelCharge);
         b.Uncharge();
         assertEquals(1, mm.memcg(1).memory().usage());
         b.DeleteFromCache(0);
         b.Uncharge();
         assertEquals(0, mm.root().memory().usage());
+    }
+
+    @Test
+    void eexistAfterTheChargeIsCancelled() {
+        Mm big = new Mm(new Mm.Config(2, 3, 1, 2, 2, 5));  // root -> {1, 2}, roomy limits
+        Cpu x = big.cpu(0), y = big.cpu(1);
+        x.AllocCache(big.folio(0), big.memcg(1), 0);
+        y.AllocCache(big.folio(1), big.memcg(2), 0);
+        assertTrue(x.TryCharge());
+        assertTrue(y.TryCharge());
+        assertTrue(x.AddToCache());
+        assertFalse(y.AddToCache(), "-EEXIST: the index was filled since y's lookup");
+        assertEquals(Pc.CACHE_EEXIST, y.pc());
+        assertEquals(1, big.memcg(2).memory().usage(), "y's charge is still pending");
+        y.CancelCharge();
+        assertEquals(0, big.memcg(2).memory().usage());
+        assertFalse(big.folio(1).locked());
+        y.Uncharge();
+        assertTrue(big.folio(1).isFree());
+        assertNull(big.folio(1).memcg());
     }
 }

@@ -18,7 +18,7 @@ public final class ChargeInvariants {
 
     /** The names, in the order of Charge.cfg. */
     public static final List<String> NAMES = List.of(
-            "Conservation", "Hierarchy", "OwnedPagesLive", "CommittedIsOwned", "NoUnderflow",
+            "Conservation", "Hierarchy", "OwnedPagesLive", "PendingPageUnowned", "CommittedIsOwned", "NoUnderflow",
             "WithinLimit", "RefcountBalance", "ChargeUnderExclusion", "NoLeakAtQuiescence", "FreeMeansUnreferenced");
 
     /**
@@ -75,19 +75,25 @@ public final class ChargeInvariants {
             Pc pc = c.pc();
             Folio p = c.held();
             if (pc != Pc.IDLE) quiescent = false;
-            if ((pc == Pc.ANON_COMMITTED || pc == Pc.CACHE_COMMITTED || pc == Pc.CACHE_ADDED) && p.memcg() == null) {
+            if (pc.pending() && p.memcg() != null) {
+                v.add("PendingPageUnowned: " + c + " has a pending charge for a folio that is already owned");
+            }
+            if ((pc == Pc.ANON_COMMITTED || pc == Pc.CACHE_COMMITTED) && p.memcg() == null) {
                 v.add("CommittedIsOwned: " + c + " committed but its folio has no owner");
             }
-            boolean charging = pc == Pc.ANON_ALLOC || pc == Pc.ANON_CHARGED || pc == Pc.ANON_COMMITTED
-                    || pc == Pc.CACHE_ALLOC || pc == Pc.CACHE_CHARGED || pc == Pc.CACHE_COMMITTED;
-            if (charging) {
+            boolean anonPath = pc == Pc.ANON_ALLOC || pc == Pc.ANON_CHARGED || pc == Pc.ANON_COMMITTED;
+            boolean cacheOutside = pc == Pc.CACHE_ALLOC || pc == Pc.CACHE_CHARGED || pc == Pc.CACHE_EEXIST;
+            boolean cacheInside = pc == Pc.CACHE_INSERTED || pc == Pc.CACHE_COMMITTED;
+            if (anonPath || cacheOutside || cacheInside) {
                 boolean others = false;
                 for (Cpu d : cpus) if (d != c && d.held() == p && d.pc() != Pc.PUT) others = true;
-                if (p.mapcount() != 0 || inCache[p.id()] || others) {
-                    v.add("ChargeUnderExclusion: " + c + " charges a folio others can reach");
+                if (p.mapcount() != 0 || others) {
+                    v.add("ChargeUnderExclusion: " + c + " charges a folio others can map or use");
                 }
-                boolean cachePath = pc == Pc.CACHE_ALLOC || pc == Pc.CACHE_CHARGED || pc == Pc.CACHE_COMMITTED;
-                if (cachePath && !p.locked()) v.add("ChargeUnderExclusion: " + c + " inserts an unlocked folio");
+                if ((anonPath || cacheOutside) && inCache[p.id()]) {
+                    v.add("ChargeUnderExclusion: " + c + " charges a folio that is in the cache too early");
+                }
+                if ((cacheOutside || cacheInside) && !p.locked()) v.add("ChargeUnderExclusion: " + c + " inserts an unlocked folio");
             }
         }
         for (Folio f : folios) if (f.refcount() != 0) quiescent = false;

@@ -210,16 +210,15 @@ public class ChargeModel implements Model<Mm> {
                 return tryCharge(c);
             case ANON_CHARGED:
                 return r.nextInt(100) < 15 ? cancelCharge(c) : commitCharge(c);
-            case CACHE_CHARGED: {
-                boolean taken = mm.cache().lookup(cpu.index()) != null;
-                int cancel = taken ? 70 : 3;
-                return r.nextInt(100) < cancel ? cancelCharge(c) : commitCharge(c);
-            }
+            case CACHE_CHARGED:
+                return addToCache(c);
+            case CACHE_INSERTED:
+                return commitCharge(c);
+            case CACHE_EEXIST:
+                return cancelCharge(c);
             case ANON_COMMITTED:
                 return mapAnon(c);
             case CACHE_COMMITTED:
-                return addToCache(c);
-            case CACHE_ADDED:
                 return unlockPage(c);
             case PUT: {
                 boolean last = cpu.held().refcount() == 1;
@@ -362,11 +361,12 @@ public class ChargeModel implements Model<Mm> {
                 case IDLE: continue;
                 case ANON_ALLOC:
                 case CACHE_ALLOC: return tryCharge(c);
-                case ANON_CHARGED:
-                case CACHE_CHARGED: return commitCharge(c);
+                case ANON_CHARGED: return commitCharge(c);
+                case CACHE_CHARGED: return addToCache(c);
+                case CACHE_INSERTED: return commitCharge(c);
+                case CACHE_EEXIST: return cancelCharge(c);
                 case ANON_COMMITTED: return mapAnon(c);
-                case CACHE_COMMITTED: return addToCache(c);
-                case CACHE_ADDED: return unlockPage(c);
+                case CACHE_COMMITTED: return unlockPage(c);
                 case PUT: return cpu.held().refcount() > 1 ? putPage(c) : uncharge(c);
                 default: throw new AssertionError(cpu.pc());
             }
