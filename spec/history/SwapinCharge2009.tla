@@ -36,7 +36,7 @@
 (* The fix splits the charge in three (charge-commit-cancel):              *)
 (*   mem_cgroup_try_charge           ALWAYS charge the res_counter (the    *)
 (*                                   mem+swap controller, merged right     *)
-(*                                   after, renamed it                     *)
+(*                                   after, replaced it here with          *)
 (*                                   mem_cgroup_try_charge_swapin)         *)
 (*   page_add_anon_rmap              then map the page (mapcount > 0)      *)
 (*   mem_cgroup_commit_charge_swapin then, under lock_page_cgroup: if      *)
