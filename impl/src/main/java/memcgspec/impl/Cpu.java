@@ -140,13 +140,14 @@ public final class Cpu {
      * mem_cgroup_commit_charge -> commit_charge: the pending charge becomes the folio's
      * (folio->memcg_data). The anonymous fault commits once it knows its pte is still none; the
      * insertion commits once its locked folio is in the cache. No other path can reach the folio
-     * meanwhile. A folio that already has an owner here is a bug of the caller, as in the kernel
-     * (VM_BUG_ON_PAGE(page->mem_cgroup, page)): an AssertionError, not a refusal.
+     * meanwhile. The commit of a folio that already has an owner is refused, changing nothing; the
+     * kernel treats it as a bug (VM_BUG_ON_PAGE(page->mem_cgroup, page)) and the spec shows it
+     * cannot happen (invariant PendingPageUnowned).
      */
     public void CommitCharge() {
         requirePc("CommitCharge", Pc.ANON_CHARGED, Pc.CACHE_INSERTED);
         if (!Memcontrol.commitCharge(held, chargeTo)) {
-            throw new AssertionError("commit_charge of a charged folio: " + held);
+            throw refuse("CommitCharge", held + " is already charged (VM_BUG_ON in commit_charge)");
         }
         chargeTo = null;
         pc = pc == Pc.ANON_CHARGED ? Pc.ANON_COMMITTED : Pc.CACHE_COMMITTED;

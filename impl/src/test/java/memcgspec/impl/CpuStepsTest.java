@@ -109,6 +109,17 @@ class CpuStepsTest {
     }
 
     @Test
+    void theCommitOfAnOwnedFolioIsRefused() {
+        // Not reachable through the protocol (PendingPageUnowned): forge the state through the hooks.
+        Folio f = mm.folio(0);
+        a.AllocAnon(f, mm.memcg(2));
+        assertTrue(a.TryCharge());
+        assertTrue(Memcontrol.commitCharge(f, mm.memcg(1)));
+        assertRefused(a::CommitCharge);
+        assertSame(mm.memcg(1), f.memcg(), "the owner was not overwritten");
+    }
+
+    @Test
     void eexistAfterTheChargeIsCancelled() {
         Mm big = new Mm(new Mm.Config(2, 3, 1, 2, 2, 5));  // root -> {1, 2}, roomy limits
         Cpu x = big.cpu(0), y = big.cpu(1);
