@@ -51,6 +51,12 @@ public final class Conformance {
         return new Run<>(g, b, progress).run();
     }
 
+    /** A step applied to a copy: the copy, and what the step threw (null if nothing). */
+    private record Applied<S>(S copy, Throwable thrown) {}
+
+    /** The state must be abandoned: steps on copies changed the original. */
+    private static final Applied<Object> ABANDON = new Applied<>(null, null);
+
     private static final class Run<S> {
         private final StateGraph g;
         private final Binding<S> b;
@@ -147,13 +153,12 @@ public final class Conformance {
                     continue;
                 }
                 edgesChecked++;
-                S c = copyOf(impl, si, l);
-                if (c == null) continue;
-                Throwable thrown = apply(c, l);
-                if (firstStep) {
-                    firstStep = false;
-                    if (!originalIntact(impl, s)) return List.of();
-                }
+                Applied<S> a = onCopy(impl, s, l, firstStep);
+                firstStep = false;
+                if (a == ABANDON) return List.of();
+                if (a == null) continue;
+                S c = a.copy();
+                Throwable thrown = a.thrown();
                 if (thrown instanceof StepRefused r) {
                     mismatch(Mismatch.Kind.REFUSED_ENABLED, si, l, "refused an enabled step: " + r.getMessage(), List.of());
                     continue;
@@ -177,13 +182,12 @@ public final class Conformance {
 
             for (ActionLabel l : g.disabled(si)) {
                 if (!bound.contains(l.name())) continue;
-                S c = copyOf(impl, si, l);
-                if (c == null) continue;
-                Throwable thrown = apply(c, l);
-                if (firstStep) {
-                    firstStep = false;
-                    if (!originalIntact(impl, s)) return List.of();
-                }
+                Applied<S> a = onCopy(impl, s, l, firstStep);
+                firstStep = false;
+                if (a == ABANDON) return List.of();
+                if (a == null) continue;
+                S c = a.copy();
+                Throwable thrown = a.thrown();
                 if (thrown == null) {
                     mismatch(Mismatch.Kind.ACCEPTED_DISABLED, si, l, "accepted a disabled step", List.of());
                     continue;
@@ -206,14 +210,23 @@ public final class Conformance {
             return reached;
         }
 
-        /** Applies a label's step to a copy; returns what it threw (null when it ran to the end). */
-        private Throwable apply(S c, ActionLabel l) {
+        /**
+         * Applies a label's step to a copy of the state's implementation: the copy and what the step
+         * threw (null when it ran to the end); null when no copy could be made (reported); ABANDON
+         * when, after the state's first step, the original turned out changed (reported).
+         */
+        @SuppressWarnings("unchecked")
+        private Applied<S> onCopy(S impl, StateGraph.State s, ActionLabel l, boolean firstStep) {
+            S c = copyOf(impl, s.index(), l);
+            if (c == null) return null;
+            Throwable thrown = null;
             try {
                 b.apply(c, l);
-                return null;
             } catch (RuntimeException | AssertionError x) {
-                return x;
+                thrown = x;
             }
+            if (firstStep && !originalIntact(impl, s)) return (Applied<S>) ABANDON;
+            return new Applied<>(c, thrown);
         }
 
         /**
