@@ -419,31 +419,24 @@ public final class Cpu {
 
     /** zap_pte_range of one mapping of f, then the batch's put. */
     public boolean zap(Folio f) {
-        try {
-            Unmap(f);
-        } catch (StepRefused notMapped) {
-            return false;
-        }
-        put();
-        return true;
+        return thenPut(() -> Unmap(f));
     }
 
-    /** Reclaim or invalidation of index i, then the put of the cache's reference. */
+    /** Truncation of index i, then the put of the cache's reference. */
     public boolean evict(int i) {
-        try {
-            DeleteFromCache(i);
-        } catch (StepRefused busy) {
-            return false;
-        }
-        put();
-        return true;
+        return thenPut(() -> DeleteFromCache(i));
     }
 
     /** A speculative get and put of f (a PFN walker). */
     public boolean touch(Folio f) {
+        return thenPut(() -> GetPage(f));
+    }
+
+    /** Runs a step that leaves this CPU holding a reference, then drops it; false if refused. */
+    private boolean thenPut(Runnable step) {
         try {
-            GetPage(f);
-        } catch (StepRefused free) {
+            step.run();
+        } catch (StepRefused refused) {
             return false;
         }
         put();
