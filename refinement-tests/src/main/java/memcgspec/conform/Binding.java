@@ -40,4 +40,13 @@ public interface Binding<S> {
 
     /** The spec action names this binding can apply. */
     Set<String> boundActions();
+
+    /**
+     * The Java class whose step methods the actions are bound to, each named like its TLA+ action,
+     * or null when the binding calls no such class (toy bindings). Every binding registered in
+     * {@link Bindings} names one, and a test checks that every spec action has a method there.
+     */
+    default Class<?> stepClass() {
+        return null;
+    }
 }

@@ -99,8 +99,8 @@ public final class ChargeBinding implements Binding<ChargeBinding.State> {
         bind("Uncharge", (s, a) -> cpu(s, a.get(0)).Uncharge());
     }
 
-    /** The Java class whose methods the actions are bound to (a test checks the names match). */
-    public static Class<?> stepClass() {
+    @Override
+    public Class<?> stepClass() {
         return Cpu.class;
     }
 

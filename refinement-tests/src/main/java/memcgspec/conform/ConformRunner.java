@@ -34,10 +34,6 @@ public final class ConformRunner {
         progress.accept("exploring " + model.name() + " ...");
         try (StateGraph g = StateGraph.explore(model.moduleFile(specDir).getParent(), model.moduleName(),
                 model.cfgFile(specDir), MAX_STATES)) {
-            if (!g.nondeterminism().isEmpty()) {
-                throw new IllegalStateException("model " + model.name() + " has nondeterministic action labels: "
-                        + g.nondeterminism().get(0));
-            }
             progress.accept(String.format("explored %d states, %d edges in %.1f s; replaying on the Java code ...",
                     g.size(), g.edgeCount(), g.exploreSeconds()));
             ConformanceReport r = Conformance.run(g, binding,

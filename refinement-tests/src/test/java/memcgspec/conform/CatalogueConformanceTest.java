@@ -2,6 +2,7 @@ package memcgspec.conform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -62,12 +63,12 @@ class CatalogueConformanceTest {
                     m.cfgFile(SpecRoot.specDir()))) {
                 Set<String> actions = new TreeSet<>(g.actionNames());
                 assertEquals(actions, new TreeSet<>(b.boundActions()), "spec actions vs bound actions");
-                if (b instanceof ChargeBinding) {
-                    Set<String> methods = Arrays.stream(ChargeBinding.stepClass().getMethods())
-                            .map(Method::getName).collect(Collectors.toCollection(TreeSet::new));
-                    for (String a : actions) {
-                        assertTrue(methods.contains(a), "no Java step method named " + a + " in " + ChargeBinding.stepClass());
-                    }
+                Class<?> steps = b.stepClass();
+                assertNotNull(steps, "binding " + b.getClass().getSimpleName() + " names no step class");
+                Set<String> methods = Arrays.stream(steps.getMethods())
+                        .map(Method::getName).collect(Collectors.toCollection(TreeSet::new));
+                for (String a : actions) {
+                    assertTrue(methods.contains(a), "no Java step method named " + a + " in " + steps);
                 }
             }
         }));
