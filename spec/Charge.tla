@@ -461,8 +461,12 @@ NoLeakAtQuiescence ==
 (* Refinement of the abstract accounting spec.                             *)
 (***************************************************************************)
 
+(* Charge has no swap: no slots, nothing recorded. *)
 Abs == INSTANCE MemcgAccounting
-         WITH pending <- [m \in Memcgs |-> Pending(m)]
+         WITH pending <- [m \in Memcgs |-> Pending(m)],
+              Slots <- {},
+              record <- [s \in {} |-> NoMemcg],
+              swapUsage <- [m \in Memcgs |-> 0]
 
 Refinement == Abs!Spec
 
