@@ -4,7 +4,7 @@ package memcgspec.impl;
  * One CPU running the mm paths that charge and free pages, step by step.
  *
  * <p>Each public method whose name starts with an upper-case letter is ONE step of the protocol
- * and carries the name of the TLA+ action it implements (spec/Charge.tla), so that the spec, the
+ * and carries the name of the TLA+ action it implements (spec/Charge.tla, spec/Swap.tla), so that the spec, the
  * Java code, the traces and the docs share one vocabulary. A step that the spec does not enable
  * in the current state throws {@link StepRefused} and changes nothing. The lower-case methods run
  * whole paths (a fault, an insertion, an unmap) as sequences of steps, for real threads.
@@ -24,6 +24,8 @@ public final class Cpu {
     private MemCgroup chargeTo;
     /** The page-cache index this CPU inserts at, or -1. */
     private int index = -1;
+    /** The swap slot this CPU works on, or -1. */
+    private int slot = -1;
 
     Cpu(Mm mm, int id) {
         this.mm = mm;
@@ -50,11 +52,34 @@ public final class Cpu {
         return index;
     }
 
+    public int slot() {
+        return slot;
+    }
+
     void copyFrom(Cpu o) {
         pc = o.pc;
         held = o.held == null ? null : mm.folio(o.held.id());
         chargeTo = o.chargeTo == null ? null : mm.memcg(o.chargeTo.id());
         index = o.index;
+        slot = o.slot;
+    }
+
+    /**
+     * The CPU starts charging for a task of memcg m: refused if m is not online (a removed memcg
+     * has no tasks); the CPU holds a css reference on m and counts as one of its chargers (which
+     * {@link Mm#Offline} waits for) until {@link #endTask}.
+     */
+    private void beginTask(String step, MemCgroup m) {
+        requireTaskMemcg(step, m);
+        if (!m.tryEnterTask()) throw refuse(step, m + " is not online");
+        chargeTo = m;
+    }
+
+    /** The CPU is done charging for its task: chargeTo cleared, the css reference dropped. */
+    private void endTask() {
+        MemCgroup m = chargeTo;
+        chargeTo = null;
+        m.leaveTask();
     }
 
     private StepRefused refuse(String step, String why) {
@@ -81,10 +106,12 @@ public final class Cpu {
      */
     public void AllocAnon(Folio p, MemCgroup m) {
         requirePc("AllocAnon", Pc.IDLE);
-        requireTaskMemcg("AllocAnon", m);
-        if (!p.allocate()) throw refuse("AllocAnon", p + " is not free");
+        beginTask("AllocAnon", m);
+        if (!p.allocate()) {
+            endTask();
+            throw refuse("AllocAnon", p + " is not free");
+        }
         held = p;
-        chargeTo = m;
         pc = Pc.ANON_ALLOC;
     }
 
@@ -95,6 +122,7 @@ public final class Cpu {
     public void AllocCache(Folio p, MemCgroup m, int i) {
         requirePc("AllocCache", Pc.IDLE);
         requireTaskMemcg("AllocCache", m);
+        if (!m.online()) throw refuse("AllocCache", m + " is not online");
         PageCache pcache = mm.cache();
         pcache.xaLock.lock();
         try {
@@ -102,10 +130,13 @@ public final class Cpu {
         } finally {
             pcache.xaLock.unlock();
         }
-        if (!p.allocate()) throw refuse("AllocCache", p + " is not free");
+        beginTask("AllocCache", m);
+        if (!p.allocate()) {
+            endTask();
+            throw refuse("AllocCache", p + " is not free");
+        }
         p.setLockedNew();
         held = p;
-        chargeTo = m;
         index = i;
         pc = Pc.CACHE_ALLOC;
     }
@@ -124,13 +155,13 @@ public final class Cpu {
      */
     public boolean TryCharge() {
         requirePc("TryCharge", Pc.ANON_ALLOC, Pc.CACHE_ALLOC);
-        MemCgroup over = Memcontrol.tryCharge(chargeTo, 1);
+        MemCgroup over = Memcontrol.tryCharge(chargeTo, 1, mm.v1());
         if (over == null) {
             pc = pc == Pc.ANON_ALLOC ? Pc.ANON_CHARGED : Pc.CACHE_CHARGED;
             return true;
         }
         if (pc == Pc.CACHE_ALLOC) held.unlock();
-        chargeTo = null;
+        endTask();
         index = -1;
         pc = Pc.PUT;
         return false;
@@ -146,10 +177,10 @@ public final class Cpu {
      */
     public void CommitCharge() {
         requirePc("CommitCharge", Pc.ANON_CHARGED, Pc.CACHE_INSERTED);
-        if (!Memcontrol.commitCharge(held, chargeTo)) {
+        if (!Memcontrol.commitCharge(held, chargeTo, mm.v1())) {
             throw refuse("CommitCharge", held + " is already charged (VM_BUG_ON in commit_charge)");
         }
-        chargeTo = null;
+        endTask();
         pc = pc == Pc.ANON_CHARGED ? Pc.ANON_COMMITTED : Pc.CACHE_COMMITTED;
     }
 
@@ -162,8 +193,8 @@ public final class Cpu {
     public void CancelCharge() {
         requirePc("CancelCharge", Pc.ANON_CHARGED, Pc.CACHE_EEXIST);
         if (pc == Pc.CACHE_EEXIST) held.unlock();
-        Memcontrol.cancelCharge(chargeTo, 1);
-        chargeTo = null;
+        Memcontrol.cancelCharge(chargeTo, 1, mm.v1());
+        endTask();
         index = -1;
         pc = Pc.PUT;
     }
@@ -229,6 +260,11 @@ public final class Cpu {
         requirePc("Map", Pc.IDLE);
         int bound = mm.config().maxMapcount();
         if (!p.tryGet()) throw refuse("Map", p + " is free");
+        if (bound != Integer.MAX_VALUE) {
+            // The model's bound is on the ptes of the folio and of its slot together.
+            int s = mm.swap().slotOf(p);
+            if (s >= 0) bound -= mm.swap().count(s);
+        }
         if (p.dupMapping(bound)) return;
         PageCache pcache = mm.cache();
         boolean mapped = false;
@@ -246,19 +282,25 @@ public final class Cpu {
             pcache.xaLock.unlock();
         }
         if (mapped) return;
-        // Not mappable: give back the speculative reference. Under concurrency everybody else may
-        // have let go meanwhile, making ours the final put; and a folio_try_get may take a new
-        // reference at any moment until the count is 0, so "last" must be decided by the CAS
-        // itself (folio_put_testzero), retrying when it fails.
+        dropSpeculative(p);
+        throw refuse("Map", p + " is neither mapped nor an unlocked cache folio, or is at the mapcount bound");
+    }
+
+    /**
+     * Gives back a speculative reference. Under concurrency everybody else may have let go
+     * meanwhile, making ours the final put; and a folio_try_get may take a new reference at any
+     * moment until the count is 0, so "last" must be decided by the CAS itself
+     * (folio_put_testzero), retrying when it fails.
+     */
+    private static void dropSpeculative(Folio p) {
         for (;;) {
-            if (p.putNotLast()) break;
+            if (p.putNotLast()) return;
             if (p.putLast()) {
                 Memcontrol.uncharge(p);
                 p.release();
-                break;
+                return;
             }
         }
-        throw refuse("Map", p + " is neither mapped nor an unlocked cache folio, or is at the mapcount bound");
     }
 
     /**
@@ -329,6 +371,405 @@ public final class Cpu {
     }
 
     // ------------------------------------------------------------------------------------------
+    // Swap (spec/Swap.tla)
+    // ------------------------------------------------------------------------------------------
+
+    /** Where a CPU goes after dropping a use of slot s: free it if it is dead, else put or idle. */
+    private void afterDrop(int s, boolean dead) {
+        if (dead) {
+            slot = s;
+            pc = Pc.SLOT_FREE;
+        } else {
+            slot = -1;
+            pc = held != null ? Pc.PUT : Pc.IDLE;
+        }
+    }
+
+    /**
+     * isolate_lru_pages + trylock_page (shrink_page_list): reclaim takes a charged anon folio (mapped,
+     * or in the swap cache; not a page-cache folio) with an isolation reference and its lock.
+     */
+    public void Reclaim(Folio p) {
+        requirePc("Reclaim", Pc.IDLE);
+        if (!p.tryGet()) throw refuse("Reclaim", p + " is free");
+        if (!p.trylock()) {
+            dropSpeculative(p);
+            throw refuse("Reclaim", p + " is locked");
+        }
+        int s = mm.swap().slotOf(p);
+        if (p.memcg() == null || mm.cache().contains(p) || (p.mapcount() == 0 && s < 0)) {
+            p.unlock();
+            dropSpeculative(p);
+            throw refuse("Reclaim", p + " is not a charged anon folio on an LRU");
+        }
+        held = p;
+        slot = s;
+        pc = Pc.RECLAIM;
+    }
+
+    /**
+     * add_to_swap: allocate free slot s (SWAP_HAS_CACHE, count 0) and add the locked folio to the
+     * swap cache, which takes a reference. On cgroup v2 mem_cgroup_try_charge_swap records the
+     * slot to the folio's memcg or its nearest online ancestor and charges its swap counter; when
+     * swap.max forbids it, nothing changes on the device and reclaim puts the folio back, unlocked.
+     *
+     * @return whether the folio entered the swap cache
+     */
+    public boolean AddToSwap(int s) {
+        requirePc("AddToSwap", Pc.RECLAIM);
+        SwapDevice dev = mm.swap();
+        dev.lock.lock();
+        try {
+            if (dev.slotOfLocked(held) >= 0) throw refuse("AddToSwap", held + " is in the swap cache already");
+            if (dev.allocatedLocked(s)) throw refuse("AddToSwap", "slot " + s + " is in use");
+            MemCgroup rec = null;
+            if (!mm.v1()) {
+                rec = Memcontrol.tryChargeSwap(held);
+                if (rec == null) {
+                    held.unlock();
+                    pc = Pc.PUT;
+                    return false;
+                }
+            }
+            dev.setAllocated(s, true);
+            dev.setHasCache(s, true);
+            dev.setCached(s, held);
+            dev.setRecord(s, rec);
+            held.get();
+            slot = s;
+            return true;
+        } finally {
+            dev.lock.unlock();
+        }
+    }
+
+    /**
+     * try_to_unmap_one: one pte of the folio becomes its swap entry (swap_duplicate), and the
+     * mapping's reference is dropped (the swap cache holds one, so it is not the last).
+     */
+    public void TryToUnmap() {
+        requirePc("TryToUnmap", Pc.RECLAIM);
+        if (slot < 0) throw refuse("TryToUnmap", held + " has no slot");
+        SwapDevice dev = mm.swap();
+        dev.lock.lock();
+        try {
+            if (!held.dropMapping()) throw refuse("TryToUnmap", held + " is not mapped");
+            dev.setCount(slot, dev.countLocked(slot) + 1);
+        } finally {
+            dev.lock.unlock();
+        }
+        if (!held.putNotLast()) throw new AssertionError("the mapping's reference was the last of a swap-cache folio: " + held);
+    }
+
+    /**
+     * __remove_mapping on a swap-cache folio: page_ref_freeze succeeds only with exactly the swap
+     * cache's and the reclaimer's references and no mapping. Then __delete_from_swap_cache;
+     * mem_cgroup_swapout (v1: record the memcg or its nearest online ancestor and move the memsw
+     * part of the charge to the slot; v2 recorded at allocation); put_swap_page clears
+     * SWAP_HAS_CACHE, which kills the slot when no pte holds it. The folio is unlocked; its last
+     * reference, the reclaimer's, is dropped next.
+     */
+    public void SwapOut() {
+        requirePc("SwapOut", Pc.RECLAIM);
+        if (slot < 0) throw refuse("SwapOut", held + " has no slot");
+        SwapDevice dev = mm.swap();
+        boolean dead;
+        dev.lock.lock();
+        try {
+            if (held.mapcount() != 0) throw refuse("SwapOut", held + " is mapped");
+            if (!held.freezeDrop(2)) throw refuse("SwapOut", held + " has other references (freeze fails)");
+            dev.setCached(slot, null);
+            dev.setHasCache(slot, false);
+            if (mm.v1()) {
+                if (dev.recordLocked(slot) != null) throw new AssertionError("swap-out to a recorded slot " + slot);
+                dev.setRecord(slot, Memcontrol.swapout(held));
+            }
+            dead = dev.countLocked(slot) == 0;
+        } finally {
+            dev.lock.unlock();
+        }
+        held.unlock();
+        afterDrop(slot, dead);
+    }
+
+    /**
+     * shrink_page_list gives up (keep_locked / activate_locked): swap is full for a folio not in
+     * the swap cache, or the freeze of an unmapped swap-cache folio fails. The folio is unlocked;
+     * the isolation reference is dropped next.
+     */
+    public void ReclaimAbort() {
+        requirePc("ReclaimAbort", Pc.RECLAIM);
+        SwapDevice dev = mm.swap();
+        dev.lock.lock();
+        try {
+            boolean inSwap = dev.slotOfLocked(held) >= 0;
+            boolean full = !inSwap && dev.freeSlotLocked() < 0;
+            boolean frozenOut = inSwap && held.mapcount() == 0 && held.refcount() != 2;
+            if (!full && !frozenOut) throw refuse("ReclaimAbort", "reclaim of " + held + " can go on");
+        } finally {
+            dev.lock.unlock();
+        }
+        held.unlock();
+        slot = -1;
+        pc = Pc.PUT;
+    }
+
+    /**
+     * lookup_swap_cache for a fault on a pte holding slot s: a folio in the swap cache, with a
+     * reference (the cache's keeps it from being freed).
+     */
+    public void SwapinHit(int s) {
+        requirePc("SwapinHit", Pc.IDLE);
+        SwapDevice dev = mm.swap();
+        dev.lock.lock();
+        try {
+            if (dev.countLocked(s) == 0) throw refuse("SwapinHit", "no pte holds slot " + s);
+            Folio f = dev.cachedLocked(s);
+            if (f == null) throw refuse("SwapinHit", "slot " + s + " has no swap-cache folio");
+            f.get();
+            held = f;
+        } finally {
+            dev.lock.unlock();
+        }
+        slot = s;
+        pc = Pc.SWAPIN_HIT;
+    }
+
+    /**
+     * alloc_page_vma after a swap-cache miss on slot s, for a fault of a task in online memcg m:
+     * folio p, private to this CPU.
+     */
+    public void SwapinAlloc(int s, Folio p, MemCgroup m) {
+        requirePc("SwapinAlloc", Pc.IDLE);
+        SwapDevice dev = mm.swap();
+        dev.lock.lock();
+        try {
+            if (dev.countLocked(s) == 0) throw refuse("SwapinAlloc", "no pte holds slot " + s);
+            if (dev.cachedLocked(s) != null) throw refuse("SwapinAlloc", "slot " + s + " has a swap-cache folio");
+        } finally {
+            dev.lock.unlock();
+        }
+        beginTask("SwapinAlloc", m);
+        if (!p.allocate()) {
+            endTask();
+            throw refuse("SwapinAlloc", p + " is not free");
+        }
+        held = p;
+        slot = s;
+        pc = Pc.SWAPIN_ALLOC;
+    }
+
+    /**
+     * swapcache_prepare: take SWAP_HAS_CACHE of the slot; on -EEXIST (another CPU holds it) or
+     * -ENOENT (no pte holds the slot any more) the new folio is freed, unowned (the kernel's retry
+     * is a new fault). On success the folio is locked and only this CPU may add a folio for the
+     * slot to the swap cache.
+     *
+     * @return whether SWAP_HAS_CACHE was taken
+     */
+    public boolean SwapcachePrepare() {
+        requirePc("SwapcachePrepare", Pc.SWAPIN_ALLOC);
+        SwapDevice dev = mm.swap();
+        boolean ok;
+        dev.lock.lock();
+        try {
+            ok = !dev.hasCacheLocked(slot) && dev.countLocked(slot) > 0;
+            if (ok) dev.setHasCache(slot, true);
+        } finally {
+            dev.lock.unlock();
+        }
+        if (ok) {
+            held.setLockedNew();
+            pc = Pc.SWAPIN_PREPARED;
+        } else {
+            endTask();
+            slot = -1;
+            pc = Pc.PUT;
+        }
+        return ok;
+    }
+
+    /**
+     * mem_cgroup_swapin_charge_folio: charge the new folio before it enters the swap cache, to the
+     * memcg recorded for the slot if it is online (css_tryget_online), else to the faulting task's;
+     * try_charge and commit_charge in one step (the folio is private and locked). On v1 the charge
+     * covers memsw. On failure the fault gives SWAP_HAS_CACHE back next.
+     *
+     * @return whether the charge succeeded
+     */
+    public boolean SwapInCharge() {
+        requirePc("SwapInCharge", Pc.SWAPIN_PREPARED);
+        MemCgroup r = mm.swap().record(slot);
+        MemCgroup t = r != null && r.online() ? r : chargeTo;
+        boolean ok = Memcontrol.tryCharge(t, 1, mm.v1()) == null;
+        if (ok && !Memcontrol.commitCharge(held, t, mm.v1())) {
+            throw new AssertionError("a new swap-in folio was already charged: " + held);
+        }
+        endTask();
+        pc = ok ? Pc.SWAPIN_CHARGED : Pc.SWAPIN_NOMEM;
+        return ok;
+    }
+
+    /**
+     * add_to_swap_cache: the charged, locked folio enters the swap cache for its slot (ours alone:
+     * we hold SWAP_HAS_CACHE), which takes a reference.
+     */
+    public void AddToSwapCache() {
+        requirePc("AddToSwapCache", Pc.SWAPIN_CHARGED);
+        SwapDevice dev = mm.swap();
+        dev.lock.lock();
+        try {
+            if (dev.cachedLocked(slot) != null) throw new AssertionError("slot " + slot + " has a swap-cache folio though we hold SWAP_HAS_CACHE");
+            held.get();
+            dev.setCached(slot, held);
+        } finally {
+            dev.lock.unlock();
+        }
+        pc = mm.v1() ? Pc.SWAPIN_ADDED : Pc.SWAPIN_READ;
+    }
+
+    /**
+     * mem_cgroup_swapin_uncharge_swap (cgroup v1): the folio's charge covers memory+swap now, so
+     * the slot's record is cleared and its memsw charge and reference dropped.
+     */
+    public void SwapinUnchargeSwap() {
+        requirePc("SwapinUnchargeSwap", Pc.SWAPIN_ADDED);
+        SwapDevice dev = mm.swap();
+        MemCgroup r;
+        dev.lock.lock();
+        try {
+            r = dev.recordLocked(slot);
+            dev.setRecord(slot, null);
+        } finally {
+            dev.lock.unlock();
+        }
+        Memcontrol.unchargeSwap(r, true);
+        pc = Pc.SWAPIN_READ;
+    }
+
+    /**
+     * The rest of do_swap_page, under the folio lock (held already after a read; taken after a
+     * swap-cache hit, refused while another CPU holds it) and the pte lock: if the pte still holds
+     * the entry and the folio is still the slot's swap-cache folio, map it and swap_free the entry;
+     * else drop the reference. No charge here.
+     *
+     * @return whether the folio was mapped
+     */
+    public boolean SwapinMap() {
+        requirePc("SwapinMap", Pc.SWAPIN_READ, Pc.SWAPIN_HIT);
+        if (pc == Pc.SWAPIN_HIT && !held.trylock()) throw refuse("SwapinMap", held + " is locked");
+        SwapDevice dev = mm.swap();
+        boolean mapped;
+        dev.lock.lock();
+        try {
+            mapped = dev.cachedLocked(slot) == held && dev.countLocked(slot) > 0;
+            if (mapped) {
+                held.addMapping();
+                dev.setCount(slot, dev.countLocked(slot) - 1);
+            }
+        } finally {
+            dev.lock.unlock();
+        }
+        held.unlock();
+        slot = -1;
+        if (mapped) {
+            held = null;
+            pc = Pc.IDLE;
+        } else {
+            pc = Pc.PUT;
+        }
+        return mapped;
+    }
+
+    /**
+     * put_swap_page (swapcache_free) after a failed swap-in charge: SWAP_HAS_CACHE given back and
+     * the folio unlocked; the slot is freed first if no pte holds it any more.
+     */
+    public void SwapcacheFree() {
+        requirePc("SwapcacheFree", Pc.SWAPIN_NOMEM);
+        SwapDevice dev = mm.swap();
+        boolean dead;
+        dev.lock.lock();
+        try {
+            dev.setHasCache(slot, false);
+            dead = dev.countLocked(slot) == 0;
+        } finally {
+            dev.lock.unlock();
+        }
+        held.unlock();
+        afterDrop(slot, dead);
+    }
+
+    /**
+     * free_swap_and_cache from zap_pte_range on a swap pte: one count of slot s dropped; if that was
+     * the last use (no SWAP_HAS_CACHE), this CPU frees the slot next.
+     */
+    public void FreeSwapAndCache(int s) {
+        requirePc("FreeSwapAndCache", Pc.IDLE);
+        SwapDevice dev = mm.swap();
+        boolean dead;
+        dev.lock.lock();
+        try {
+            int c = dev.countLocked(s);
+            if (c == 0) throw refuse("FreeSwapAndCache", "no pte holds slot " + s);
+            dev.setCount(s, c - 1);
+            dead = dev.deadLocked(s);
+        } finally {
+            dev.lock.unlock();
+        }
+        afterDrop(s, dead);
+    }
+
+    /**
+     * try_to_free_swap / delete_from_swap_cache: a swap-cache folio whose slot no pte holds leaves
+     * the swap cache, under its lock (trylock), and put_swap_page clears SWAP_HAS_CACHE, killing
+     * the slot; the cache's reference is this CPU's to drop after it frees the slot. The folio keeps
+     * its charge.
+     */
+    public void DeleteFromSwapCache(int s) {
+        requirePc("DeleteFromSwapCache", Pc.IDLE);
+        SwapDevice dev = mm.swap();
+        Folio f;
+        dev.lock.lock();
+        try {
+            f = dev.cachedLocked(s);
+            if (f == null) throw refuse("DeleteFromSwapCache", "slot " + s + " has no swap-cache folio");
+            if (dev.countLocked(s) != 0) throw refuse("DeleteFromSwapCache", "a pte holds slot " + s);
+            if (!f.trylock()) throw refuse("DeleteFromSwapCache", f + " is locked");
+            dev.setCached(s, null);
+            dev.setHasCache(s, false);
+            f.unlock();
+        } finally {
+            dev.lock.unlock();
+        }
+        held = f;
+        slot = s;
+        pc = Pc.SLOT_FREE;
+    }
+
+    /**
+     * swap_entry_free: the dead slot is freed: mem_cgroup_uncharge_swap clears its record,
+     * uncharges the recorded memcg (swap on v2, memsw on v1) and drops the record's reference.
+     */
+    public void SwapSlotFree() {
+        requirePc("SwapSlotFree", Pc.SLOT_FREE);
+        SwapDevice dev = mm.swap();
+        MemCgroup r;
+        dev.lock.lock();
+        try {
+            if (!dev.deadLocked(slot)) throw new AssertionError("freeing slot " + slot + " which is in use");
+            r = dev.recordLocked(slot);
+            dev.setRecord(slot, null);
+            dev.setAllocated(slot, false);
+        } finally {
+            dev.lock.unlock();
+        }
+        Memcontrol.unchargeSwap(r, mm.v1());
+        slot = -1;
+        pc = held != null ? Pc.PUT : Pc.IDLE;
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Whole paths, for threads
     // ------------------------------------------------------------------------------------------
 
@@ -365,10 +806,14 @@ public final class Cpu {
     public Folio doAnonymousPage(MemCgroup m, boolean abandon) {
         requirePc("doAnonymousPage", Pc.IDLE);
         requireTaskMemcg("doAnonymousPage", m);
-        Folio f = mm.allocFolio(id * 7919 + (int) System.nanoTime());
-        if (f == null) return null;
-        held = f;
+        if (!m.tryEnterTask()) return null;
         chargeTo = m;
+        Folio f = mm.allocFolio(id * 7919 + (int) System.nanoTime());
+        if (f == null) {
+            endTask();
+            return null;
+        }
+        held = f;
         pc = Pc.ANON_ALLOC;
         if (!TryCharge()) {
             put();
@@ -395,11 +840,15 @@ public final class Cpu {
         requirePc("filemapAddFolio", Pc.IDLE);
         requireTaskMemcg("filemapAddFolio", m);
         if (mm.cache().lookup(i) != null) return false;
+        if (!m.tryEnterTask()) return false;
+        chargeTo = m;
         Folio f = mm.allocFolio(id * 104729 + i);
-        if (f == null) return false;
+        if (f == null) {
+            endTask();
+            return false;
+        }
         f.setLockedNew();
         held = f;
-        chargeTo = m;
         index = i;
         pc = Pc.CACHE_ALLOC;
         if (!TryCharge()) {

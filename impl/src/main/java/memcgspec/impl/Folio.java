@@ -18,6 +18,8 @@ public final class Folio {
     private final AtomicInteger mapcount = new AtomicInteger();
     private final AtomicReference<MemCgroup> memcg = new AtomicReference<>();
     private final AtomicBoolean locked = new AtomicBoolean();
+    /** cgroup v1: the folio's charge includes memory+swap (PCG_MEMSW); cleared when swap-out moves it to the slot. */
+    private final AtomicBoolean memsw = new AtomicBoolean();
     /** True while the folio sits in the page allocator's free lists. */
     private final AtomicBoolean inAllocator = new AtomicBoolean(true);
 
@@ -44,6 +46,11 @@ public final class Folio {
 
     public boolean locked() {
         return locked.get();
+    }
+
+    /** cgroup v1: the folio's charge includes the memsw part. */
+    public boolean memswCharged() {
+        return memsw.get();
     }
 
     public boolean isFree() {
@@ -109,6 +116,20 @@ public final class Folio {
         return mapcount.compareAndSet(0, 1);
     }
 
+    /** +1 mapping, mapped or not (a swap-in maps a folio whose only mappings are swap entries). */
+    void addMapping() {
+        mapcount.incrementAndGet();
+    }
+
+    /**
+     * page_ref_freeze for reclaim: succeeds only when the folio has exactly {@code expected}
+     * references, dropping one (the swap cache's); the reclaimer keeps the last, dropped by its
+     * final put.
+     */
+    boolean freezeDrop(int expected) {
+        return refcount.compareAndSet(expected, expected - 1);
+    }
+
     /** -1 mapping; false (and no change) when not mapped. */
     boolean dropMapping() {
         for (;;) {
@@ -123,6 +144,10 @@ public final class Folio {
     /** Sets the owner of an uncharged folio; false if it already has one. */
     boolean setMemcg(MemCgroup m) {
         return memcg.compareAndSet(null, m);
+    }
+
+    void setMemsw(boolean v) {
+        memsw.set(v);
     }
 
     /** Clears and returns the owner. */
@@ -153,12 +178,13 @@ public final class Folio {
         mapcount.set(o.mapcount.get());
         memcg.set(owner);
         locked.set(o.locked.get());
+        memsw.set(o.memsw.get());
         inAllocator.set(o.inAllocator.get());
     }
 
     @Override
     public String toString() {
         return "folio" + id + "[ref=" + refcount.get() + ", map=" + mapcount.get() + ", memcg=" + memcg.get()
-                + (locked.get() ? ", locked" : "") + "]";
+                + (memsw.get() ? ", memsw" : "") + (locked.get() ? ", locked" : "") + "]";
     }
 }

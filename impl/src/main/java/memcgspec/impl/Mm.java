@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The machine the mm paths run on: a fixed pool of page frames with its allocator, a memcg
- * hierarchy, the page cache of one file, and the CPUs.
+ * hierarchy, the page cache of one file, a swap device, and the CPUs.
  *
  * <p>The hierarchy has the shape the specs use: memcgs 0..nMemcg, 0 is the root (unlimited),
  * memcg m > 0 has parent (m - 1) / fanout and max {@code limit}; fanout 1 gives a chain.
@@ -20,6 +20,7 @@ public final class Mm {
     private final MemCgroup[] memcgs;
     private final Folio[] folios;
     private final PageCache cache;
+    private final SwapDevice swap;
     private final Cpu[] cpus;
 
     /**
@@ -31,31 +32,47 @@ public final class Mm {
      * @param nMemcg number of non-root memcgs
      * @param fanout hierarchy shape: parent of m is (m - 1) / fanout
      * @param limit memory.max of every non-root memcg, in pages
-     * @param maxMapcount a bound on a folio's mapcount; {@link Integer#MAX_VALUE} (no bound) except
-     *     when a conformance run mirrors the finiteness bound MaxMap of a model
+     * @param maxMapcount a bound on the ptes of a folio (mappings plus the swap entries of its
+     *     slot); {@link Integer#MAX_VALUE} (no bound) except when a conformance run mirrors the
+     *     finiteness bound MaxMap of a model
+     * @param swapSlots slots of the swap device (0: no swap)
+     * @param swapMax cgroup v2 swap.max of every non-root memcg, in slots
+     * @param version the accounting mode: 1 (cgroup v1, memsw counter) or 2 (cgroup v2, swap counter)
      */
-    public record Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit, int maxMapcount) {
+    public record Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit, int maxMapcount,
+                         int swapSlots, long swapMax, int version) {
         public Config {
-            if (cpus < 1 || folios < 1 || indexes < 0 || nMemcg < 1 || fanout < 1 || limit < 0 || maxMapcount < 1) {
+            if (cpus < 1 || folios < 1 || indexes < 0 || nMemcg < 1 || fanout < 1 || limit < 0 || maxMapcount < 1
+                    || swapSlots < 0 || swapMax < 0 || (version != 1 && version != 2)) {
                 throw new IllegalArgumentException("bad machine shape: " + this);
             }
         }
 
+        public Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit, int maxMapcount) {
+            this(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, 0, 0, 2);
+        }
+
         public Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit) {
             this(cpus, folios, indexes, nMemcg, fanout, limit, Integer.MAX_VALUE);
+        }
+
+        /** The same machine with a swap device of {@code slots} slots, swap.max and accounting mode. */
+        public Config withSwap(int slots, long max, int ver) {
+            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, slots, max, ver);
         }
     }
 
     public Mm(Config config) {
         this.config = config;
         memcgs = new MemCgroup[config.nMemcg() + 1];
-        memcgs[0] = new MemCgroup(0, null, PageCounter.UNLIMITED);
+        memcgs[0] = new MemCgroup(0, null, PageCounter.UNLIMITED, PageCounter.UNLIMITED);
         for (int m = 1; m <= config.nMemcg(); m++) {
-            memcgs[m] = new MemCgroup(m, memcgs[(m - 1) / config.fanout()], config.limit());
+            memcgs[m] = new MemCgroup(m, memcgs[(m - 1) / config.fanout()], config.limit(), config.swapMax());
         }
         folios = new Folio[config.folios()];
         for (int i = 0; i < folios.length; i++) folios[i] = new Folio(i);
         cache = new PageCache(config.indexes());
+        swap = new SwapDevice(config.swapSlots());
         cpus = new Cpu[config.cpus()];
         for (int i = 0; i < cpus.length; i++) cpus[i] = new Cpu(this, i);
     }
@@ -88,6 +105,15 @@ public final class Mm {
         return cache;
     }
 
+    public SwapDevice swap() {
+        return swap;
+    }
+
+    /** cgroup v1 accounting (memsw); else v2 (swap counter). */
+    public boolean v1() {
+        return config.version() == 1;
+    }
+
     public Cpu cpu(int id) {
         return cpus[id];
     }
@@ -98,6 +124,43 @@ public final class Mm {
 
     public void setMax(int memcg, long max) {
         memcgs[memcg].memory().setMax(max);
+    }
+
+    /**
+     * A memcg that may be removed: below the first level (the model keeps the first level online,
+     * so that swap records and charges never fall back to the root, whose own charges are not
+     * modelled).
+     */
+    public boolean removable(MemCgroup m) {
+        return !m.isRoot() && !m.parent().isRoot();
+    }
+
+    /**
+     * cgroup_rmdir -> mem_cgroup_css_offline: memcg m goes offline. Refused unless m is removable,
+     * online, has no online child and no CPU charges for one of its tasks (rmdir needs an empty
+     * cgroup). Its folios keep their charges and its swap records stay.
+     */
+    public void Offline(MemCgroup m) {
+        synchronized (memcgs) {
+            if (!removable(m)) throw new StepRefused("Offline(" + m + "): not removable");
+            if (!m.online()) throw new StepRefused("Offline(" + m + "): not online");
+            for (MemCgroup d : m.children()) if (d.online()) throw new StepRefused("Offline(" + m + "): child " + d + " is online");
+            if (!m.offlineIfIdle()) throw new StepRefused("Offline(" + m + "): a CPU charges for one of its tasks");
+        }
+    }
+
+    /**
+     * mem_cgroup_css_free, after the last css_put: an offline memcg that nothing refers to any more
+     * (no charged folio, no swap record, no charging CPU, no child left) is freed, and its
+     * reference on its parent is dropped.
+     */
+    public void Free(MemCgroup m) {
+        synchronized (memcgs) {
+            if (m.state() != MemCgroup.State.OFFLINE) throw new StepRefused("Free(" + m + "): not offline");
+            if (m.cssRefs() != 0) throw new StepRefused("Free(" + m + "): " + m.cssRefs() + " css references left");
+            m.setState(MemCgroup.State.OFFLINE, MemCgroup.State.FREED);
+            m.parent().cssPut();
+        }
     }
 
     /** The page allocator: any free folio, taken out of the free lists, or null when none is free. */
@@ -115,7 +178,7 @@ public final class Mm {
      */
     public Mm copy() {
         Mm c = new Mm(config);
-        for (int m = 0; m < memcgs.length; m++) c.memcgs[m].memory().copyValuesFrom(memcgs[m].memory());
+        for (int m = 0; m < memcgs.length; m++) c.memcgs[m].copyFrom(memcgs[m]);
         for (int i = 0; i < folios.length; i++) {
             MemCgroup owner = folios[i].memcg();
             c.folios[i].copyFrom(folios[i], owner == null ? null : c.memcgs[owner.id()]);
@@ -124,6 +187,7 @@ public final class Mm {
             Folio f = cache.slot(i);
             c.cache.store(i, f == null ? null : c.folios[f.id()]);
         }
+        c.swap.copyFrom(swap, c);
         for (int i = 0; i < cpus.length; i++) c.cpus[i].copyFrom(cpus[i]);
         return c;
     }

@@ -24,7 +24,25 @@ public enum Pc {
     /** add_to_page_cache_lru: charge committed, folio in the cache, locked until its read completes. */
     CACHE_COMMITTED("cache_committed"),
     /** Holding one reference, about to drop it. */
-    PUT("put");
+    PUT("put"),
+    /** shrink_page_list: an anon folio isolated and locked for reclaim. */
+    RECLAIM("reclaim"),
+    /** do_swap_page: a new folio allocated for the slot, SWAP_HAS_CACHE not yet taken. */
+    SWAPIN_ALLOC("swapin_alloc"),
+    /** do_swap_page: SWAP_HAS_CACHE taken, the new folio locked, not yet charged. */
+    SWAPIN_PREPARED("swapin_prepared"),
+    /** do_swap_page: the new folio charged, not yet in the swap cache. */
+    SWAPIN_CHARGED("swapin_charged"),
+    /** do_swap_page (v1): the folio in the swap cache, the slot's memsw charge not yet dropped. */
+    SWAPIN_ADDED("swapin_added"),
+    /** do_swap_page: the folio read into the swap cache, locked, ready to map. */
+    SWAPIN_READ("swapin_read"),
+    /** do_swap_page: a reference on a folio found in the swap cache. */
+    SWAPIN_HIT("swapin_hit"),
+    /** do_swap_page: the charge failed; SWAP_HAS_CACHE is given back next. */
+    SWAPIN_NOMEM("swapin_nomem"),
+    /** The CPU dropped the last use of its slot and frees it next. */
+    SLOT_FREE("slot_free");
 
     private final String spec;
 

@@ -42,11 +42,12 @@ public interface Binding<S> {
     Set<String> boundActions();
 
     /**
-     * The Java class whose step methods the actions are bound to, each named like its TLA+ action,
-     * or null when the binding calls no such class (toy bindings). Every binding registered in
-     * {@link Bindings} names one, and a test checks that every spec action has a method there.
+     * The Java classes whose step methods the actions are bound to, each method named like its TLA+
+     * action; empty when the binding calls no such class (toy bindings). Every binding registered in
+     * {@link Bindings} names at least one, and a test checks that every spec action has a method
+     * there.
      */
-    default Class<?> stepClass() {
-        return null;
+    default java.util.List<Class<?>> stepClasses() {
+        return java.util.List.of();
     }
 }

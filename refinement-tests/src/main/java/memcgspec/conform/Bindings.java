@@ -17,6 +17,7 @@ public final class Bindings {
 
     static {
         BY_MODULE.put("Charge", ChargeBinding::new);
+        BY_MODULE.put("Swap", SwapBinding::new);
     }
 
     /** The binding of a spec module (by module name, e.g. "Charge"), if it is a conformance target. */

@@ -23,7 +23,7 @@ import memcgspec.tla.V;
  * p2, ... to folio 0, 1, ...; indexes i1, i2, ... to page-cache index 0, 1, ... Memcgs are numbers
  * in both.
  */
-public final class ChargeBinding implements Binding<ChargeBinding.State> {
+public class ChargeBinding implements Binding<ChargeBinding.State> {
 
     /** The Java machine with the model-value names it was built for. */
     public static final class State {
@@ -42,7 +42,11 @@ public final class ChargeBinding implements Binding<ChargeBinding.State> {
 
     /** Model-value names in the order of their Java ids. */
     record Names(List<V.Model> cpus, List<V.Model> pages, List<V.Model> indexes,
-                 V.Model noMemcg, V.Model noPage, V.Model noIndex) {
+                 V.Model noMemcg, V.Model noPage, V.Model noIndex, List<V.Model> slots, V.Model noSlot) {
+        int slot(Object mv) {
+            return indexOf(slots, mv, "slot");
+        }
+
         int cpu(Object mv) {
             return indexOf(cpus, mv, "CPU");
         }
@@ -68,16 +72,21 @@ public final class ChargeBinding implements Binding<ChargeBinding.State> {
         STEPS.put(action, step);
     }
 
-    private static Cpu cpu(State s, Object c) {
+    static Cpu cpu(State s, Object c) {
         return s.mm.cpu(s.names.cpu(c));
     }
 
-    private static Folio folio(State s, Object p) {
+    static Folio folio(State s, Object p) {
         return s.mm.folio(s.names.page(p));
     }
 
-    private static MemCgroup memcg(State s, Object m) {
+    static MemCgroup memcg(State s, Object m) {
         return s.mm.memcg((Integer) m);
+    }
+
+    /** The action -> Java step table of this binding. */
+    Map<String, BiConsumer<State, List<Object>>> steps() {
+        return STEPS;
     }
 
     // Every action of Charge.tla, bound to the Cpu method with the same name. The first argument
@@ -100,17 +109,17 @@ public final class ChargeBinding implements Binding<ChargeBinding.State> {
     }
 
     @Override
-    public Class<?> stepClass() {
-        return Cpu.class;
+    public List<Class<?>> stepClasses() {
+        return List.of(Cpu.class);
     }
 
     @Override
     public Set<String> boundActions() {
-        return STEPS.keySet();
+        return steps().keySet();
     }
 
     @SuppressWarnings("unchecked")
-    private static List<V.Model> models(Object set) {
+    static List<V.Model> models(Object set) {
         List<V.Model> l = new ArrayList<>();
         for (Object o : (Set<Object>) set) l.add((V.Model) o);
         return l; // already sorted: neutral sets are sorted
@@ -118,14 +127,22 @@ public final class ChargeBinding implements Binding<ChargeBinding.State> {
 
     @Override
     public State create(Map<String, Object> k) {
-        Names names = new Names(models(k.get("CPUs")), models(k.get("Pages")), models(k.get("Indexes")),
-                (V.Model) k.get("NoMemcg"), (V.Model) k.get("NoPage"), (V.Model) k.get("NoIndex"));
-        Mm.Config cfg = new Mm.Config(names.cpus().size(), names.pages().size(), names.indexes().size(),
+        return new State(new Mm(config(k)), names(k));
+    }
+
+    static Names names(Map<String, Object> k) {
+        return new Names(models(k.get("CPUs")), models(k.get("Pages")), models(k.get("Indexes")),
+                (V.Model) k.get("NoMemcg"), (V.Model) k.get("NoPage"), (V.Model) k.get("NoIndex"),
+                k.containsKey("Slots") ? models(k.get("Slots")) : List.of(), (V.Model) k.get("NoSlot"));
+    }
+
+    static Mm.Config config(Map<String, Object> k) {
+        Names names = names(k);
+        return new Mm.Config(names.cpus().size(), names.pages().size(), names.indexes().size(),
                 (Integer) k.get("NMemcg"), (Integer) k.get("Fanout"), (Integer) k.get("Limit"),
                 // MaxMap is the model's finiteness bound on mapcount, not a kernel rule: the
                 // machine is built with the same bound so that Map refuses where the spec does.
                 (Integer) k.get("MaxMap"));
-        return new State(new Mm(cfg), names);
     }
 
     @Override
@@ -135,7 +152,7 @@ public final class ChargeBinding implements Binding<ChargeBinding.State> {
 
     @Override
     public void apply(State s, ActionLabel label) {
-        BiConsumer<State, List<Object>> step = STEPS.get(label.name());
+        BiConsumer<State, List<Object>> step = steps().get(label.name());
         if (step == null) throw new IllegalArgumentException("no binding for action " + label.name());
         step.accept(s, new ArrayList<>(label.params().values()));
     }

@@ -62,12 +62,16 @@ class CatalogueConformanceTest {
             try (StateGraph g = StateGraph.open(m.moduleFile(SpecRoot.specDir()).getParent(), m.moduleName(),
                     m.cfgFile(SpecRoot.specDir()))) {
                 Set<String> actions = new TreeSet<>(g.actionNames());
-                assertEquals(actions, new TreeSet<>(b.boundActions()), "spec actions vs bound actions");
-                Class<?> steps = b.stepClass();
-                assertNotNull(steps, "binding " + b.getClass().getSimpleName() + " names no step class");
-                Set<String> methods = Arrays.stream(steps.getMethods())
+                // A model may leave an action out (Swap.cfg has no page-cache indexes, so no
+                // AllocCache); the binding still binds it for the models that have it.
+                Set<String> unbound = new TreeSet<>(actions);
+                unbound.removeAll(b.boundActions());
+                assertEquals(Set.of(), unbound, "spec actions without a binding");
+                List<Class<?>> steps = b.stepClasses();
+                assertFalse(steps.isEmpty(), "binding " + b.getClass().getSimpleName() + " names no step class");
+                Set<String> methods = steps.stream().flatMap(k -> Arrays.stream(k.getMethods()))
                         .map(Method::getName).collect(Collectors.toCollection(TreeSet::new));
-                for (String a : actions) {
+                for (String a : b.boundActions()) {
                     assertTrue(methods.contains(a), "no Java step method named " + a + " in " + steps);
                 }
             }

@@ -1,0 +1,167 @@
+package memcgspec.impl;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One swap device (struct swap_info_struct) with its swap cache and swap_cgroup records.
+ *
+ * <p>Per slot: whether it is in use (allocated by get_swap_page until swap_entry_free), the
+ * swap_map count (page-table entries that hold the slot's swap entry), the SWAP_HAS_CACHE flag,
+ * the swap-cache folio (the swap address space's xarray) and the swap_cgroup record (the memcg the
+ * slot is charged to). The swap cache holds one reference on each folio in it.
+ *
+ * <p>Locking: one lock guards all of it. The kernel splits it (the swap device and cluster locks
+ * for swap_map, the swap address space's xa_lock for the cache, swap_cgroup's lock or cmpxchg for
+ * the records); every step here takes what it needs of those in one critical section, which is the
+ * atomicity the spec gives it, so one coarser lock is a faithful (if less concurrent) refinement.
+ */
+public final class SwapDevice {
+    private final boolean[] allocated;
+    private final int[] count;
+    private final boolean[] hasCache;
+    private final Folio[] cache;
+    private final MemCgroup[] record;
+    /** The device lock; see the class comment. */
+    final ReentrantLock lock = new ReentrantLock();
+
+    SwapDevice(int slots) {
+        allocated = new boolean[slots];
+        count = new int[slots];
+        hasCache = new boolean[slots];
+        cache = new Folio[slots];
+        record = new MemCgroup[slots];
+    }
+
+    public int size() {
+        return count.length;
+    }
+
+    // --- observers (take the lock) ---
+
+    public boolean allocated(int s) {
+        lock.lock();
+        try {
+            return allocated[s];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The swap_map count of slot s (without SWAP_HAS_CACHE). */
+    public int count(int s) {
+        lock.lock();
+        try {
+            return count[s];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean hasCache(int s) {
+        lock.lock();
+        try {
+            return hasCache[s];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The folio in the swap cache for slot s, or null. */
+    public Folio cached(int s) {
+        lock.lock();
+        try {
+            return cache[s];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The swap_cgroup record of slot s, or null. */
+    public MemCgroup record(int s) {
+        lock.lock();
+        try {
+            return record[s];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The slot whose swap-cache folio f is, or -1. */
+    public int slotOf(Folio f) {
+        lock.lock();
+        try {
+            return slotOfLocked(f);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // --- under the lock ---
+
+    int slotOfLocked(Folio f) {
+        for (int s = 0; s < cache.length; s++) if (cache[s] == f) return s;
+        return -1;
+    }
+
+    /** get_swap_page: a free slot, or -1 when swap is full. */
+    int freeSlotLocked() {
+        for (int s = 0; s < allocated.length; s++) if (!allocated[s]) return s;
+        return -1;
+    }
+
+    boolean allocatedLocked(int s) {
+        return allocated[s];
+    }
+
+    int countLocked(int s) {
+        return count[s];
+    }
+
+    boolean hasCacheLocked(int s) {
+        return hasCache[s];
+    }
+
+    Folio cachedLocked(int s) {
+        return cache[s];
+    }
+
+    MemCgroup recordLocked(int s) {
+        return record[s];
+    }
+
+    /** The slot is dead: no pte, no SWAP_HAS_CACHE, not yet freed. */
+    boolean deadLocked(int s) {
+        return allocated[s] && count[s] == 0 && !hasCache[s];
+    }
+
+    void setAllocated(int s, boolean v) {
+        allocated[s] = v;
+    }
+
+    void setCount(int s, int c) {
+        count[s] = c;
+    }
+
+    void setHasCache(int s, boolean v) {
+        hasCache[s] = v;
+    }
+
+    void setCached(int s, Folio f) {
+        cache[s] = f;
+    }
+
+    void setRecord(int s, MemCgroup m) {
+        record[s] = m;
+    }
+
+    /** Copies every slot from another device, folios and memcgs mapped into the copy's machine. */
+    void copyFrom(SwapDevice o, Mm into) {
+        for (int s = 0; s < count.length; s++) {
+            allocated[s] = o.allocated[s];
+            count[s] = o.count[s];
+            hasCache[s] = o.hasCache[s];
+            cache[s] = o.cache[s] == null ? null : into.folio(o.cache[s].id());
+            record[s] = o.record[s] == null ? null : into.memcg(o.record[s].id());
+        }
+    }
+}
