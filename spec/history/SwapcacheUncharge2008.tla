@@ -61,7 +61,7 @@
 (*                                                                         *)
 (* The page ends up mapped and uncharged, and, being out of the swap       *)
 (* cache, nothing charges it again. With a second CPU the same happens to  *)
-(* a page that another process maps and charged: CPU B's zap_pte_range    *)
+(* a page that another process maps and charged: CPU B's zap_pte_range     *)
 (* takes the mapcount 1 -> 0 (no uncharge: the page is in the swap cache), *)
 (* then A's commit finds PCG_USED set and gives its charge back, and A's   *)
 (* reuse_swap_page uncharges the page's old charge (the memo's case (D)).  *)

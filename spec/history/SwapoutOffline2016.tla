@@ -8,7 +8,7 @@
 (*   2016; in v4.8-rc2; Cc stable 3.19+). It fixes 73f576c04b94 "mm:       *)
 (*   memcontrol: fix cgroup creation failure after many small jobs",       *)
 (*   which gave the memcg id its own reference count (in v4.7; unsure      *)
-(*   whether it is in the v4.7 release or only in v4.8-rc1: the fix's     *)
+(*   whether it is in the v4.7 release or only in v4.8-rc1: the fix's      *)
 (*   Fixes: tag and its stable-4.4 backport are what was checked).         *)
 (*                                                                         *)
 (* The protocol then (mm/memcontrol.c, mm/vmscan.c, mm/swap_state.c,       *)
@@ -151,7 +151,7 @@ Init ==
 (***************************************************************************)
 (* The id helpers (mm/memcontrol.c). Each is one atomic operation on       *)
 (* id.ref; the id read that follows (mem_cgroup_id()) is taken in the same *)
-(* step: a concurrent put cannot free the id once the count is above 0.   *)
+(* step: a concurrent put cannot free the id once the count is above 0.    *)
 (***************************************************************************)
 
 \* Fixed: mem_cgroup_id_get_online(m): atomic_inc_not_zero(&m->id.ref), else
@@ -174,7 +174,7 @@ IdPut(m) ==
     /\ hasId' = [hasId EXCEPT ![m] = @ /\ idRef[m] > 1]
 
 -----------------------------------------------------------------------------
-(***************************** CPU A: a page's life *************************)
+(**************************** CPU A: a page's life *************************)
 
 \* shrink_page_list -> add_to_swap(): get_swap_page() allocates the slot,
 \* then mem_cgroup_try_charge_swap(page, entry). v2: charges the swap
@@ -253,7 +253,7 @@ SwapSlotFree(c) ==
     /\ pc' = [pc EXCEPT ![c] = "done"]
     /\ UNCHANGED <<online, pageMemcg, memory>>
 
-(****************************** CPU B: rmdir C ******************************)
+(***************************** CPU B: rmdir C ******************************)
 
 \* cgroup_rmdir -> ... -> mem_cgroup_css_offline(C) -> mem_cgroup_id_put(C):
 \* the online reference goes; with no swap entry recorded to C the count
