@@ -27,6 +27,11 @@ class HistoryTest {
         return Counterexamples.show(m, SpecRoot.specDir(), new TlcRunner(), TlcRunner.Options.defaults(), l -> {});
     }
 
+    /** The value of function variable {@code var} at {@code key} after the step. */
+    private static Object at(Trace.Step step, String var, Object key) {
+        return ((java.util.Map<?, ?>) step.after().get(var)).get(key);
+    }
+
     private static String labels(Trace t) {
         return t.steps().stream().filter(s -> !s.isInitial()).map(s -> s.label().toString())
                 .collect(Collectors.joining(", "));
@@ -85,6 +90,31 @@ class HistoryTest {
     @Test
     void swapcacheType1FixedHolds() {
         Counterexamples.Rendered r = show("swapcache-type1-2009-fixed");
+     * 03f3c433648a: one CPU's own sequence, as in the commit message: the commit makes the fresh charge the
+     * page's, reuse_swap_page() deletes the still unmapped page from the swap cache and so uncharges it,
+     * then the rmap maps it uncharged.
+     */
+    @Test
+    void swapcacheUncharge2008PrefixIsTheCommitMessageSequence() {
+        Counterexamples.Rendered r = show("swapcache-uncharge-2008-prefix");
+        assertEquals(new TlcResult.Outcome.Violates("Accounting", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertNotNull(r.trace());
+        // (1) try_charge (usage 0 -> 1); (2) commit (PCG_USED set); (3) reuse_swap_page -> delete_from_swap_cache
+        // -> mem_cgroup_uncharge_swapcache (usage 1 -> 0); (4) page_add_anon_rmap (mapcount 0 -> 1).
+        assertEquals("SwapinTryCharge(cpuA), SwapinCommitCharge(cpuA), SwapinReuseSwapPage(cpuA), SwapinAddRmap(cpuA)",
+                labels(r.trace()));
+        List<Trace.Step> steps = r.trace().steps();
+        Trace.Step last = steps.get(steps.size() - 1);
+        assertEquals(1, last.after().get("mapcount"), "the page ends up mapped");
+        assertEquals(Boolean.FALSE, last.after().get("pcgUsed"), "and uncharged");
+        assertEquals(Boolean.FALSE, last.after().get("swapcache"), "and out of the swap cache");
+        assertEquals(0, last.after().get("usage"));
+        assertTrue(r.text().contains("CPU A"), r.text());
+    }
+
+    @Test
+    void swapcacheUncharge2008FixedHolds() {
+        Counterexamples.Rendered r = show("swapcache-uncharge-2008-fixed");
         assertEquals(new TlcResult.Outcome.Holds(), r.result().outcome());
         assertTrue(r.result().distinctStates() > 10, "the fixed model explores the same interleavings");
     }
@@ -112,12 +142,57 @@ class HistoryTest {
         assertEquals(0, last.after().get("memsw"), "no counter leaks: the slot does");
         assertEquals(1, last.after().get("swapCount"));
         assertEquals(Boolean.FALSE, last.after().get("hasCache"));
+     * 1f47b61fb407 (cgroup v2): CPU B takes the child offline first, freeing its id; CPU A then swaps the child's
+     * page out, records id 0, frees the page and the slot: the swap charge stays on the child and its parent.
+     */
+    @Test
+    void swapoutOffline2016PrefixLeaksTheSwapCharge() {
+        Counterexamples.Rendered r = show("swapout-offline-2016-prefix");
+        assertEquals(new TlcResult.Outcome.Violates("NoLeakAtQuiescence", TlcResult.Kind.INVARIANT),
+                r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals("Offline(cpuB), AddToSwap(cpuA), SwapOut(cpuA), Uncharge(cpuA), SwapSlotFree(cpuA)",
+                labels(r.trace()));
+        List<Trace.Step> steps = r.trace().steps();
+        Trace.Step last = steps.get(steps.size() - 1);
+        assertEquals(1, at(last, "swap", "P"), "the swap charge is never uncharged");
+        assertEquals(1, at(last, "swap", "C"), "the swap charge is never uncharged");
+        assertEquals(0, at(last, "memory", "P"));
+        assertEquals(0, at(last, "memory", "C"));
+        assertEquals(Boolean.TRUE, at(last, "hasId", "P"), "the parent keeps its id");
+        assertEquals(Boolean.FALSE, at(last, "hasId", "C"), "the child's id was freed");
         assertTrue(r.text().contains("CPU A") && r.text().contains("CPU B"), r.text());
     }
 
     @Test
     void swapcacheType2FixedHolds() {
         Counterexamples.Rendered r = show("swapcache-type2-2009-fixed");
+    void swapoutOffline2016FixedHolds() {
+        Counterexamples.Rendered r = show("swapout-offline-2016-fixed");
+        assertEquals(new TlcResult.Outcome.Holds(), r.result().outcome());
+        assertTrue(r.result().distinctStates() > 10, "the fixed model explores the same interleavings");
+    }
+
+    /** The same on cgroup v1: the record is made in mem_cgroup_swapout, after the offline; memsw leaks. */
+    @Test
+    void swapoutOffline2016V1PrefixLeaksMemsw() {
+        Counterexamples.Rendered r = show("swapout-offline-2016-v1-prefix");
+        assertEquals(new TlcResult.Outcome.Violates("NoLeakAtQuiescence", TlcResult.Kind.INVARIANT),
+                r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals("AddToSwap(cpuA), Offline(cpuB), SwapOut(cpuA), Uncharge(cpuA), SwapSlotFree(cpuA)",
+                labels(r.trace()));
+        List<Trace.Step> steps = r.trace().steps();
+        Trace.Step last = steps.get(steps.size() - 1);
+        assertEquals(1, at(last, "memsw", "P"), "the memsw charge is never uncharged");
+        assertEquals(1, at(last, "memsw", "C"), "the memsw charge is never uncharged");
+        assertEquals(0, at(last, "swap", "P"));
+        assertEquals(0, at(last, "swap", "C"));
+    }
+
+    @Test
+    void swapoutOffline2016V1FixedHolds() {
+        Counterexamples.Rendered r = show("swapout-offline-2016-v1-fixed");
         assertEquals(new TlcResult.Outcome.Holds(), r.result().outcome());
         assertTrue(r.result().distinctStates() > 10, "the fixed model explores the same interleavings");
     }
