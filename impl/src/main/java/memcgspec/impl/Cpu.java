@@ -394,6 +394,14 @@ public final class Cpu {
     public void Reclaim(Folio p) {
         requirePc("Reclaim", Pc.IDLE);
         if (!p.tryGet()) throw refuse("Reclaim", p + " is free");
+        // Only a folio on an LRU may be locked here: one that is charged (a folio joins an LRU
+        // after its charge). A new folio (a swap-in's, a page-cache insertion's) is locked with a
+        // plain store, __folio_set_locked, before it is charged: a trylock and unlock of ours in
+        // between would take that lock away from its owner. So test first, lock next, test again.
+        if (p.memcg() == null) {
+            dropSpeculative(p);
+            throw refuse("Reclaim", p + " is not a charged anon folio on an LRU");
+        }
         if (!p.trylock()) {
             dropSpeculative(p);
             throw refuse("Reclaim", p + " is locked");

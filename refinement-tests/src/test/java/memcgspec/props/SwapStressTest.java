@@ -227,6 +227,84 @@ class SwapStressTest {
     }
 
     // ------------------------------------------------------------------------------------------
+    // Reclaim against a new swap-in folio
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * A reclaimer that picks a folio racily (a stale pointer, as the stress threads do) must not
+     * disturb a folio that is not on an LRU yet: here the new folio of a swap-in, which
+     * SwapcachePrepare locks with a plain store (__folio_set_locked: nobody else can lock a page
+     * that is on no LRU and in no cache). cpu0 faults slot s again and again with folio p (the
+     * charge fails on purpose, so each fault gives p back); cpu1 keeps trying Reclaim(p). cpu0 must
+     * find p locked for as long as it holds SWAP_HAS_CACHE.
+     */
+    @ParameterizedTest(name = "v{0}")
+    @ValueSource(ints = {1, 2})
+    void reclaimNeverUnlocksANewSwapinFolio(int version) throws Exception {
+        Mm mm = machine(version, 8, 2);
+        Cpu setup = mm.cpu(THREADS);
+        MemCgroup m = mm.memcg(7);
+        Folio page = setup.doAnonymousPage(m, false);
+        assertEquals(Cpu.ReclaimResult.SWAPPED_OUT, setup.reclaimAnon(page));
+        int s = mm.swap().count(0) > 0 ? 0 : 1;
+        mm.setMax(7, 0); // the swap-in charge (to the recorded memcg 7) fails: each fault frees its folio
+        Folio p = mm.folio(5);
+        final long millis = 600;
+        AtomicLong faults = new AtomicLong(), unlockedUnderUs = new AtomicLong(), reclaims = new AtomicLong();
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        long end = System.nanoTime() + millis * 1_000_000;
+        Thread fault = new Thread(() -> {
+            Cpu c = mm.cpu(0);
+            try {
+                while (System.nanoTime() < end) {
+                    try {
+                        c.SwapinAlloc(s, p, mm.memcg(1));
+                    } catch (StepRefused busy) {
+                        continue; // p still referenced by the reclaimer's speculative get
+                    }
+                    if (c.SwapcachePrepare()) {
+                        for (int k = 0; k < 20; k++) Thread.onSpinWait();
+                        if (!p.locked()) unlockedUnderUs.incrementAndGet();
+                        if (c.SwapInCharge()) throw new AssertionError("the charge should fail");
+                        c.SwapcacheFree();
+                    }
+                    c.put();
+                    faults.incrementAndGet();
+                }
+            } catch (Throwable e) {
+                error.compareAndSet(null, e);
+            }
+        });
+        Thread reclaim = new Thread(() -> {
+            Cpu c = mm.cpu(1);
+            try {
+                while (System.nanoTime() < end) {
+                    try {
+                        c.Reclaim(p);
+                        throw new AssertionError("reclaim isolated the private swap-in folio " + p);
+                    } catch (StepRefused notOnLru) {
+                        reclaims.incrementAndGet();
+                    }
+                }
+            } catch (Throwable e) {
+                error.compareAndSet(null, e);
+            }
+        });
+        fault.start();
+        reclaim.start();
+        fault.join();
+        reclaim.join();
+        if (error.get() != null) throw new AssertionError(error.get());
+        System.out.printf("swap stress (reclaim vs new swap-in folio, v%d): %d faults, %d reclaim attempts, %d times the folio was"
+                + " found unlocked under SWAP_HAS_CACHE%n", version, faults.get(), reclaims.get(), unlockedUnderUs.get());
+        assertTrue(faults.get() > 1000 && reclaims.get() > 1000, "the race ran");
+        assertEquals(0, unlockedUnderUs.get(), "Reclaim unlocked a swap-in folio that SwapcachePrepare had locked");
+        mm.setMax(7, 1_000);
+        assertInvariants(mm, "after the race");
+        drainAndCheck(mm, "v" + version);
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Swap-out against exit, with offline during the traffic
     // ------------------------------------------------------------------------------------------
 
