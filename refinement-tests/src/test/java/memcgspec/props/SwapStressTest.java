@@ -317,12 +317,6 @@ class SwapStressTest {
             long[] n = exitRound(mm, seed * 31 + version);
             String when = "v" + version + " seed " + seed;
             assertInvariants(mm, when + " after the join");
-            if (Boolean.getBoolean("swapstress.debug")) {
-                StringBuilder sb = new StringBuilder();
-                for (int sl = 0; sl < mm.swap().size(); sl++) sb.append(" s").append(sl).append(":").append(mm.swap().allocated(sl) ? "A" : "-").append(mm.swap().count(sl)).append(mm.swap().hasCache(sl) ? "H" : "").append(mm.swap().cached(sl) != null ? "C" + mm.swap().cached(sl) : "").append(mm.swap().record(sl));
-                System.out.println(sb);
-                for (MemCgroup m : mm.memcgs()) System.out.println(m.memory() + " " + m.swap() + " " + m.state());
-            }
             long failcnt = 0, swapFail = 0;
             for (MemCgroup m : mm.memcgs()) {
                 failcnt += m.memory().failcnt();
