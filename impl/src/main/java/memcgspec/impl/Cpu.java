@@ -1,5 +1,7 @@
 package memcgspec.impl;
 
+import java.util.List;
+
 /**
  * One CPU running the mm paths that charge and free pages, step by step.
  *
@@ -392,6 +394,14 @@ public final class Cpu {
     public void Reclaim(Folio p) {
         requirePc("Reclaim", Pc.IDLE);
         if (!p.tryGet()) throw refuse("Reclaim", p + " is free");
+        // Only a folio on an LRU may be locked here: one that is charged (a folio joins an LRU
+        // after its charge). A new folio (a swap-in's, a page-cache insertion's) is locked with a
+        // plain store, __folio_set_locked, before it is charged: a trylock and unlock of ours in
+        // between would take that lock away from its owner. So test first, lock next, test again.
+        if (p.memcg() == null) {
+            dropSpeculative(p);
+            throw refuse("Reclaim", p + " is not a charged anon folio on an LRU");
+        }
         if (!p.trylock()) {
             dropSpeculative(p);
             throw refuse("Reclaim", p + " is locked");
@@ -900,6 +910,223 @@ public final class Cpu {
         } catch (StepRefused notMappable) {
             return false;
         }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Whole swap paths, for threads
+    // ------------------------------------------------------------------------------------------
+
+    /** What {@link #reclaimAnon} did with the folio. */
+    public enum ReclaimResult {
+        /** Not reclaimable now (free, locked, not a charged anon folio on an LRU): nothing done. */
+        SKIPPED,
+        /** Swapped out: the folio left the swap cache, its ptes are swap entries of its slot. */
+        SWAPPED_OUT,
+        /** cgroup v2: mem_cgroup_try_charge_swap failed against swap.max; the folio stays. */
+        SWAP_MAX,
+        /** No free slot (swap full); the folio stays. */
+        SWAP_FULL,
+        /** Kept (activate_locked): the freeze failed, someone else holds a reference. */
+        KEPT
+    }
+
+    /**
+     * shrink_page_list on one anon folio: Reclaim (isolate and lock), AddToSwap to a free slot
+     * unless the folio is in the swap cache already (ReclaimAbort when swap is full), TryToUnmap
+     * until no pte maps it, then SwapOut, or ReclaimAbort when the freeze fails; SwapSlotFree when
+     * the swap-out killed the slot; finally the put of the isolation reference. Steps refused
+     * because another thread changed the state meanwhile are retried from what the state is now;
+     * the CPU always ends idle.
+     */
+    public ReclaimResult reclaimAnon(Folio f) {
+        requirePc("reclaimAnon", Pc.IDLE);
+        try {
+            Reclaim(f);
+        } catch (StepRefused notReclaimable) {
+            return ReclaimResult.SKIPPED;
+        }
+        SwapDevice dev = mm.swap();
+        if (slot < 0) {
+            for (;;) {
+                int s;
+                dev.lock.lock();
+                try {
+                    s = dev.freeSlotLocked();
+                } finally {
+                    dev.lock.unlock();
+                }
+                if (s < 0) {
+                    try {
+                        ReclaimAbort();
+                        put();
+                        return ReclaimResult.SWAP_FULL;
+                    } catch (StepRefused slotFreedMeanwhile) {
+                        continue;
+                    }
+                }
+                try {
+                    if (!AddToSwap(s)) {
+                        put();
+                        return ReclaimResult.SWAP_MAX;
+                    }
+                    break;
+                } catch (StepRefused slotTakenMeanwhile) {
+                    // another CPU allocated s: look again
+                }
+            }
+        }
+        for (;;) {
+            if (held.mapcount() > 0) {
+                try {
+                    TryToUnmap();
+                } catch (StepRefused unmappedMeanwhile) {
+                    // a zap took the last pte first
+                }
+                continue;
+            }
+            try {
+                SwapOut();
+                break;
+            } catch (StepRefused frozenOut) {
+                // mapped again (fork of a pte), or another reference: decide again
+            }
+            try {
+                ReclaimAbort();
+                put();
+                return ReclaimResult.KEPT;
+            } catch (StepRefused changedMeanwhile) {
+                // the other reference went away: try the swap-out again
+            }
+        }
+        if (pc == Pc.SLOT_FREE) SwapSlotFree();
+        put();
+        return ReclaimResult.SWAPPED_OUT;
+    }
+
+    /** What {@link #swapIn} did. */
+    public enum SwapinResult {
+        /** No pte holds the slot (any more): nothing to fault in. */
+        NO_ENTRY,
+        /** Mapped a folio found in the swap cache. */
+        MAPPED_HIT,
+        /** Read a new folio into the swap cache and mapped it. */
+        MAPPED_READ,
+        /** Faulted, but the entry was gone by the time the folio could be mapped (another thread mapped or zapped it). */
+        LOST_RACE,
+        /** The charge failed (-ENOMEM): the folio was freed, the entry stays. */
+        NOMEM,
+        /** No free page frame, or the task's memcg is not online. */
+        NO_PAGE
+    }
+
+    /** A free folio, scanning from a hint (racy: the step that allocates it decides). */
+    private Folio freeFolioFrom(int hint) {
+        List<Folio> fs = mm.folios();
+        for (int k = 0; k < fs.size(); k++) {
+            Folio f = fs.get(Math.floorMod(hint + k, fs.size()));
+            if (f.isFree()) return f;
+        }
+        return null;
+    }
+
+    /**
+     * do_swap_page for a pte holding slot s, for a task of memcg m: SwapinHit and SwapinMap when
+     * the slot has a swap-cache folio; else SwapinAlloc, SwapcachePrepare (on -EEXIST the fault
+     * starts over, as the kernel's loop back to the swap-cache lookup does), SwapInCharge (on
+     * failure SwapcacheFree, and SwapSlotFree if the slot died meanwhile), AddToSwapCache,
+     * SwapinUnchargeSwap (v1), SwapinMap; the put of a folio that was not mapped. The CPU always
+     * ends idle.
+     */
+    public SwapinResult swapIn(int s, MemCgroup m) {
+        requirePc("swapIn", Pc.IDLE);
+        requireTaskMemcg("swapIn", m);
+        SwapDevice dev = mm.swap();
+        int hint = id * 7919 + s * 31;
+        for (;;) {
+            if (dev.count(s) == 0) return SwapinResult.NO_ENTRY;
+            boolean hit;
+            try {
+                SwapinHit(s);
+                hit = true;
+            } catch (StepRefused miss) {
+                hit = false;
+            }
+            if (hit) {
+                for (;;) {
+                    try {
+                        if (SwapinMap()) return SwapinResult.MAPPED_HIT;
+                        put();
+                        return SwapinResult.LOST_RACE;
+                    } catch (StepRefused lockedByOther) {
+                        Thread.onSpinWait(); // lock_page: wait for the reader or the reclaimer
+                    }
+                }
+            }
+            if (!m.online()) return SwapinResult.NO_PAGE;
+            Folio p = freeFolioFrom(hint++);
+            if (p == null) return SwapinResult.NO_PAGE;
+            try {
+                SwapinAlloc(s, p, m);
+            } catch (StepRefused changed) {
+                continue; // entry gone, a folio entered the swap cache, p was taken, or m went offline: look again
+            }
+            if (!SwapcachePrepare()) {
+                put();
+                Thread.onSpinWait(); // -EEXIST: another CPU adds or removes the slot's folio; -ENOENT: the entry is gone
+                continue;
+            }
+            if (!SwapInCharge()) {
+                SwapcacheFree();
+                if (pc == Pc.SLOT_FREE) SwapSlotFree();
+                put();
+                return SwapinResult.NOMEM;
+            }
+            AddToSwapCache();
+            if (pc == Pc.SWAPIN_ADDED) SwapinUnchargeSwap();
+            if (SwapinMap()) return SwapinResult.MAPPED_READ;
+            put();
+            return SwapinResult.LOST_RACE;
+        }
+    }
+
+    /**
+     * zap_pte_range on a swap pte of slot s: free_swap_and_cache drops one count (FreeSwapAndCache),
+     * SwapSlotFree if that killed the slot; if only the swap-cache folio is left, try to free it
+     * (__try_to_reclaim_swap, a trylock that may fail).
+     *
+     * @return false when no pte holds slot s
+     */
+    public boolean zapSwap(int s) {
+        requirePc("zapSwap", Pc.IDLE);
+        try {
+            FreeSwapAndCache(s);
+        } catch (StepRefused noPte) {
+            return false;
+        }
+        if (pc == Pc.SLOT_FREE) {
+            SwapSlotFree();
+        } else {
+            freeSwapCache(s);
+        }
+        return true;
+    }
+
+    /**
+     * try_to_free_swap of slot s: DeleteFromSwapCache of a swap-cache folio no pte needs any more,
+     * SwapSlotFree of the slot that killed, and the put of the cache's reference.
+     *
+     * @return false when the step was not enabled (no such folio, a pte holds the slot, or the folio is locked)
+     */
+    public boolean freeSwapCache(int s) {
+        requirePc("freeSwapCache", Pc.IDLE);
+        try {
+            DeleteFromSwapCache(s);
+        } catch (StepRefused notNow) {
+            return false;
+        }
+        SwapSlotFree();
+        put();
+        return true;
     }
 
     @Override

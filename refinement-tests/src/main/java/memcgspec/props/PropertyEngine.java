@@ -76,10 +76,16 @@ public final class PropertyEngine {
      * @param refused of those, refused (not enabled)
      * @param drainSteps steps of the drains
      * @param byName steps tried per action name
+     * @param ranByName steps that ran (were not refused) per action name, random and drain steps alike
      * @param outcomes counted step outcomes, keyed {@code Name=outcome} (e.g. {@code TryCharge=ENOMEM})
      */
     public record Stats(long seed, int tries, int depth, long steps, long refused, long drainSteps,
-            Map<String, Long> byName, Map<String, Long> outcomes, long nanos) {
+            Map<String, Long> byName, Map<String, Long> ranByName, Map<String, Long> outcomes, long nanos) {
+        /** How many steps of this action ran (were enabled), random and drain steps alike. */
+        public long ran(String action) {
+            return ranByName.getOrDefault(action, 0L);
+        }
+
         public long outcome(String key) {
             return outcomes.getOrDefault(key, 0L);
         }
@@ -101,6 +107,7 @@ public final class PropertyEngine {
         SplittableRandom seeds = new SplittableRandom(settings.seed());
         long steps = 0, refused = 0, drainSteps = 0;
         Map<String, Long> byName = new TreeMap<>();
+        Map<String, Long> ran = new TreeMap<>();
         Map<String, Long> outcomes = new TreeMap<>();
         for (int run = 0; run < settings.tries(); run++) {
             long runSeed = seeds.nextLong();
@@ -116,16 +123,17 @@ public final class PropertyEngine {
                 steps++;
                 byName.merge(step.name(), 1L, Long::sum);
                 if (r.refused) refused++;
+                else ran.merge(step.name(), 1L, Long::sum);
                 if (r.outcome != null) outcomes.merge(step.name() + "=" + r.outcome, 1L, Long::sum);
                 if (!r.violations.isEmpty()) throw fail(name, model, settings, run, runSeed, seq, r.violations, "after step " + (k + 1));
             }
             if (settings.drain()) {
-                Drain d = drain(model, s, null);
+                Drain d = drain(model, s, null, ran);
                 drainSteps += d.steps;
                 if (!d.violations.isEmpty()) throw fail(name, model, settings, run, runSeed, seq, d.violations, "in the drain");
             }
         }
-        return new Stats(settings.seed(), settings.tries(), settings.depth(), steps, refused, drainSteps, byName, outcomes,
+        return new Stats(settings.seed(), settings.tries(), settings.depth(), steps, refused, drainSteps, byName, ran, outcomes,
                 System.nanoTime() - t0);
     }
 
@@ -160,6 +168,11 @@ public final class PropertyEngine {
 
     /** Drains to quiescence; if {@code rows} is not null, records the trace rows. */
     private static <S> Drain drain(Model<S> model, S s, List<Trace.Step> rows) {
+        return drain(model, s, rows, null);
+    }
+
+    /** Drains to quiescence; counts the steps that ran per name into {@code ran} when not null. */
+    private static <S> Drain drain(Model<S> model, S s, List<Trace.Step> rows, Map<String, Long> ran) {
         long n = 0;
         for (;;) {
             Step<S> step = model.nextDrainStep(s);
@@ -167,6 +180,7 @@ public final class PropertyEngine {
             if (++n > MAX_DRAIN) return new Drain(n, List.of("DrainTerminates: no quiescence after " + MAX_DRAIN + " drain steps"));
             Map<String, String> before = rows == null ? null : model.view(s);
             Exec r = exec(model, s, step);
+            if (ran != null && !r.refused) ran.merge(step.name(), 1L, Long::sum);
             List<String> v = new ArrayList<>(r.violations);
             if (r.refused) v.add(0, "DrainStepsEnabled: drain step " + step.label() + " was refused");
             if (rows != null) rows.add(row(model, s, step, r, before));

@@ -12,6 +12,9 @@
  *       props.depth, props.seed (replay).</li>
  *   <li>{@link memcgspec.props.ChargeModel}: the Charge protocol over {@link memcgspec.impl.Mm},
  *       checked with {@link memcgspec.props.ChargeInvariants}.</li>
+ *   <li>{@link memcgspec.props.SwapModel}: the Swap protocol (reclaim, swap-out, swap-in, slot
+ *       and swap-cache freeing, Offline and Free; cgroup v1 and v2) over an {@link memcgspec.impl.Mm}
+ *       with a swap device, checked with {@link memcgspec.props.SwapInvariants}.</li>
  * </ul>
  */
 package memcgspec.props;
