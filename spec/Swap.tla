@@ -6,15 +6,19 @@
 (* counter) semantics.                                                     *)
 (*                                                                         *)
 (* Which kernel.  The charge steps are Charge.tla's (v3.17 to v5.7).  The  *)
-(* swap side is the design of the "uncharge at the final put" rewrite      *)
-(* (0a31bc97c80c, seed 001) with the swap-in charge of v5.8 and later     *)
-(* (4c6355b25e8b, "mm: memcontrol: charge swapin pages on instantiation"):  *)
-(* the new page is charged BEFORE it enters the swap cache, so every page  *)
-(* in the swap cache is charged, and a page is never visible uncharged.    *)
-(* mem_cgroup_swapout() moves only the memsw part of a page's charge to    *)
-(* its slot; the page keeps its memory charge until its final put, which   *)
-(* follows at once in reclaim (later kernels uncharge memory inside        *)
-(* mem_cgroup_swapout() itself, just before that put).                     *)
+(* swap side is a composite of the design as it stands since: swap-out    *)
+(* moving the memsw charge to the slot at the final put design's          *)
+(* mem_cgroup_swapout (0a31bc97c80c, seed 001, v3.17); the cgroup v2 swap  *)
+(* counter (v4.2); records to the nearest online ancestor (1f47b61fb407,   *)
+(* v4.8); and the swap-in charge BEFORE the page enters the swap cache    *)
+(* (0add0c77a9bd, "memcg: charge before adding to swapcache on swapin",   *)
+(* v5.13; from v5.8 to v5.12 the page was charged just after              *)
+(* add_to_swap_cache), so every page in the swap cache is charged and a   *)
+(* page is never visible uncharged.  mem_cgroup_swapout() moves only the  *)
+(* memsw part of a page's charge to its slot; the page keeps its memory   *)
+(* charge until its final put, which follows at once in reclaim (later    *)
+(* kernels uncharge memory inside mem_cgroup_swapout() itself, just       *)
+(* before that put).  docs/swap.md says which part comes from where.      *)
 (*                                                                         *)
 (* The swap device (mm/swapfile.c): per slot, swap_map[] counts the page-  *)
 (* table entries that point at the slot, plus the flag SWAP_HAS_CACHE      *)
@@ -66,7 +70,7 @@ CONSTANTS
     Slots,      \* the swap slots of one swap device, model values
     NoSlot,     \* model value: "no slot"
     Versions,   \* the accounting modes to explore: a subset of {1, 2}
-    SwapMax     \* cgroup v2 swap.max of every non-root memcg, in slots
+    SwapMax     \* cgroup v2 swap.max of the memcgs below the first level, in slots
 
 ASSUME Versions \subseteq {1, 2} /\ Versions /= {} /\ SwapMax \in Nat
 
@@ -131,11 +135,20 @@ NearestOnline(m) ==
                 /\ \A j \in 1..(i-1) : ~Online(path[j])
     IN path[i]
 
+(* Counter changes for a swap record: the root's own counters are never   *)
+(* charged (its counters see only its children's charges), as in the     *)
+(* kernel's "if (!mem_cgroup_is_root(memcg))" around each of them.         *)
+ChargeRec(ctr, m) == IF m = Root THEN ctr ELSE PC!ForceCharge(ctr, m, 1)
+UnchargeRec(ctr, m) == IF m = Root THEN ctr ELSE PC!Uncharge(ctr, m, 1)
+
 (* The memcgs that may be removed: below the first level (see header). *)
 Removable == {m \in TaskMemcgs : C!Parent[m] /= Root}
 
-(* swap.max per memcg (v2); the root's is unlimited. *)
-SwapMaxOf == [m \in Memcgs |-> IF m = Root THEN Cardinality(Slots) ELSE SwapMax]
+(* swap.max per memcg (v2): SwapMax below the first level; the root and  *)
+(* the first level are unlimited.  So with SwapMax = 0 a memcg that may   *)
+(* go offline cannot swap while it is online (memory.swap.max = 0, as     *)
+(* users set it), and its pages swap to its parent once it is offline.    *)
+SwapMaxOf == [m \in Memcgs |-> IF m = Root \/ C!Parent[m] = Root THEN Cardinality(Slots) ELSE SwapMax]
 PS == INSTANCE PageCounter WITH Parent <- C!Parent, Max <- SwapMaxOf
 
 TypeOK ==
@@ -155,7 +168,7 @@ TypeOK ==
     /\ swapMap \in [Slots -> 0..MaxMap]
     /\ hasCache \in [Slots -> BOOLEAN]
     /\ swapCache \in [Slots -> Pages \cup {NoPage}]
-    /\ record \in [Slots -> TaskMemcgs \cup {NoMemcg}]
+    /\ record \in [Slots -> Memcgs \cup {NoMemcg}]
     /\ memswPart \in [Pages -> BOOLEAN]
     /\ memsw \in [Memcgs -> Int]
     /\ swap \in [Memcgs -> Int]
@@ -282,14 +295,14 @@ AddToSwap(c, s) ==
     /\ ~allocated[s]
     /\ LET p == held[c]
            a == NearestOnline(owner[p])
-           ok == version = 1 \/ PS!CanCharge(swap, a, 1)
+           ok == version = 1 \/ a = Root \/ PS!CanCharge(swap, a, 1)
        IN IF ok
           THEN /\ allocated' = [allocated EXCEPT ![s] = TRUE]
                /\ hasCache' = [hasCache EXCEPT ![s] = TRUE]
                /\ swapCache' = [swapCache EXCEPT ![s] = p]
                /\ refcount' = [refcount EXCEPT ![p] = @ + 1]
                /\ record' = IF version = 2 THEN [record EXCEPT ![s] = a] ELSE record
-               /\ swap' = IF version = 2 THEN PC!TryCharge(swap, a, 1) ELSE swap
+               /\ swap' = IF version = 2 THEN ChargeRec(swap, a) ELSE swap
                /\ slot' = [slot EXCEPT ![c] = s]
                /\ UNCHANGED <<pc, locked>>
           ELSE /\ pc' = [pc EXCEPT ![c] = "put"]
@@ -340,7 +353,7 @@ SwapOut(c) ==
                THEN /\ record' = [record EXCEPT ![s] = a]
                     /\ memswPart' = [memswPart EXCEPT ![p] = FALSE]
                     /\ memsw' = IF a = o THEN memsw
-                                ELSE PC!Uncharge(PC!ForceCharge(memsw, a, 1), o, 1)
+                                ELSE PC!Uncharge(ChargeRec(memsw, a), o, 1)
                ELSE UNCHANGED <<record, memswPart, memsw>>
           /\ AfterDrop(c, s, swapMap[s] = 0)
     /\ UNCHANGED <<held, chargeTo, index, mapcount, owner, cache, usage,
@@ -473,7 +486,7 @@ SwapinUnchargeSwap(c) ==
     /\ LET s == slot[c]
            r == record[s]
        IN /\ record' = [record EXCEPT ![s] = NoMemcg]
-          /\ memsw' = IF r /= NoMemcg THEN PC!Uncharge(memsw, r, 1) ELSE memsw
+          /\ memsw' = IF r /= NoMemcg THEN UnchargeRec(memsw, r) ELSE memsw
     /\ pc' = [pc EXCEPT ![c] = "swapin_read"]
     /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, locked, cache, usage,
                    version, slot, allocated, swapMap, hasCache, swapCache, memswPart, swap, state>>
@@ -564,8 +577,8 @@ SwapSlotFree(c) ==
            r == record[s]
        IN /\ allocated' = [allocated EXCEPT ![s] = FALSE]
           /\ record' = [record EXCEPT ![s] = NoMemcg]
-          /\ memsw' = IF version = 1 /\ r /= NoMemcg THEN PC!Uncharge(memsw, r, 1) ELSE memsw
-          /\ swap' = IF version = 2 /\ r /= NoMemcg THEN PC!Uncharge(swap, r, 1) ELSE swap
+          /\ memsw' = IF version = 1 /\ r /= NoMemcg THEN UnchargeRec(memsw, r) ELSE memsw
+          /\ swap' = IF version = 2 /\ r /= NoMemcg THEN UnchargeRec(swap, r) ELSE swap
     /\ pc' = [pc EXCEPT ![c] = IF held[c] /= NoPage THEN "put" ELSE "idle"]
     /\ slot' = [slot EXCEPT ![c] = NoSlot]
     /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, locked, cache, usage,

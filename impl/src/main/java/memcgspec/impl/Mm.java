@@ -36,7 +36,8 @@ public final class Mm {
      *     slot); {@link Integer#MAX_VALUE} (no bound) except when a conformance run mirrors the
      *     finiteness bound MaxMap of a model
      * @param swapSlots slots of the swap device (0: no swap)
-     * @param swapMax cgroup v2 swap.max of every non-root memcg, in slots
+     * @param swapMax cgroup v2 swap.max of every memcg below the first level, in slots (the first
+     *     level, like the root, is unlimited)
      * @param version the accounting mode: 1 (cgroup v1, memsw counter) or 2 (cgroup v2, swap counter)
      */
     public record Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit, int maxMapcount,
@@ -67,7 +68,9 @@ public final class Mm {
         memcgs = new MemCgroup[config.nMemcg() + 1];
         memcgs[0] = new MemCgroup(0, null, PageCounter.UNLIMITED, PageCounter.UNLIMITED);
         for (int m = 1; m <= config.nMemcg(); m++) {
-            memcgs[m] = new MemCgroup(m, memcgs[(m - 1) / config.fanout()], config.limit(), config.swapMax());
+            MemCgroup parent = memcgs[(m - 1) / config.fanout()];
+            // swap.max is set below the first level (Swap.tla's SwapMaxOf); the first level is unlimited.
+            memcgs[m] = new MemCgroup(m, parent, config.limit(), parent.isRoot() ? PageCounter.UNLIMITED : config.swapMax());
         }
         folios = new Folio[config.folios()];
         for (int i = 0; i < folios.length; i++) folios[i] = new Folio(i);

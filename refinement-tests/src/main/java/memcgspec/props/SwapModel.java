@@ -42,22 +42,22 @@ public class SwapModel implements Model<Mm> {
 
     /**
      * 200 folios, 3 levels (root -> {1,2}, 1 -> {3,4}, 2 -> {5,6}), 4 CPUs, 8 cache indexes, 16 slots;
-     * memory.max 10 (less on some memcgs), swap.max 6 per memcg.
+     * memory.max 10 (less on some memcgs), swap.max 2 on the second level (the first is unlimited).
      */
     public static Setup tight(int version) {
-        return new Setup("tight-v" + version, new Mm.Config(4, 200, 8, 6, 2, 10).withSwap(16, 6, version),
+        return new Setup("tight-v" + version, new Mm.Config(4, 200, 8, 6, 2, 10).withSwap(16, 2, version),
                 Map.of(2, 8L, 3, 5L, 5, 3L, 6, 6L));
     }
 
-    /** A chain root -> 1 -> ... -> 8; 16 slots, swap.max 5: the chain's total is bounded by its first level's. */
+    /** A chain root -> 1 -> ... -> 8; 16 slots, swap.max 5 from memcg 2 down: the chain's total below 1 is bounded by memcg 2's. */
     public static Setup deepChain(int version) {
         return new Setup("deep-chain-v" + version, new Mm.Config(4, 200, 8, 8, 1, 14).withSwap(16, 5, version),
                 Map.of(3, 10L, 6, 6L, 8, 3L));
     }
 
-    /** 12 CPUs, 12 memcgs of fanout 3, 256 folios, 24 slots, swap.max 4. */
+    /** 12 CPUs, 12 memcgs of fanout 3, 256 folios, 24 slots, swap.max 1 on the second level. */
     public static Setup manyCpus(int version) {
-        return new Setup("many-cpus-v" + version, new Mm.Config(12, 256, 16, 12, 3, 10).withSwap(24, 4, version),
+        return new Setup("many-cpus-v" + version, new Mm.Config(12, 256, 16, 12, 3, 10).withSwap(24, 1, version),
                 Map.of(1, 8L, 4, 4L, 7, 3L, 12, 3L));
     }
 
