@@ -106,7 +106,8 @@ public final class ChargeInvariants {
         return v;
     }
 
-    private static long subtree(MemCgroup m, long[] own, long[] out) {
+    /** Sums {@code own} over m's subtree into {@code out} (for every memcg below m too); returns m's sum. */
+    static long subtree(MemCgroup m, long[] own, long[] out) {
         long sum = own[m.id()];
         for (MemCgroup ch : m.children()) sum += subtree(ch, own, out);
         out[m.id()] = sum;

@@ -68,8 +68,13 @@ public class ChargeModel implements Model<Mm> {
 
     @Override
     public Mm create() {
-        Mm mm = new Mm(setup.mm());
-        setup.maxes().forEach(mm::setMax);
+        return build(setup.mm(), setup.maxes());
+    }
+
+    /** A machine of the given shape, with the given memory.max overrides (memcg id -> max). */
+    static Mm build(Mm.Config config, java.util.Map<Integer, Long> maxes) {
+        Mm mm = new Mm(config);
+        maxes.forEach(mm::setMax);
         return mm;
     }
 

@@ -104,10 +104,10 @@ public final class SwapInvariants {
             for (MemCgroup ch : m.children()) if (ch.state() != MemCgroup.State.FREED) refs[m.id()]++;
         }
         long[] ownT = new long[nm], memswT = new long[nm], windowT = new long[nm], recT = new long[nm];
-        subtree(mm.root(), own, ownT);
-        subtree(mm.root(), memswOwn, memswT);
-        subtree(mm.root(), window, windowT);
-        subtree(mm.root(), rec, recT);
+        ChargeInvariants.subtree(mm.root(), own, ownT);
+        ChargeInvariants.subtree(mm.root(), memswOwn, memswT);
+        ChargeInvariants.subtree(mm.root(), window, windowT);
+        ChargeInvariants.subtree(mm.root(), rec, recT);
 
         for (MemCgroup m : memcgs) {
             int id = m.id();
@@ -242,12 +242,5 @@ public final class SwapInvariants {
         for (Folio f : mm.folios()) if (f.refcount() != 0) return false;
         for (int s = 0; s < mm.swap().size(); s++) if (mm.swap().count(s) != 0) return false;
         return true;
-    }
-
-    private static long subtree(MemCgroup m, long[] own, long[] out) {
-        long sum = own[m.id()];
-        for (MemCgroup ch : m.children()) sum += subtree(ch, own, out);
-        out[m.id()] = sum;
-        return sum;
     }
 }

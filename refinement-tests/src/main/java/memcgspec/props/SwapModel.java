@@ -84,9 +84,7 @@ public class SwapModel implements Model<Mm> {
 
     @Override
     public Mm create() {
-        Mm mm = new Mm(setup.mm());
-        setup.maxes().forEach(mm::setMax);
-        return mm;
+        return ChargeModel.build(setup.mm(), setup.maxes());
     }
 
     public static String s(int slot) {
