@@ -72,29 +72,8 @@ public final class ChargeInvariants {
         }
         boolean quiescent = true;
         for (Cpu c : cpus) {
-            Pc pc = c.pc();
-            Folio p = c.held();
-            if (pc != Pc.IDLE) quiescent = false;
-            if (pc.pending() && p.memcg() != null) {
-                v.add("PendingPageUnowned: " + c + " has a pending charge for a folio that is already owned");
-            }
-            if ((pc == Pc.ANON_COMMITTED || pc == Pc.CACHE_COMMITTED) && p.memcg() == null) {
-                v.add("CommittedIsOwned: " + c + " committed but its folio has no owner");
-            }
-            boolean anonPath = pc == Pc.ANON_ALLOC || pc == Pc.ANON_CHARGED || pc == Pc.ANON_COMMITTED;
-            boolean cacheOutside = pc == Pc.CACHE_ALLOC || pc == Pc.CACHE_CHARGED || pc == Pc.CACHE_EEXIST;
-            boolean cacheInside = pc == Pc.CACHE_INSERTED || pc == Pc.CACHE_COMMITTED;
-            if (anonPath || cacheOutside || cacheInside) {
-                boolean others = false;
-                for (Cpu d : cpus) if (d != c && d.held() == p && d.pc() != Pc.PUT) others = true;
-                if (p.mapcount() != 0 || others) {
-                    v.add("ChargeUnderExclusion: " + c + " charges a folio others can map or use");
-                }
-                if ((anonPath || cacheOutside) && inCache[p.id()]) {
-                    v.add("ChargeUnderExclusion: " + c + " charges a folio that is in the cache too early");
-                }
-                if ((cacheOutside || cacheInside) && !p.locked()) v.add("ChargeUnderExclusion: " + c + " inserts an unlocked folio");
-            }
+            if (c.pc() != Pc.IDLE) quiescent = false;
+            checkChargingCpu(c, cpus, inCache, v);
         }
         for (Folio f : folios) if (f.refcount() != 0) quiescent = false;
         if (quiescent) {
@@ -104,6 +83,40 @@ public final class ChargeInvariants {
             for (Folio f : folios) if (f.memcg() != null) v.add("NoLeakAtQuiescence: " + f + " owned while free");
         }
         return v;
+    }
+
+    /**
+     * The per-CPU checks of Charge.tla that Swap.tla reuses too: PendingPageUnowned,
+     * CommittedIsOwned and ChargeUnderExclusion for CPU c ({@code inCache}: by folio id, whether
+     * the folio is in the page cache).
+     */
+    static void checkChargingCpu(Cpu c, List<Cpu> cpus, boolean[] inCache, List<String> v) {
+        Pc pc = c.pc();
+        Folio p = c.held();
+        if (pc.pending() && p.memcg() != null) {
+            v.add("PendingPageUnowned: " + c + " has a pending charge for a folio that is already owned");
+        }
+        if ((pc == Pc.ANON_COMMITTED || pc == Pc.CACHE_COMMITTED) && p.memcg() == null) {
+            v.add("CommittedIsOwned: " + c + " committed but its folio has no owner");
+        }
+        boolean anonPath = pc == Pc.ANON_ALLOC || pc == Pc.ANON_CHARGED || pc == Pc.ANON_COMMITTED;
+        boolean cacheOutside = pc == Pc.CACHE_ALLOC || pc == Pc.CACHE_CHARGED || pc == Pc.CACHE_EEXIST;
+        boolean cacheInside = pc == Pc.CACHE_INSERTED || pc == Pc.CACHE_COMMITTED;
+        if (anonPath || cacheOutside || cacheInside) {
+            if (p.mapcount() != 0 || othersUse(c, cpus)) {
+                v.add("ChargeUnderExclusion: " + c + " charges a folio others can map or use");
+            }
+            if ((anonPath || cacheOutside) && inCache[p.id()]) {
+                v.add("ChargeUnderExclusion: " + c + " charges a folio that is in the cache too early");
+            }
+            if ((cacheOutside || cacheInside) && !p.locked()) v.add("ChargeUnderExclusion: " + c + " inserts an unlocked folio");
+        }
+    }
+
+    /** Whether a CPU other than c holds c's folio for anything but dropping a reference. */
+    static boolean othersUse(Cpu c, List<Cpu> cpus) {
+        for (Cpu d : cpus) if (d != c && d.held() == c.held() && d.pc() != Pc.PUT) return true;
+        return false;
     }
 
     /** Sums {@code own} over m's subtree into {@code out} (for every memcg below m too); returns m's sum. */

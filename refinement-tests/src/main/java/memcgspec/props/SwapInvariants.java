@@ -188,22 +188,9 @@ public final class SwapInvariants {
             int s = c.slot();
             if (pc != Pc.IDLE) quiescent = false;
             if (c.chargeTo() != null && c.chargeTo().state() == MemCgroup.State.FREED) v.add("OwnerNamesLiveMemcg: " + c + " charges for freed " + c.chargeTo());
-            if (pc.pending() && p.memcg() != null) v.add("PendingPageUnowned: " + c + " has a pending charge for a folio that is already owned");
-            if ((pc == Pc.ANON_COMMITTED || pc == Pc.CACHE_COMMITTED) && p.memcg() == null) v.add("CommittedIsOwned: " + c + " committed but its folio has no owner");
-            boolean anonPath = pc == Pc.ANON_ALLOC || pc == Pc.ANON_CHARGED || pc == Pc.ANON_COMMITTED;
-            boolean cacheOutside = pc == Pc.CACHE_ALLOC || pc == Pc.CACHE_CHARGED || pc == Pc.CACHE_EEXIST;
-            boolean cacheInside = pc == Pc.CACHE_INSERTED || pc == Pc.CACHE_COMMITTED;
-            if (anonPath || cacheOutside || cacheInside) {
-                boolean others = false;
-                for (Cpu d : cpus) if (d != c && d.held() == p && d.pc() != Pc.PUT) others = true;
-                if (p.mapcount() != 0 || others) v.add("ChargeUnderExclusion: " + c + " charges a folio others can map or use");
-                if ((anonPath || cacheOutside) && inCache[p.id()]) v.add("ChargeUnderExclusion: " + c + " charges a folio that is in the cache too early");
-                if ((cacheOutside || cacheInside) && !p.locked()) v.add("ChargeUnderExclusion: " + c + " inserts an unlocked folio");
-            }
+            ChargeInvariants.checkChargingCpu(c, mm.cpus(), inCache, v);
             if (swapinChargePc(pc)) {
-                boolean others = false;
-                for (Cpu d : cpus) if (d != c && d.held() == p && d.pc() != Pc.PUT) others = true;
-                if (p.mapcount() != 0 || swapSlotOf[p.id()] >= 0 || others) {
+                if (p.mapcount() != 0 || swapSlotOf[p.id()] >= 0 || ChargeInvariants.othersUse(c, mm.cpus())) {
                     v.add("SwapinChargeUnderExclusion: " + c + " charges a swap-in folio others can see: " + p);
                 }
             }

@@ -89,11 +89,7 @@ class ChargeStressTest {
             th.start();
         }
         for (Thread th : threads) th.join();
-        if (!errors.isEmpty()) {
-            AssertionError e = new AssertionError("seed " + seed + ": a CPU thread failed: " + errors.get(0), errors.get(0));
-            for (Throwable x : errors.subList(1, errors.size())) e.addSuppressed(x);
-            throw e;
-        }
+        SwapStressTest.rethrow(errors, "seed " + seed);
         return new Counts(faults.get(), adds.get(), zaps.get(), evicts.get(), maps.get());
     }
 

@@ -66,7 +66,8 @@ class SwapStressTest {
         assertTrue(v.isEmpty(), when + ", at quiescence: " + v);
     }
 
-    private static void rethrow(List<Throwable> errors, String when) {
+    /** Fails with the first error of the CPU threads (the others suppressed), if any. */
+    static void rethrow(List<Throwable> errors, String when) {
         if (errors.isEmpty()) return;
         AssertionError e = new AssertionError(when + ": a CPU thread failed: " + errors.get(0), errors.get(0));
         for (Throwable x : errors.subList(1, errors.size())) e.addSuppressed(x);
