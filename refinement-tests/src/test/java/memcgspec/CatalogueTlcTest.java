@@ -9,7 +9,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import memcgspec.tla.Catalogue;
-import memcgspec.tla.Model;
+import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;
 import memcgspec.tla.TlcResult;
 import memcgspec.tla.TlcRunner;
@@ -29,12 +29,12 @@ class CatalogueTlcTest {
                 () -> check(m, runner.run(m))));
     }
 
-    static void check(Model m, TlcResult r) {
+    static void check(CatalogueEntry m, TlcResult r) {
         assertTrue(r.matches(m.expect()), () -> explain(m, r));
     }
 
     /** The failure message: expectation, outcome, statistics, the first lines of TLC's output and the trace's actions. */
-    static String explain(Model m, TlcResult r) {
+    static String explain(CatalogueEntry m, TlcResult r) {
         StringBuilder b = new StringBuilder();
         b.append("model ").append(m.name()).append(": expected ").append(m.expect()).append(", got ").append(r.outcome())
                 .append(String.format(" (exit %d, %d distinct states, depth %d, %.1f s)", r.exitCode(), r.distinctStates(), r.depth(), r.seconds()));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.AssertionFailedError;
 
 import memcgspec.tla.Catalogue;
-import memcgspec.tla.Model;
+import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;
 import memcgspec.tla.TlcRunner;
 
@@ -45,7 +45,7 @@ class CatalogueTlcToyTest {
     void theToyCatalogueLists4CiModels() throws Exception {
         Path toy = Path.of(getClass().getResource("/toy/catalogue").toURI()).getParent();
         Catalogue c = Catalogue.load(toy);
-        assertEquals(List.of("toy-holds", "toy-violates", "toy-refine", "toy-history"), c.ci().stream().map(Model::name).toList());
+        assertEquals(List.of("toy-holds", "toy-violates", "toy-refine", "toy-history"), c.ci().stream().map(CatalogueEntry::name).toList());
         assertEquals("two processes charge and uncharge | a '|' in the description", c.byName("toy-holds").description());
     }
 }

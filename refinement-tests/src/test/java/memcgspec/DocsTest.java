@@ -17,11 +17,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import memcgspec.conform.ConformRunner;
 import memcgspec.tla.Catalogue;
-import memcgspec.tla.Model;
+import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;
 import memcgspec.tla.StateGraph;
 import memcgspec.tla.TlcRunner;
-import memcgspec.trace.Counterexamples;
+import memcgspec.tla.Counterexamples;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -39,7 +39,7 @@ class DocsTest {
         return SpecRoot.root().resolve("docs");
     }
 
-    static String render(Model m) {
+    static String render(CatalogueEntry m) {
         Counterexamples.Rendered r = Counterexamples.show(m, SpecRoot.specDir(), new TlcRunner(),
                 TlcRunner.Options.defaults(), line -> {});
         assertNotNull(r.trace(), "model " + m.name() + " has no counterexample: " + r.result().outcome());
@@ -80,7 +80,7 @@ class DocsTest {
     /** docs/<module>.md of each conformance model names every action of the spec in its table. */
     @Test
     void everyConformanceSpecHasADocsPageNamingEachAction() throws IOException {
-        for (Model m : ConformRunner.conformanceModels(Catalogue.load(SpecRoot.specDir()))) {
+        for (CatalogueEntry m : ConformRunner.conformanceModels(Catalogue.load(SpecRoot.specDir()))) {
             Path page = docsDir().resolve(m.moduleName().toLowerCase(Locale.ROOT) + ".md");
             assertTrue(Files.isRegularFile(page), "missing docs page " + page);
             String text = Files.readString(page, StandardCharsets.UTF_8);

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.stream.Collectors;
 import memcgspec.tla.Catalogue;
-import memcgspec.tla.Model;
+import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;
 import memcgspec.tla.TlcResult;
 import memcgspec.tla.TlcRunner;
-import memcgspec.trace.Counterexamples;
+import memcgspec.tla.Counterexamples;
 import memcgspec.trace.Trace;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class HistoryTest {
 
     private static Counterexamples.Rendered show(String name) {
-        Model m = Catalogue.load(SpecRoot.specDir()).byName(name);
+        CatalogueEntry m = Catalogue.load(SpecRoot.specDir()).byName(name);
         return Counterexamples.show(m, SpecRoot.specDir(), new TlcRunner(), TlcRunner.Options.defaults(), l -> {});
     }
 

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import memcgspec.tla.Expectation;
-import memcgspec.tla.Model;
+import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;
 import memcgspec.tla.TlcResult;
 import memcgspec.tla.TlcRunner;
@@ -111,7 +111,7 @@ class SpecMutationTest {
             // Keep the constants and the specification, check only the one invariant or property.
             String head = cfg.substring(0, cfg.indexOf("INVARIANTS"));
             Files.writeString(dir.resolve(mod + ".cfg"), head + mu.check() + "\n");
-            Model m = new Model("mutant-" + mu.name(), dir.resolve(mod).toString(), dir.resolve(mod + ".cfg").toString(),
+            CatalogueEntry m = new CatalogueEntry("mutant-" + mu.name(), dir.resolve(mod).toString(), dir.resolve(mod + ".cfg").toString(),
                     Expectation.violates(mu.violated()), "ci", "-", "mutant");
             TlcResult r = new TlcRunner().run(m, TlcRunner.Options.defaults().withWorkers(1), l -> {});
             assertTrue(r.outcome() instanceof TlcResult.Outcome.Violates, mu.name() + ": " + r.outcome() + "\n" + r.head(30));

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import memcgspec.tla.Model;
+import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.TlcResult;
 import memcgspec.tla.TlcRunner;
 import memcgspec.tla.UserError;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 
 /** check: model-check catalogue models with TLC (forked JVMs) and compare with the expected outcome. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Model-check catalogue models with TLC and compare each outcome with the expected one. "
+        description = "CatalogueEntry-check catalogue models with TLC and compare each outcome with the expected one. "
                 + "Without MODEL: every CI-size model (with --deep: every deep model).")
 final class CheckCommand extends Base implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", arity = "0..*",
@@ -42,7 +42,7 @@ final class CheckCommand extends Base implements Callable<Integer> {
     public Integer call() {
         if (workers < 1) throw new UserError("--workers must be at least 1, not " + workers);
         if (timeout != null && timeout < 1) throw new UserError("--timeout must be at least 1 second");
-        List<Model> selected = Common.select(models, deep, config);
+        List<CatalogueEntry> selected = Common.select(models, deep, config);
         TlcRunner runner = new TlcRunner();
         TlcRunner.Options options = TlcRunner.Options.defaults().withWorkers(workers);
         if (timeout != null) options = options.withTimeout(Duration.ofSeconds(timeout));
@@ -50,7 +50,7 @@ final class CheckCommand extends Base implements Callable<Integer> {
         Table table = new Table("model", "expected", "outcome", "ok", "distinct states", "depth", "seconds").rightAlign(4, 5, 6);
         List<Object> jsonModels = new ArrayList<>();
         boolean allOk = true;
-        for (Model m : selected) {
+        for (CatalogueEntry m : selected) {
             Common.progress("checking " + m.name() + " (" + m.cfg() + ") ...");
             TlcResult r = runner.run(m, options, Common::progress);
             if (r.inputError()) {

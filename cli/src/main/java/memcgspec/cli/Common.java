@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import memcgspec.tla.Catalogue;
 import memcgspec.tla.Expectation;
-import memcgspec.tla.Model;
+import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;
 import memcgspec.tla.UserError;
 
@@ -26,13 +26,13 @@ final class Common {
      * Resolves MODEL arguments: catalogue names, or paths to a .tla file (checked with the .cfg
      * given by --config, or the .cfg of the same name beside it, expected to hold).
      */
-    static List<Model> select(List<String> args, boolean deep, String config) {
+    static List<CatalogueEntry> select(List<String> args, boolean deep, String config) {
         Catalogue cat = catalogue();
         if (args == null || args.isEmpty()) {
             if (config != null) throw new UserError("--config needs a MODEL that is a .tla file");
             return cat.select(List.of(), deep);
         }
-        List<Model> out = new ArrayList<>();
+        List<CatalogueEntry> out = new ArrayList<>();
         for (String a : args) {
             if (a.endsWith(".tla")) out.add(adHoc(a, config));
             else out.add(cat.byName(a));
@@ -40,7 +40,7 @@ final class Common {
         return out;
     }
 
-    private static Model adHoc(String file, String config) {
+    private static CatalogueEntry adHoc(String file, String config) {
         Path tla = Path.of(file).toAbsolutePath().normalize();
         if (!Files.isRegularFile(tla)) throw new UserError("no such spec file: " + file);
         if (!Files.isReadable(tla)) throw new UserError("cannot read spec file: " + file);
@@ -48,7 +48,7 @@ final class Common {
         Path cfg = config != null ? Path.of(config).toAbsolutePath().normalize() : tla.resolveSibling(base + ".cfg");
         if (!Files.isRegularFile(cfg)) throw new UserError("no such config file: " + cfg);
         String spec = tla.toString().replaceFirst("\\.tla$", "");
-        return new Model(base, spec, cfg.toString(), Expectation.ofHolds(), "ci", "-", "ad-hoc model " + file);
+        return new CatalogueEntry(base, spec, cfg.toString(), Expectation.ofHolds(), "ci", "-", "ad-hoc model " + file);
     }
 
     /** Progress lines go to stderr, and only on a terminal, so that piped output stays clean. */

@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import memcgspec.conform.Bindings;
 import memcgspec.conform.ConformRunner;
 import memcgspec.conform.ConformanceReport;
-import memcgspec.tla.Model;
+import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,13 +31,13 @@ final class ConformCommand extends Base implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Model> selected;
+        List<CatalogueEntry> selected;
         if (models == null || models.isEmpty()) {
             selected = ConformRunner.conformanceModels(Common.catalogue());
         } else {
             selected = new ArrayList<>();
             for (String n : models) {
-                Model m = Common.catalogue().byName(n);
+                CatalogueEntry m = Common.catalogue().byName(n);
                 if (Bindings.forModule(m.moduleName()).isEmpty()) {
                     throw new UserError("model '" + n + "' is not a conformance model: module " + m.moduleName()
                             + " has no Java binding (bound modules: " + String.join(", ", Bindings.modules()) + ")");
@@ -51,7 +51,7 @@ final class ConformCommand extends Base implements Callable<Integer> {
         List<Object> jsonModels = new ArrayList<>();
         StringBuilder details = new StringBuilder();
         boolean allOk = true;
-        for (Model m : selected) {
+        for (CatalogueEntry m : selected) {
             ConformRunner.Result res = runner.run(m, Common::progress);
             ConformanceReport r = res.report();
             allOk &= r.ok();

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import memcgspec.conform.Bindings;
-import memcgspec.tla.Model;
+import memcgspec.tla.CatalogueEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,10 +18,10 @@ final class ListCommand extends Base implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Model> all = Common.catalogue().all();
+        List<CatalogueEntry> all = Common.catalogue().all();
         Table t = new Table("model", "size", "expected", "conform", "commit", "description");
         List<Object> js = new ArrayList<>();
-        for (Model m : all) {
+        for (CatalogueEntry m : all) {
             boolean conform = m.ci() && Bindings.forModule(m.moduleName()).isPresent();
             t.row(m.name(), m.size(), m.expect(), conform ? "yes" : "-", m.commit(), m.description());
             Map<String, Object> j = new LinkedHashMap<>();

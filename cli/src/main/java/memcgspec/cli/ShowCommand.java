@@ -1,10 +1,10 @@
 package memcgspec.cli;
 
 import java.util.concurrent.Callable;
-import memcgspec.tla.Model;
+import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.TlcRunner;
 import memcgspec.tla.UserError;
-import memcgspec.trace.Counterexamples;
+import memcgspec.tla.Counterexamples;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -18,7 +18,7 @@ final class ShowCommand extends Base implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Model m = Common.catalogue().byName(model);
+        CatalogueEntry m = Common.catalogue().byName(model);
         Common.progress("running " + m.name() + " (" + m.cfg() + ") ...");
         Counterexamples.Rendered r = Counterexamples.show(m, Common.specDir(), new TlcRunner(),
                 TlcRunner.Options.defaults(), Common::progress);

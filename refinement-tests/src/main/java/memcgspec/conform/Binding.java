@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import memcgspec.impl.StepRefused;
-import memcgspec.tla.ActionLabel;
+import memcgspec.trace.ActionLabel;
 
 /**
  * Ties a Java implementation to a spec for {@link Conformance}: how to build it, copy it, see it as spec

@@ -11,15 +11,15 @@ import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
 import memcgspec.impl.StepRefused;
-import memcgspec.tla.ActionLabel;
-import memcgspec.tla.V;
+import memcgspec.trace.ActionLabel;
+import memcgspec.trace.V;
 
 /**
  * Binds spec/Charge.tla to the Java implementation: builds an {@link Mm} of the model's shape,
  * maps every action to the {@link Cpu} step method OF THE SAME NAME, and abstracts the Java state
  * into the spec's ten variables.
  *
- * <p>Model values are mapped by their sorted order: CPUs c1, c2, ... to cpu 0, 1, ...; pages p1,
+ * <p>CatalogueEntry values are mapped by their sorted order: CPUs c1, c2, ... to cpu 0, 1, ...; pages p1,
  * p2, ... to folio 0, 1, ...; indexes i1, i2, ... to page-cache index 0, 1, ... Memcgs are numbers
  * in both.
  */
@@ -40,7 +40,7 @@ public class ChargeBinding implements Binding<ChargeBinding.State> {
         }
     }
 
-    /** Model-value names in the order of their Java ids. */
+    /** CatalogueEntry-value names in the order of their Java ids. */
     record Names(List<V.Model> cpus, List<V.Model> pages, List<V.Model> indexes,
                  V.Model noMemcg, V.Model noPage, V.Model noIndex, List<V.Model> slots, V.Model noSlot) {
         int slot(Object mv) {

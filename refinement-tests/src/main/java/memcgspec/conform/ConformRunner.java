@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import memcgspec.tla.Catalogue;
-import memcgspec.tla.Model;
+import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.StateGraph;
 import memcgspec.tla.UserError;
 
@@ -21,14 +21,14 @@ public final class ConformRunner {
     }
 
     /** The conformance models: CI-size catalogue models whose module has a binding. */
-    public static List<Model> conformanceModels(Catalogue catalogue) {
-        List<Model> out = new ArrayList<>();
-        for (Model m : catalogue.ci()) if (Bindings.forModule(m.moduleName()).isPresent()) out.add(m);
+    public static List<CatalogueEntry> conformanceModels(Catalogue catalogue) {
+        List<CatalogueEntry> out = new ArrayList<>();
+        for (CatalogueEntry m : catalogue.ci()) if (Bindings.forModule(m.moduleName()).isPresent()) out.add(m);
         return out;
     }
 
     /** Explores the model and replays every edge; the exploration time is reported separately. */
-    public Result run(Model model, Consumer<String> progress) {
+    public Result run(CatalogueEntry model, Consumer<String> progress) {
         Binding<?> binding = Bindings.forModule(model.moduleName()).orElseThrow(() -> new UserError(
                 "model '" + model.name() + "' has no Java binding (conformance targets: modules " + Bindings.modules() + ")"));
         progress.accept("exploring " + model.name() + " ...");
@@ -42,5 +42,5 @@ public final class ConformRunner {
         }
     }
 
-    public record Result(Model model, ConformanceReport report, double exploreSeconds) {}
+    public record Result(CatalogueEntry model, ConformanceReport report, double exploreSeconds) {}
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import memcgspec.impl.StepRefused;
-import memcgspec.tla.ActionLabel;
+import memcgspec.trace.ActionLabel;
 import memcgspec.tla.StateGraph;
 
 /**

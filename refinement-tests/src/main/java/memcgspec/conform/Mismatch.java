@@ -1,8 +1,8 @@
 package memcgspec.conform;
 
 import java.util.List;
-import memcgspec.tla.ActionLabel;
-import memcgspec.tla.V;
+import memcgspec.trace.ActionLabel;
+import memcgspec.trace.V;
 import memcgspec.trace.SwimLanes;
 import memcgspec.trace.Trace;
 

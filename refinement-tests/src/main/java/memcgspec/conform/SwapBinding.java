@@ -8,8 +8,8 @@ import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
 import memcgspec.impl.SwapDevice;
-import memcgspec.tla.ActionLabel;
-import memcgspec.tla.V;
+import memcgspec.trace.ActionLabel;
+import memcgspec.trace.V;
 
 /**
  * Binds spec/Swap.tla to the Java implementation: Charge.tla's actions as in {@link ChargeBinding},

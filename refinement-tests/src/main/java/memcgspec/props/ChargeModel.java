@@ -20,7 +20,7 @@ import memcgspec.impl.Pc;
  * ids are 0-based), memcgs by number (0 is the root). {@code AllocAnon(c2, p17, 3)} is
  * {@code mm.cpu(1).AllocAnon(mm.folio(16), mm.memcg(3))}.
  */
-public class ChargeModel implements Model<Mm> {
+public class ChargeModel implements Workload<Mm> {
 
     /**
      * A machine shape plus limits that differ from the common one.
@@ -98,95 +98,95 @@ public class ChargeModel implements Model<Mm> {
     // The steps, named and parameterised as the spec's actions
     // ------------------------------------------------------------------------------------------
 
-    public static Step<Mm> allocAnon(int c, int p, int m) {
-        return Step.of("AllocAnon", c, mm -> {
+    public static Call<Mm> allocAnon(int c, int p, int m) {
+        return Call.of("AllocAnon", c, mm -> {
             mm.cpu(c).AllocAnon(mm.folio(p), mm.memcg(m));
             return null;
         }, c(c), p(p), m);
     }
 
-    public static Step<Mm> allocCache(int c, int p, int m, int i) {
-        return Step.of("AllocCache", c, mm -> {
+    public static Call<Mm> allocCache(int c, int p, int m, int i) {
+        return Call.of("AllocCache", c, mm -> {
             mm.cpu(c).AllocCache(mm.folio(p), mm.memcg(m), i);
             return null;
         }, c(c), p(p), m, i(i));
     }
 
     /** Outcome "ENOMEM" when the charge fails. */
-    public static Step<Mm> tryCharge(int c) {
-        return Step.of("TryCharge", c, mm -> mm.cpu(c).TryCharge() ? null : "ENOMEM", c(c));
+    public static Call<Mm> tryCharge(int c) {
+        return Call.of("TryCharge", c, mm -> mm.cpu(c).TryCharge() ? null : "ENOMEM", c(c));
     }
 
-    public static Step<Mm> commitCharge(int c) {
-        return Step.of("CommitCharge", c, mm -> {
+    public static Call<Mm> commitCharge(int c) {
+        return Call.of("CommitCharge", c, mm -> {
             mm.cpu(c).CommitCharge();
             return null;
         }, c(c));
     }
 
-    public static Step<Mm> cancelCharge(int c) {
-        return Step.of("CancelCharge", c, mm -> {
+    public static Call<Mm> cancelCharge(int c) {
+        return Call.of("CancelCharge", c, mm -> {
             mm.cpu(c).CancelCharge();
             return null;
         }, c(c));
     }
 
-    public static Step<Mm> mapAnon(int c) {
-        return Step.of("MapAnon", c, mm -> {
+    public static Call<Mm> mapAnon(int c) {
+        return Call.of("MapAnon", c, mm -> {
             mm.cpu(c).MapAnon();
             return null;
         }, c(c));
     }
 
     /** Outcome "EEXIST" when the index was filled meanwhile. */
-    public static Step<Mm> addToCache(int c) {
-        return Step.of("AddToCache", c, mm -> mm.cpu(c).AddToCache() ? null : "EEXIST", c(c));
+    public static Call<Mm> addToCache(int c) {
+        return Call.of("AddToCache", c, mm -> mm.cpu(c).AddToCache() ? null : "EEXIST", c(c));
     }
 
-    public static Step<Mm> unlockPage(int c) {
-        return Step.of("UnlockPage", c, mm -> {
+    public static Call<Mm> unlockPage(int c) {
+        return Call.of("UnlockPage", c, mm -> {
             mm.cpu(c).UnlockPage();
             return null;
         }, c(c));
     }
 
-    public static Step<Mm> map(int c, int p) {
-        return Step.of("Map", c, mm -> {
+    public static Call<Mm> map(int c, int p) {
+        return Call.of("Map", c, mm -> {
             mm.cpu(c).Map(mm.folio(p));
             return null;
         }, c(c), p(p));
     }
 
-    public static Step<Mm> unmap(int c, int p) {
-        return Step.of("Unmap", c, mm -> {
+    public static Call<Mm> unmap(int c, int p) {
+        return Call.of("Unmap", c, mm -> {
             mm.cpu(c).Unmap(mm.folio(p));
             return null;
         }, c(c), p(p));
     }
 
-    public static Step<Mm> getPage(int c, int p) {
-        return Step.of("GetPage", c, mm -> {
+    public static Call<Mm> getPage(int c, int p) {
+        return Call.of("GetPage", c, mm -> {
             mm.cpu(c).GetPage(mm.folio(p));
             return null;
         }, c(c), p(p));
     }
 
-    public static Step<Mm> deleteFromCache(int c, int i) {
-        return Step.of("DeleteFromCache", c, mm -> {
+    public static Call<Mm> deleteFromCache(int c, int i) {
+        return Call.of("DeleteFromCache", c, mm -> {
             mm.cpu(c).DeleteFromCache(i);
             return null;
         }, c(c), i(i));
     }
 
-    public static Step<Mm> putPage(int c) {
-        return Step.of("PutPage", c, mm -> {
+    public static Call<Mm> putPage(int c) {
+        return Call.of("PutPage", c, mm -> {
             mm.cpu(c).PutPage();
             return null;
         }, c(c));
     }
 
-    public static Step<Mm> uncharge(int c) {
-        return Step.of("Uncharge", c, mm -> {
+    public static Call<Mm> uncharge(int c) {
+        return Call.of("Uncharge", c, mm -> {
             mm.cpu(c).Uncharge();
             return null;
         }, c(c));
@@ -202,7 +202,7 @@ public class ChargeModel implements Model<Mm> {
      * percent of the steps are arbitrary (any action, any parameters), to exercise refusals.
      */
     @Override
-    public Step<Mm> randomStep(Mm mm, Random r) {
+    public Call<Mm> randomStep(Mm mm, Random r) {
         int nc = mm.cpus().size();
         int c = r.nextInt(nc);
         if (r.nextInt(100) < 4) return arbitrary(mm, c, r);
@@ -235,7 +235,7 @@ public class ChargeModel implements Model<Mm> {
         }
     }
 
-    private Step<Mm> idleStep(Mm mm, int c, Random r) {
+    private Call<Mm> idleStep(Mm mm, int c, Random r) {
         int nm = mm.memcgs().size() - 1;
         int w = r.nextInt(100);
         if (w < 36) return allocAnon(c, pick(mm, r, Kind.FREE), 1 + r.nextInt(nm));
@@ -286,7 +286,7 @@ public class ChargeModel implements Model<Mm> {
     }
 
     /** Any action with any parameters: mostly refused. */
-    private Step<Mm> arbitrary(Mm mm, int c, Random r) {
+    private Call<Mm> arbitrary(Mm mm, int c, Random r) {
         int p = r.nextInt(mm.folios().size()), m = 1 + r.nextInt(mm.memcgs().size() - 1), i = r.nextInt(mm.cache().size());
         switch (r.nextInt(14)) {
             case 0: return allocAnon(c, p, m);
@@ -359,7 +359,7 @@ public class ChargeModel implements Model<Mm> {
      * c1 once every CPU is idle.
      */
     @Override
-    public Step<Mm> nextDrainStep(Mm mm) {
+    public Call<Mm> nextDrainStep(Mm mm) {
         for (Cpu cpu : mm.cpus()) {
             int c = cpu.id();
             switch (cpu.pc()) {

@@ -1,8 +1,8 @@
 package memcgspec.props;
 
 import java.util.LinkedHashMap;
-import memcgspec.tla.ActionLabel;
-import memcgspec.tla.V;
+import memcgspec.trace.ActionLabel;
+import memcgspec.trace.V;
 import memcgspec.trace.SwimLanes;
 import memcgspec.trace.Trace;
 
@@ -101,7 +101,7 @@ public final class PropertyEngine {
     }
 
     /** Runs the model; returns statistics, or throws an {@link AssertionError} describing the shrunk failure. */
-    public static <S> Stats run(String name, Model<S> model, Settings settings) {
+    public static <S> Stats run(String name, Workload<S> model, Settings settings) {
         System.out.println("props: seed=" + settings.seed() + " tries=" + settings.tries() + " depth=" + settings.depth() + " (" + name + ")");
         long t0 = System.nanoTime();
         SplittableRandom seeds = new SplittableRandom(settings.seed());
@@ -113,11 +113,11 @@ public final class PropertyEngine {
             long runSeed = seeds.nextLong();
             Random random = new Random(runSeed);
             S s = model.create();
-            List<Step<S>> seq = new ArrayList<>();
+            List<Call<S>> seq = new ArrayList<>();
             List<String> v = model.invariants(s);
             if (!v.isEmpty()) throw fail(name, model, settings, run, runSeed, seq, v, "in the initial state");
             for (int k = 0; k < settings.depth(); k++) {
-                Step<S> step = model.randomStep(s, random);
+                Call<S> step = model.randomStep(s, random);
                 seq.add(step);
                 Exec r = exec(model, s, step);
                 steps++;
@@ -143,7 +143,7 @@ public final class PropertyEngine {
 
     private record Exec(boolean refused, Object outcome, List<String> violations) {}
 
-    private static <S> Exec exec(Model<S> model, S s, Step<S> step) {
+    private static <S> Exec exec(Workload<S> model, S s, Call<S> step) {
         Object before = model.snapshot(s);
         List<String> v = new ArrayList<>();
         boolean refused = false;
@@ -167,15 +167,15 @@ public final class PropertyEngine {
     private record Drain(long steps, List<String> violations) {}
 
     /** Drains to quiescence; if {@code rows} is not null, records the trace rows. */
-    private static <S> Drain drain(Model<S> model, S s, List<Trace.Step> rows) {
+    private static <S> Drain drain(Workload<S> model, S s, List<Trace.Step> rows) {
         return drain(model, s, rows, null);
     }
 
     /** Drains to quiescence; counts the steps that ran per name into {@code ran} when not null. */
-    private static <S> Drain drain(Model<S> model, S s, List<Trace.Step> rows, Map<String, Long> ran) {
+    private static <S> Drain drain(Workload<S> model, S s, List<Trace.Step> rows, Map<String, Long> ran) {
         long n = 0;
         for (;;) {
-            Step<S> step = model.nextDrainStep(s);
+            Call<S> step = model.nextDrainStep(s);
             if (step == null) break;
             if (++n > MAX_DRAIN) return new Drain(n, List.of("DrainTerminates: no quiescence after " + MAX_DRAIN + " drain steps"));
             Map<String, String> before = rows == null ? null : model.view(s);
@@ -194,7 +194,7 @@ public final class PropertyEngine {
      * {@code c} = the CPU, then the other arguments, then {@code => outcome} when the step was
      * refused or returned an outcome), with the model's views before and after it.
      */
-    private static <S> Trace.Step row(Model<S> model, S s, Step<S> step, Exec r, Map<String, String> before) {
+    private static <S> Trace.Step row(Workload<S> model, S s, Call<S> step, Exec r, Map<String, String> before) {
         LinkedHashMap<String, Object> params = new LinkedHashMap<>();
         List<String> args = step.args();
         int first = 0;
@@ -230,7 +230,7 @@ public final class PropertyEngine {
      * @return failedAt -1 if every check holds; else the index of the failing step (0 for the
      *     initial state), or seq.size() for a failure in the drain
      */
-    private static <S> Replay replay(Model<S> model, List<Step<S>> seq, boolean drain, List<Trace.Step> rows) {
+    private static <S> Replay replay(Workload<S> model, List<Call<S>> seq, boolean drain, List<Trace.Step> rows) {
         S s = model.create();
         if (rows != null) rows.add(Trace.Step.initial(neutral(model.view(s))));
         List<String> v0 = model.invariants(s);
@@ -267,13 +267,13 @@ public final class PropertyEngine {
      * halving size, down to single steps, until no single removal keeps the failure. A candidate
      * "fails" if its replay violates any check.
      */
-    static <S> List<Step<S>> shrink(Model<S> model, List<Step<S>> seq, boolean drain) {
+    static <S> List<Call<S>> shrink(Workload<S> model, List<Call<S>> seq, boolean drain) {
         int[] replays = {0};
-        List<Step<S>> cur = cut(seq, replay(model, seq, drain, null));
+        List<Call<S>> cur = cut(seq, replay(model, seq, drain, null));
         for (int chunk = Math.max(1, cur.size() / 2); ; chunk = Math.max(1, chunk / 2)) {
             boolean removed = false;
             for (int i = 0; i < cur.size() && replays[0] < MAX_REPLAYS; ) {
-                List<Step<S>> cand = new ArrayList<>(cur.subList(0, i));
+                List<Call<S>> cand = new ArrayList<>(cur.subList(0, i));
                 cand.addAll(cur.subList(Math.min(cur.size(), i + chunk), cur.size()));
                 replays[0]++;
                 Replay r = replay(model, cand, drain, null);
@@ -288,16 +288,16 @@ public final class PropertyEngine {
         }
     }
 
-    private static <S> List<Step<S>> cut(List<Step<S>> seq, Replay r) {
+    private static <S> List<Call<S>> cut(List<Call<S>> seq, Replay r) {
         if (!r.failed()) throw new IllegalStateException("the failing sequence does not fail on replay: a nondeterministic model?");
         return new ArrayList<>(seq.subList(0, Math.min(seq.size(), r.failedAt() + 1)));
     }
 
-    private static <S> AssertionError fail(String name, Model<S> model, Settings settings, int run, long runSeed,
-            List<Step<S>> seq, List<String> violations, String where) {
+    private static <S> AssertionError fail(String name, Workload<S> model, Settings settings, int run, long runSeed,
+            List<Call<S>> seq, List<String> violations, String where) {
         boolean drain = settings.drain();
         String shrunkInfo;
-        List<Step<S>> shrunk;
+        List<Call<S>> shrunk;
         Replay check = replay(model, seq, drain, null);
         if (check.failed()) {
             shrunk = shrink(model, seq, drain);

@@ -24,7 +24,7 @@ import memcgspec.impl.SwapDevice;
  *
  * <p>Naming as in {@link ChargeModel}; slots are s1, s2, ... (slot 0 is s1).
  */
-public class SwapModel implements Model<Mm> {
+public class SwapModel implements Workload<Mm> {
 
     /**
      * A machine shape (with its swap device, swap.max and accounting version) plus memory.max values that
@@ -107,26 +107,26 @@ public class SwapModel implements Model<Mm> {
         Object run(Cpu c);
     }
 
-    private static Step<Mm> cpuStep(String name, int c, CpuStep body, Object... extra) {
+    private static Call<Mm> cpuStep(String name, int c, CpuStep body, Object... extra) {
         Object[] args = new Object[extra.length + 1];
         args[0] = c(c);
         System.arraycopy(extra, 0, args, 1, extra.length);
-        return Step.of(name, c, mm -> body.run(mm.cpu(c)), args);
+        return Call.of(name, c, mm -> body.run(mm.cpu(c)), args);
     }
 
-    public static Step<Mm> reclaim(int c, int p) {
-        return Step.of("Reclaim", c, mm -> {
+    public static Call<Mm> reclaim(int c, int p) {
+        return Call.of("Reclaim", c, mm -> {
             mm.cpu(c).Reclaim(mm.folio(p));
             return null;
         }, c(c), p(p));
     }
 
     /** Outcome "swap.max" when cgroup v2's swap charge fails. */
-    public static Step<Mm> addToSwap(int c, int s) {
+    public static Call<Mm> addToSwap(int c, int s) {
         return cpuStep("AddToSwap", c, cpu -> cpu.AddToSwap(s) ? null : "swap.max", s(s));
     }
 
-    public static Step<Mm> tryToUnmap(int c) {
+    public static Call<Mm> tryToUnmap(int c) {
         return cpuStep("TryToUnmap", c, cpu -> {
             cpu.TryToUnmap();
             return null;
@@ -134,7 +134,7 @@ public class SwapModel implements Model<Mm> {
     }
 
     /** Outcome "dead" when the swap-out killed the slot (no pte holds it). */
-    public static Step<Mm> swapOut(int c) {
+    public static Call<Mm> swapOut(int c) {
         return cpuStep("SwapOut", c, cpu -> {
             cpu.SwapOut();
             return cpu.pc() == Pc.SLOT_FREE ? "dead" : null;
@@ -142,7 +142,7 @@ public class SwapModel implements Model<Mm> {
     }
 
     /** Outcome "full" when no slot was free, "busy" when the freeze failed. */
-    public static Step<Mm> reclaimAbort(int c) {
+    public static Call<Mm> reclaimAbort(int c) {
         return cpuStep("ReclaimAbort", c, cpu -> {
             boolean inSwap = cpu.slot() >= 0;
             cpu.ReclaimAbort();
@@ -150,23 +150,23 @@ public class SwapModel implements Model<Mm> {
         });
     }
 
-    public static Step<Mm> swapinHit(int c, int s) {
+    public static Call<Mm> swapinHit(int c, int s) {
         return cpuStep("SwapinHit", c, cpu -> {
             cpu.SwapinHit(s);
             return null;
         }, s(s));
     }
 
-    public static Step<Mm> swapinAlloc(int c, int s, int p, int m) {
-        return Step.of("SwapinAlloc", c, mm -> {
+    public static Call<Mm> swapinAlloc(int c, int s, int p, int m) {
+        return Call.of("SwapinAlloc", c, mm -> {
             mm.cpu(c).SwapinAlloc(s, mm.folio(p), mm.memcg(m));
             return null;
         }, c(c), s(s), p(p), m);
     }
 
     /** Outcome "EEXIST" when SWAP_HAS_CACHE is held by another CPU, "ENOENT" when no pte holds the slot. */
-    public static Step<Mm> swapcachePrepare(int c) {
-        return Step.of("SwapcachePrepare", c, mm -> {
+    public static Call<Mm> swapcachePrepare(int c) {
+        return Call.of("SwapcachePrepare", c, mm -> {
             Cpu cpu = mm.cpu(c);
             int s = cpu.slot();
             if (cpu.SwapcachePrepare()) return null;
@@ -175,18 +175,18 @@ public class SwapModel implements Model<Mm> {
     }
 
     /** Outcome "ENOMEM" when the charge fails. */
-    public static Step<Mm> swapInCharge(int c) {
+    public static Call<Mm> swapInCharge(int c) {
         return cpuStep("SwapInCharge", c, cpu -> cpu.SwapInCharge() ? null : "ENOMEM");
     }
 
-    public static Step<Mm> addToSwapCache(int c) {
+    public static Call<Mm> addToSwapCache(int c) {
         return cpuStep("AddToSwapCache", c, cpu -> {
             cpu.AddToSwapCache();
             return null;
         });
     }
 
-    public static Step<Mm> swapinUnchargeSwap(int c) {
+    public static Call<Mm> swapinUnchargeSwap(int c) {
         return cpuStep("SwapinUnchargeSwap", c, cpu -> {
             cpu.SwapinUnchargeSwap();
             return null;
@@ -194,25 +194,25 @@ public class SwapModel implements Model<Mm> {
     }
 
     /** Outcome "mapped" or "raced" (the entry or the swap-cache folio was gone). */
-    public static Step<Mm> swapinMap(int c) {
+    public static Call<Mm> swapinMap(int c) {
         return cpuStep("SwapinMap", c, cpu -> cpu.SwapinMap() ? "mapped" : "raced");
     }
 
-    public static Step<Mm> swapcacheFree(int c) {
+    public static Call<Mm> swapcacheFree(int c) {
         return cpuStep("SwapcacheFree", c, cpu -> {
             cpu.SwapcacheFree();
             return null;
         });
     }
 
-    public static Step<Mm> freeSwapAndCache(int c, int s) {
+    public static Call<Mm> freeSwapAndCache(int c, int s) {
         return cpuStep("FreeSwapAndCache", c, cpu -> {
             cpu.FreeSwapAndCache(s);
             return cpu.pc() == Pc.SLOT_FREE ? "dead" : null;
         }, s(s));
     }
 
-    public static Step<Mm> deleteFromSwapCache(int c, int s) {
+    public static Call<Mm> deleteFromSwapCache(int c, int s) {
         return cpuStep("DeleteFromSwapCache", c, cpu -> {
             cpu.DeleteFromSwapCache(s);
             return null;
@@ -220,8 +220,8 @@ public class SwapModel implements Model<Mm> {
     }
 
     /** Outcome "recorded" when the freed slot had a swap_cgroup record (its charge is given back). */
-    public static Step<Mm> swapSlotFree(int c) {
-        return Step.of("SwapSlotFree", c, mm -> {
+    public static Call<Mm> swapSlotFree(int c) {
+        return Call.of("SwapSlotFree", c, mm -> {
             Cpu cpu = mm.cpu(c);
             boolean rec = cpu.slot() >= 0 && mm.swap().record(cpu.slot()) != null;
             cpu.SwapSlotFree();
@@ -230,8 +230,8 @@ public class SwapModel implements Model<Mm> {
     }
 
     /** Outcome "with-swap" when the memcg's subtree has swapped pages (recorded slots) as it goes offline. */
-    public static Step<Mm> offline(int m) {
-        return Step.of("Offline", -1, mm -> {
+    public static Call<Mm> offline(int m) {
+        return Call.of("Offline", -1, mm -> {
             MemCgroup g = mm.memcg(m);
             boolean swapped = recordedUnder(mm, g) > 0;
             mm.Offline(g);
@@ -239,8 +239,8 @@ public class SwapModel implements Model<Mm> {
         }, m);
     }
 
-    public static Step<Mm> free(int m) {
-        return Step.of("Free", -1, mm -> {
+    public static Call<Mm> free(int m) {
+        return Call.of("Free", -1, mm -> {
             mm.Free(mm.memcg(m));
             return null;
         }, m);
@@ -260,7 +260,7 @@ public class SwapModel implements Model<Mm> {
     // ------------------------------------------------------------------------------------------
 
     @Override
-    public Step<Mm> randomStep(Mm mm, Random r) {
+    public Call<Mm> randomStep(Mm mm, Random r) {
         int nc = mm.cpus().size();
         int c = r.nextInt(nc);
         int w0 = r.nextInt(1000);
@@ -314,7 +314,7 @@ public class SwapModel implements Model<Mm> {
     }
 
     /** The next reclaim step the state calls for (one is always enabled). */
-    private static Step<Mm> reclaimNext(Mm mm, int c) {
+    private static Call<Mm> reclaimNext(Mm mm, int c) {
         Cpu cpu = mm.cpu(c);
         Folio f = cpu.held();
         if (cpu.slot() < 0) {
@@ -325,7 +325,7 @@ public class SwapModel implements Model<Mm> {
         return f.refcount() == 2 ? swapOut(c) : reclaimAbort(c);
     }
 
-    private static Step<Mm> reclaimStep(Mm mm, int c, Random r) {
+    private static Call<Mm> reclaimStep(Mm mm, int c, Random r) {
         // Now and then a step that may not be enabled: an abort while mapped, a swap-out too early.
         int w = r.nextInt(100);
         if (w < 3) return reclaimAbort(c);
@@ -350,7 +350,7 @@ public class SwapModel implements Model<Mm> {
         return 1 + r.nextInt(nm);
     }
 
-    private Step<Mm> idleStep(Mm mm, int c, Random r) {
+    private Call<Mm> idleStep(Mm mm, int c, Random r) {
         int w = r.nextInt(100);
         if (w < 28) return ChargeModel.allocAnon(c, pick(mm, r, Kind.FREE), taskMemcg(mm, r));
         if (w < 31) {
@@ -373,7 +373,7 @@ public class SwapModel implements Model<Mm> {
     }
 
     /** Offline of a removable online memcg with no online child, preferring one with swapped pages. */
-    private static Step<Mm> offlineStep(Mm mm, Random r) {
+    private static Call<Mm> offlineStep(Mm mm, Random r) {
         List<Integer> ok = new ArrayList<>(), swapped = new ArrayList<>();
         for (MemCgroup m : mm.memcgs()) {
             if (!m.online() || !mm.removable(m)) continue;
@@ -389,7 +389,7 @@ public class SwapModel implements Model<Mm> {
     }
 
     /** Free of an offline memcg (may be refused while referenced). */
-    private static Step<Mm> freeStep(Mm mm, Random r) {
+    private static Call<Mm> freeStep(Mm mm, Random r) {
         List<Integer> off = new ArrayList<>(), ready = new ArrayList<>();
         for (MemCgroup m : mm.memcgs()) {
             if (m.state() != MemCgroup.State.OFFLINE) continue;
@@ -459,7 +459,7 @@ public class SwapModel implements Model<Mm> {
     }
 
     /** Any action with any parameters: mostly refused (the refusal must change nothing). */
-    private static Step<Mm> arbitrary(Mm mm, int c, Random r) {
+    private static Call<Mm> arbitrary(Mm mm, int c, Random r) {
         int p = r.nextInt(mm.folios().size()), m = 1 + r.nextInt(mm.memcgs().size() - 1), i = r.nextInt(mm.cache().size()),
                 s = r.nextInt(mm.swap().size());
         switch (r.nextInt(32)) {
@@ -570,9 +570,9 @@ public class SwapModel implements Model<Mm> {
      * the paths call for; finally frees every offline memcg nothing refers to.
      */
     @Override
-    public Step<Mm> nextDrainStep(Mm mm) {
+    public Call<Mm> nextDrainStep(Mm mm) {
         for (Cpu cpu : mm.cpus()) {
-            Step<Mm> st = finish(mm, cpu);
+            Call<Mm> st = finish(mm, cpu);
             if (st != null) return st;
         }
         // Only CPUs waiting for a folio lock are left: nobody holds it for them. The step is refused
@@ -589,7 +589,7 @@ public class SwapModel implements Model<Mm> {
         return null;
     }
 
-    private static Step<Mm> finish(Mm mm, Cpu cpu) {
+    private static Call<Mm> finish(Mm mm, Cpu cpu) {
         int c = cpu.id();
         switch (cpu.pc()) {
             case IDLE: return null;

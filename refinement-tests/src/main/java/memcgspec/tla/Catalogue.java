@@ -29,9 +29,9 @@ public final class Catalogue {
 
     private final Path specDir;
     private final Path file;
-    private final Map<String, Model> models;
+    private final Map<String, CatalogueEntry> models;
 
-    private Catalogue(Path specDir, Path file, Map<String, Model> models) {
+    private Catalogue(Path specDir, Path file, Map<String, CatalogueEntry> models) {
         this.specDir = specDir;
         this.file = file;
         this.models = Collections.unmodifiableMap(models);
@@ -52,13 +52,13 @@ public final class Catalogue {
         } catch (IOException e) {
             throw new UserError("cannot read the catalogue " + file + ": " + e.getMessage(), e);
         }
-        Map<String, Model> models = new LinkedHashMap<>();
+        Map<String, CatalogueEntry> models = new LinkedHashMap<>();
         Map<String, Integer> lineOf = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) continue;
             int lineNo = i + 1;
-            Model m = parseLine(line, file, lineNo);
+            CatalogueEntry m = parseLine(line, file, lineNo);
             Integer first = lineOf.putIfAbsent(m.name(), lineNo);
             if (first != null) {
                 throw new UserError(file + ":" + lineNo + ": duplicate model name '" + m.name()
@@ -69,7 +69,7 @@ public final class Catalogue {
         return new Catalogue(specDir.toAbsolutePath().normalize(), file, models);
     }
 
-    private static Model parseLine(String line, Path file, int lineNo) {
+    private static CatalogueEntry parseLine(String line, Path file, int lineNo) {
         // The description is the last column, so it may itself contain '|'.
         String[] c = line.split("\\|", 7);
         if (c.length != 7) {
@@ -90,7 +90,7 @@ public final class Catalogue {
         if (!size.equals("ci") && !size.equals("deep")) throw bad(file, lineNo, "size must be ci or deep, found '" + size + "'");
         if (!COMMIT.matcher(commit).matches()) throw bad(file, lineNo, "commit must be 12 lower-case hex digits or -, found '" + commit + "'");
         if (description.isEmpty()) throw bad(file, lineNo, "empty description");
-        return new Model(name, spec, cfg, expect, size, commit, description);
+        return new CatalogueEntry(name, spec, cfg, expect, size, commit, description);
     }
 
     private static UserError bad(Path file, int lineNo, String why) {
@@ -107,18 +107,18 @@ public final class Catalogue {
     }
 
     /** Every model, in catalogue order. */
-    public List<Model> all() {
+    public List<CatalogueEntry> all() {
         return List.copyOf(models.values());
     }
 
     /** The models of size {@code ci}, in catalogue order. */
-    public List<Model> ci() {
-        return all().stream().filter(Model::ci).toList();
+    public List<CatalogueEntry> ci() {
+        return all().stream().filter(CatalogueEntry::ci).toList();
     }
 
     /** @throws UserError for an unknown name */
-    public Model byName(String name) {
-        Model m = models.get(name);
+    public CatalogueEntry byName(String name) {
+        CatalogueEntry m = models.get(name);
         if (m == null) throw new UserError("unknown model '" + name + "' (see memcg-spec list)");
         return m;
     }
@@ -128,12 +128,12 @@ public final class Catalogue {
      * not matter then), or with no names every {@code ci} model, or every {@code deep} model when
      * {@code deep} is set.
      */
-    public List<Model> select(List<String> names, boolean deep) {
+    public List<CatalogueEntry> select(List<String> names, boolean deep) {
         if (names == null || names.isEmpty()) {
             String size = deep ? "deep" : "ci";
             return all().stream().filter(m -> m.size().equals(size)).toList();
         }
-        List<Model> out = new ArrayList<>();
+        List<CatalogueEntry> out = new ArrayList<>();
         for (String n : new LinkedHashSet<>(names)) out.add(byName(n));
         return List.copyOf(out);
     }

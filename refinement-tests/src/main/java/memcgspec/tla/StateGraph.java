@@ -1,5 +1,7 @@
 package memcgspec.tla;
 
+import memcgspec.trace.ActionLabel;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

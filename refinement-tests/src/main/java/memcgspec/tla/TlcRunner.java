@@ -81,7 +81,7 @@ public final class TlcRunner {
         this(SpecRoot.specDir(), SpecRoot.targetDir());
     }
 
-    public TlcResult run(Model model) {
+    public TlcResult run(CatalogueEntry model) {
         return run(model, Options.defaults(), line -> {});
     }
 
@@ -93,7 +93,7 @@ public final class TlcRunner {
      *                 called from a reader thread
      * @throws UserError when the spec or cfg file does not exist (checked before forking)
      */
-    public TlcResult run(Model model, Options options, Consumer<String> progress) {
+    public TlcResult run(CatalogueEntry model, Options options, Consumer<String> progress) {
         Objects.requireNonNull(progress);
         Path module = model.moduleFile(specDir).toAbsolutePath().normalize();
         Path cfg = model.cfgFile(specDir).toAbsolutePath().normalize();
@@ -115,7 +115,7 @@ public final class TlcRunner {
         }
     }
 
-    private TlcResult fork(Model model, Path module, Path cfg, Path metadir, Options options, Consumer<String> progress) {
+    private TlcResult fork(CatalogueEntry model, Path module, Path cfg, Path metadir, Options options, Consumer<String> progress) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseParallelGC",

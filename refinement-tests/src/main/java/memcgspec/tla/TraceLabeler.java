@@ -1,5 +1,8 @@
 package memcgspec.tla;
 
+import memcgspec.trace.V;
+import memcgspec.trace.ActionLabel;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

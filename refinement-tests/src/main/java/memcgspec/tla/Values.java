@@ -1,5 +1,7 @@
 package memcgspec.tla;
 
+import memcgspec.trace.V;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import memcgspec.tla.ActionLabel;
-import memcgspec.tla.V;
 
 /**
  * Renders a {@link Trace} as ASCII swim lanes, in the spirit of the diagrams in kernel mails: one column

@@ -3,7 +3,6 @@ package memcgspec.trace;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import memcgspec.tla.ActionLabel;
 
 /**
  * A behaviour: an initial state followed by steps. Step 0 is the initial state (no label, no

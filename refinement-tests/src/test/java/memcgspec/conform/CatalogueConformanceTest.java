@@ -14,7 +14,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import memcgspec.tla.Catalogue;
-import memcgspec.tla.Model;
+import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;
 import memcgspec.tla.StateGraph;
 import org.junit.jupiter.api.DynamicTest;
@@ -33,7 +33,7 @@ class CatalogueConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> everyEdgeOfEveryConformanceModelIsReproducedByTheJavaSteps() {
-        List<Model> models = ConformRunner.conformanceModels(catalogue());
+        List<CatalogueEntry> models = ConformRunner.conformanceModels(catalogue());
         assertFalse(models.isEmpty(), "no conformance model in the catalogue");
         return models.stream().map(m -> DynamicTest.dynamicTest(m.name(), () -> {
             ConformRunner.Result res = new ConformRunner(SpecRoot.specDir()).run(m, line -> {});
@@ -48,7 +48,7 @@ class CatalogueConformanceTest {
     /** Every current-protocol module (not history/) in the catalogue is a conformance target. */
     @Test
     void everyCurrentProtocolSpecHasABinding() {
-        for (Model m : catalogue().all()) {
+        for (CatalogueEntry m : catalogue().all()) {
             if (m.spec().startsWith("history/")) continue;
             assertTrue(Bindings.forModule(m.moduleName()).isPresent(), "module " + m.moduleName() + " has no Java binding");
         }

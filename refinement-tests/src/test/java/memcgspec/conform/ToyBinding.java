@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import memcgspec.tla.ActionLabel;
-import memcgspec.tla.V;
+import memcgspec.trace.ActionLabel;
+import memcgspec.trace.V;
 
 /** The correct binding of {@link ToyCounter} to Counter.tla; tests break it by overriding methods. */
 class ToyBinding implements Binding<ToyCounter> {

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import memcgspec.impl.StepRefused;
-import memcgspec.tla.V;
+import memcgspec.trace.V;
 
 /** The Java side of the toy spec conform-toy/Counter.tla: a counter CPUs increment. */
 final class ToyCounter {

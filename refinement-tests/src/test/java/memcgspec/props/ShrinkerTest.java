@@ -24,29 +24,29 @@ class ShrinkerTest {
     /** ChargeModel whose steps of one name (random and drain steps alike) do something else. */
     static final class Broken extends ChargeModel {
         private final String stepName;
-        private final java.util.function.Function<Step<Mm>, Step.Action<Mm>> breaker;
+        private final java.util.function.Function<Call<Mm>, Call.Action<Mm>> breaker;
 
-        Broken(String stepName, java.util.function.Function<Step<Mm>, Step.Action<Mm>> breaker) {
+        Broken(String stepName, java.util.function.Function<Call<Mm>, Call.Action<Mm>> breaker) {
             this.stepName = stepName;
             this.breaker = breaker;
         }
 
-        private Step<Mm> rewrite(Step<Mm> s) {
+        private Call<Mm> rewrite(Call<Mm> s) {
             return s == null || !s.name().equals(stepName) ? s : s.withAction(breaker.apply(s));
         }
 
         @Override
-        public Step<Mm> randomStep(Mm mm, Random r) {
+        public Call<Mm> randomStep(Mm mm, Random r) {
             return rewrite(super.randomStep(mm, r));
         }
 
         @Override
-        public Step<Mm> nextDrainStep(Mm mm) {
+        public Call<Mm> nextDrainStep(Mm mm) {
             return rewrite(super.nextDrainStep(mm));
         }
     }
 
-    private static int cpuOf(Step<Mm> s) {
+    private static int cpuOf(Call<Mm> s) {
         return Integer.parseInt(s.args().get(0).substring(1)) - 1;
     }
 
@@ -148,23 +148,23 @@ class ShrinkerTest {
     }
 
     /** A generic model (not Charge): a counter that must stay below 5, with noise steps. */
-    static final class Toy implements Model<int[]> {
+    static final class Toy implements Workload<int[]> {
         @Override
         public int[] create() {
             return new int[2];
         }
 
         @Override
-        public Step<int[]> randomStep(int[] s, Random r) {
+        public Call<int[]> randomStep(int[] s, Random r) {
             int w = r.nextInt(10);
-            if (w < 4) return Step.of("Inc", 0, x -> { x[0]++; return null; });
-            if (w < 6) return Step.of("Dec", 0, x -> {
+            if (w < 4) return Call.of("Inc", 0, x -> { x[0]++; return null; });
+            if (w < 6) return Call.of("Dec", 0, x -> {
                 if (x[0] == 0) throw new memcgspec.impl.StepRefused("zero");
                 x[0]--;
                 return null;
             });
             int k = r.nextInt(3);
-            return Step.of("Noise", 1, x -> { x[1] += k; return null; }, k);
+            return Call.of("Noise", 1, x -> { x[1] += k; return null; }, k);
         }
 
         @Override
@@ -197,7 +197,7 @@ class ShrinkerTest {
 
     @Test
     void viewsBecomeNeutralValuesForTheSharedRenderer() {
-        assertEquals(Map.of("usage[1]", 3, "owner[p3]", memcgspec.tla.V.model("p7")),
+        assertEquals(Map.of("usage[1]", 3, "owner[p3]", memcgspec.trace.V.model("p7")),
                 PropertyEngine.neutral(Map.of("usage[1]", "3", "owner[p3]", "p7")));
     }
 }

@@ -52,7 +52,7 @@ class SwapStressTest {
     static void drainAndCheck(Mm mm, String when) {
         SwapModel model = new SwapModel(SwapModel.tight(mm.config().version()));
         int n = 0;
-        for (Step<Mm> st = model.nextDrainStep(mm); st != null; st = model.nextDrainStep(mm)) {
+        for (Call<Mm> st = model.nextDrainStep(mm); st != null; st = model.nextDrainStep(mm)) {
             try {
                 st.apply(mm);
             } catch (StepRefused e) {

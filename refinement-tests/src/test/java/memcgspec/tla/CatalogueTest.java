@@ -31,8 +31,8 @@ class CatalogueTest {
                 "  # an indented comment",
                 "charge-deep | Charge                  | Charge_deep.cfg             | holds               | deep | -            | larger | with a bar",
                 "swapin-2009 | history/SwapinCharge2009 | history/SwapinCharge2009.cfg | violates NoLeak    | ci   | 0123456789ab | the race");
-        assertEquals(List.of("charge", "charge-deep", "swapin-2009"), c.all().stream().map(Model::name).toList());
-        Model m = c.byName("swapin-2009");
+        assertEquals(List.of("charge", "charge-deep", "swapin-2009"), c.all().stream().map(CatalogueEntry::name).toList());
+        CatalogueEntry m = c.byName("swapin-2009");
         assertEquals("history/SwapinCharge2009", m.spec());
         assertEquals("SwapinCharge2009", m.moduleName());
         assertEquals(dir.resolve("history/SwapinCharge2009.tla"), m.moduleFile(dir));
@@ -43,7 +43,7 @@ class CatalogueTest {
         assertEquals("holds", c.byName("charge").expect().toString());
         assertEquals("larger | with a bar", c.byName("charge-deep").description());
         assertEquals("-", c.byName("charge-deep").commit());
-        assertEquals(List.of("charge", "swapin-2009"), c.ci().stream().map(Model::name).toList());
+        assertEquals(List.of("charge", "swapin-2009"), c.ci().stream().map(CatalogueEntry::name).toList());
         assertEquals(c.ci(), c.select(List.of(), false));
         assertEquals(List.of(c.byName("charge-deep")), c.select(List.of(), true));
         assertEquals(List.of(c.byName("charge-deep"), c.byName("charge")),

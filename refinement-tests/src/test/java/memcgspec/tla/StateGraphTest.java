@@ -1,5 +1,8 @@
 package memcgspec.tla;
 
+import memcgspec.trace.V;
+import memcgspec.trace.ActionLabel;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

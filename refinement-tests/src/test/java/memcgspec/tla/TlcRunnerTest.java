@@ -1,5 +1,7 @@
 package memcgspec.tla;
 
+import memcgspec.trace.V;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -59,8 +61,8 @@ class TlcRunnerTest {
         }
     }
 
-    private static Model model(String name, String spec, String cfg) {
-        return new Model(name, spec, cfg, Expectation.ofHolds(), "ci", "-", "test");
+    private static CatalogueEntry model(String name, String spec, String cfg) {
+        return new CatalogueEntry(name, spec, cfg, Expectation.ofHolds(), "ci", "-", "test");
     }
 
     @Test

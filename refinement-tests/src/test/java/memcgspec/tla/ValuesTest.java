@@ -1,5 +1,7 @@
 package memcgspec.tla;
 
+import memcgspec.trace.V;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.LinkedHashMap;

@@ -9,10 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import memcgspec.conform.Toy;
-import memcgspec.tla.ActionLabel;
+import memcgspec.trace.ActionLabel;
 import memcgspec.tla.StateGraph;
 import memcgspec.tla.TraceLabeler;
-import memcgspec.tla.V;
+import memcgspec.trace.V;
 import org.junit.jupiter.api.Test;
 
 /** TraceLabeler on the toy, and the swim-lane rendering of the labelled trace. */

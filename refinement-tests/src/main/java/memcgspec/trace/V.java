@@ -1,4 +1,4 @@
-package memcgspec.tla;
+package memcgspec.trace;
 
 import java.util.ArrayList;
 import java.util.Collections;

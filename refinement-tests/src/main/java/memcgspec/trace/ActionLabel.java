@@ -1,4 +1,4 @@
-package memcgspec.tla;
+package memcgspec.trace;
 
 import java.util.LinkedHashMap;
 import java.util.Objects;

@@ -1,16 +1,13 @@
-package memcgspec.trace;
+package memcgspec.tla;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import memcgspec.tla.Model;
-import memcgspec.tla.StateGraph;
-import memcgspec.tla.TlcResult;
-import memcgspec.tla.TlcRunner;
-import memcgspec.tla.TraceLabeler;
-import memcgspec.tla.V;
+import memcgspec.trace.SwimLanes;
+import memcgspec.trace.Trace;
+import memcgspec.trace.V;
 
 /**
  * Counterexamples as swim lanes: TLC (forked) finds the shortest counterexample of a violating
@@ -21,7 +18,7 @@ public final class Counterexamples {
     private Counterexamples() {}
 
     /** A rendered counterexample; {@code trace} is null when TLC found none. */
-    public record Rendered(Model model, TlcResult result, Trace trace, String text) {}
+    public record Rendered(CatalogueEntry model, TlcResult result, Trace trace, String text) {}
 
     /**
      * Lane title of a CPU model value: {@code cpuA} is "CPU A", {@code c1} is "CPU c1".
@@ -32,7 +29,7 @@ public final class Counterexamples {
     }
 
     /** Runs the model through TLC and renders its counterexample (if any). */
-    public static Rendered show(Model model, Path specDir, TlcRunner runner, TlcRunner.Options options,
+    public static Rendered show(CatalogueEntry model, Path specDir, TlcRunner runner, TlcRunner.Options options,
                                 java.util.function.Consumer<String> progress) {
         TlcResult result = runner.run(model, options, progress);
         if (result.trace().isEmpty()) return new Rendered(model, result, null, null);

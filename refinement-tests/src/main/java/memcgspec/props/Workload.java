@@ -11,7 +11,7 @@ import java.util.Random;
  *
  * @param <S> the system (mutable; one fresh instance per run and per replay)
  */
-public interface Model<S> {
+public interface Workload<S> {
 
     /** A fresh system, from a fixed configuration (never from the run's random seed). */
     S create();
@@ -20,7 +20,7 @@ public interface Model<S> {
      * A random candidate step in state {@code s}. It need not be enabled (a refused step is
      * skipped), but a model should prefer steps likely to be enabled.
      */
-    Step<S> randomStep(S s, Random random);
+    Call<S> randomStep(S s, Random random);
 
     /** Every violated invariant, as "Name: detail"; empty when all hold. */
     List<String> invariants(S s);
@@ -36,7 +36,7 @@ public interface Model<S> {
      * evict, put everything), or null when quiescent or when the model has no drain. Drain steps
      * must be enabled: a refused drain step is a failure.
      */
-    default Step<S> nextDrainStep(S s) {
+    default Call<S> nextDrainStep(S s) {
         return null;
     }
 

@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param lane the trace column (CPU index) or -1
  * @param action what the step does; may return an outcome (printed, and counted by the engine)
  */
-public record Step<S>(String name, List<String> args, int lane, Action<S> action) {
+public record Call<S>(String name, List<String> args, int lane, Action<S> action) {
 
     /** What a step does to a system. */
     @FunctionalInterface
@@ -30,21 +30,21 @@ public record Step<S>(String name, List<String> args, int lane, Action<S> action
         Object apply(S system);
     }
 
-    public Step {
+    public Call {
         Objects.requireNonNull(name);
         args = List.copyOf(args);
         Objects.requireNonNull(action);
     }
 
-    public static <S> Step<S> of(String name, int lane, Action<S> action, Object... args) {
+    public static <S> Call<S> of(String name, int lane, Action<S> action, Object... args) {
         String[] a = new String[args.length];
         for (int i = 0; i < args.length; i++) a[i] = String.valueOf(args[i]);
-        return new Step<>(name, List.of(a), lane, action);
+        return new Call<>(name, List.of(a), lane, action);
     }
 
     /** The same step doing something else (for test doubles that break an action). */
-    public Step<S> withAction(Action<S> other) {
-        return new Step<>(name, args, lane, other);
+    public Call<S> withAction(Action<S> other) {
+        return new Call<>(name, args, lane, other);
     }
 
     public Object apply(S system) {

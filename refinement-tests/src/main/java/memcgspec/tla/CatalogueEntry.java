@@ -14,9 +14,9 @@ import java.util.Objects;
  * @param commit      kernel commit (12 hex digits) or {@code -}
  * @param description one line of free text
  */
-public record Model(String name, String spec, String cfg, Expectation expect, String size, String commit,
+public record CatalogueEntry(String name, String spec, String cfg, Expectation expect, String size, String commit,
                    String description) {
-    public Model {
+    public CatalogueEntry {
         Objects.requireNonNull(name);
         Objects.requireNonNull(spec);
         Objects.requireNonNull(cfg);
