@@ -60,21 +60,21 @@ public final class Folio {
     // --- page allocator ---
 
     /** Takes the folio out of the free lists (refcount 0 -> 1); false if it was not free. */
-    boolean allocate() {
+    public boolean allocate() {
         if (!inAllocator.compareAndSet(true, false)) return false;
         refcount.set(1);
         return true;
     }
 
     /** Back to the free lists, after the final put. */
-    void release() {
+    public void release() {
         inAllocator.set(true);
     }
 
     // --- references ---
 
     /** folio_try_get: +1 unless the count is zero (a freed folio is never resurrected). */
-    boolean tryGet() {
+    public boolean tryGet() {
         for (;;) {
             int r = refcount.get();
             if (r == 0) return false;
@@ -82,12 +82,12 @@ public final class Folio {
         }
     }
 
-    void get() {
+    public void get() {
         refcount.incrementAndGet();
     }
 
     /** Drops a reference that is not the last one; false (and no change) if it is the last. */
-    boolean putNotLast() {
+    public boolean putNotLast() {
         for (;;) {
             int r = refcount.get();
             if (r <= 1) return false;
@@ -96,14 +96,14 @@ public final class Folio {
     }
 
     /** folio_put_testzero for the last reference: 1 -> 0; false (and no change) otherwise. */
-    boolean putLast() {
+    public boolean putLast() {
         return refcount.compareAndSet(1, 0);
     }
 
     // --- mappings ---
 
     /** +1 mapping of an already mapped folio, if below {@code bound}. */
-    boolean dupMapping(int bound) {
+    public boolean dupMapping(int bound) {
         for (;;) {
             int m = mapcount.get();
             if (m == 0 || m >= bound) return false;
@@ -112,12 +112,12 @@ public final class Folio {
     }
 
     /** The first mapping (0 -> 1); false if already mapped. */
-    boolean firstMapping() {
+    public boolean firstMapping() {
         return mapcount.compareAndSet(0, 1);
     }
 
     /** +1 mapping, mapped or not (a swap-in maps a folio whose only mappings are swap entries). */
-    void addMapping() {
+    public void addMapping() {
         mapcount.incrementAndGet();
     }
 
@@ -126,12 +126,12 @@ public final class Folio {
      * references, dropping one (the swap cache's); the reclaimer keeps the last, dropped by its
      * final put.
      */
-    boolean freezeDrop(int expected) {
+    public boolean freezeDrop(int expected) {
         return refcount.compareAndSet(expected, expected - 1);
     }
 
     /** -1 mapping; false (and no change) when not mapped. */
-    boolean dropMapping() {
+    public boolean dropMapping() {
         for (;;) {
             int m = mapcount.get();
             if (m == 0) return false;
@@ -142,33 +142,33 @@ public final class Folio {
     // --- memcg_data ---
 
     /** Sets the owner of an uncharged folio; false if it already has one. */
-    boolean setMemcg(MemCgroup m) {
+    public boolean setMemcg(MemCgroup m) {
         return memcg.compareAndSet(null, m);
     }
 
-    void setMemsw(boolean v) {
+    public void setMemsw(boolean v) {
         memsw.set(v);
     }
 
     /** Clears and returns the owner. */
-    MemCgroup clearMemcg() {
+    public MemCgroup clearMemcg() {
         return memcg.getAndSet(null);
     }
 
     // --- PG_locked ---
 
     /** folio_trylock. */
-    boolean trylock() {
+    public boolean trylock() {
         return locked.compareAndSet(false, true);
     }
 
     /** __folio_set_locked: locking a new folio that nobody else can see. */
-    void setLockedNew() {
+    public void setLockedNew() {
         locked.set(true);
     }
 
     /** folio_unlock. */
-    void unlock() {
+    public void unlock() {
         locked.set(false);
     }
 

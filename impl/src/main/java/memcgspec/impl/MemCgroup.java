@@ -99,11 +99,11 @@ public final class MemCgroup {
         return css.get();
     }
 
-    void cssGet() {
+    public void cssGet() {
         css.incrementAndGet();
     }
 
-    void cssPut() {
+    public void cssPut() {
         if (css.decrementAndGet() < 0) throw new AssertionError("css reference underflow on " + this);
     }
 
@@ -112,20 +112,20 @@ public final class MemCgroup {
      * reference. Serialized with {@link #offlineIfIdle} (cgroup_mutex: a populated cgroup cannot
      * be removed).
      */
-    synchronized boolean tryEnterTask() {
+    public synchronized boolean tryEnterTask() {
         if (state.get() != State.ONLINE) return false;
         chargers++;
         cssGet();
         return true;
     }
 
-    synchronized void leaveTask() {
+    public synchronized void leaveTask() {
         if (--chargers < 0) throw new AssertionError("chargers underflow on " + this);
         cssPut();
     }
 
     /** Offline if online and no CPU charges for one of its tasks; false (no change) otherwise. */
-    synchronized boolean offlineIfIdle() {
+    public synchronized boolean offlineIfIdle() {
         if (state.get() != State.ONLINE || chargers != 0) return false;
         state.set(State.OFFLINE);
         return true;

@@ -13,7 +13,8 @@ import java.util.List;
  * {@link #setMax} changes a limit afterwards.
  *
  * <p>Thread-safe: CPUs may run on different threads (one thread per CPU at a time), with the
- * locking discipline of the kernel described on each step in {@link Cpu}.
+ * locking discipline of the kernel described on each step of the protocols' step classes
+ * ({@link memcgspec.impl.charge.ChargeSteps}, {@link memcgspec.impl.swap.SwapSteps}).
  */
 public final class Mm {
     private final Config config;
@@ -22,6 +23,7 @@ public final class Mm {
     private final PageCache cache;
     private final SwapDevice swap;
     private final Cpu[] cpus;
+    private final Accounting accounting;
 
     /**
      * The shape of a machine.
@@ -65,6 +67,7 @@ public final class Mm {
 
     public Mm(Config config) {
         this.config = config;
+        this.accounting = Accounting.of(config.version());
         memcgs = new MemCgroup[config.nMemcg() + 1];
         memcgs[0] = new MemCgroup(0, null, PageCounter.UNLIMITED, PageCounter.UNLIMITED);
         for (int m = 1; m <= config.nMemcg(); m++) {
@@ -112,9 +115,9 @@ public final class Mm {
         return swap;
     }
 
-    /** cgroup v1 accounting (memsw); else v2 (swap counter). */
-    public boolean v1() {
-        return config.version() == 1;
+    /** The accounting mode: cgroup v1 (memsw) or v2 (swap counter). */
+    public Accounting accounting() {
+        return accounting;
     }
 
     public Cpu cpu(int id) {
@@ -166,8 +169,38 @@ public final class Mm {
         }
     }
 
+    /**
+     * The model's bound on the ptes of folio p (mappings plus the swap entries of its slot): the
+     * finiteness bound MaxMap of a conformance model, {@link Integer#MAX_VALUE} otherwise.
+     */
+    public int mapcountBound(Folio p) {
+        int bound = config.maxMapcount();
+        if (bound != Integer.MAX_VALUE) {
+            int s = swap.slotOf(p);
+            if (s >= 0) bound -= swap.count(s);
+        }
+        return bound;
+    }
+
+    /**
+     * folio_put of a reference taken speculatively (folio_try_get). Under concurrency everybody
+     * else may have let go meanwhile, making ours the final put; and a folio_try_get may take a new
+     * reference at any moment until the count is 0, so "last" must be decided by the CAS itself
+     * (folio_put_testzero), retrying when it fails. The final put uncharges and frees the folio.
+     */
+    public static void putSpeculative(Folio p) {
+        for (;;) {
+            if (p.putNotLast()) return;
+            if (p.putLast()) {
+                Memcontrol.uncharge(p);
+                p.release();
+                return;
+            }
+        }
+    }
+
     /** The page allocator: any free folio, taken out of the free lists, or null when none is free. */
-    Folio allocFolio(int hint) {
+    public Folio allocFolio(int hint) {
         for (int k = 0; k < folios.length; k++) {
             Folio f = folios[Math.floorMod(hint + k, folios.length)];
             if (f.isFree() && f.allocate()) return f;

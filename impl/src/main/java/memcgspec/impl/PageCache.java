@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class PageCache {
     private final Folio[] slots;
     /** xa_lock: every lookup-and-change of the slots happens under it. */
-    final ReentrantLock xaLock = new ReentrantLock();
+    private final ReentrantLock xaLock = new ReentrantLock();
 
     PageCache(int indexes) {
         this.slots = new Folio[indexes];
@@ -19,36 +19,39 @@ public final class PageCache {
         return slots.length;
     }
 
-    /** The folio at {@code index}, or null. Unlocked read, for observers. */
-    public Folio lookup(int index) {
+    /**
+     * Runs {@code op} under xa_lock. {@link #slot}, {@link #store} and {@link #containsLocked} are
+     * for such sections only.
+     */
+    public <T> T locked(java.util.function.Supplier<T> op) {
         xaLock.lock();
         try {
-            return slots[index];
+            return op.get();
         } finally {
             xaLock.unlock();
         }
     }
 
+    /** The folio at {@code index}, or null. Takes xa_lock, for observers. */
+    public Folio lookup(int index) {
+        return locked(() -> slots[index]);
+    }
+
     /** True when the folio is in this cache. Caller holds xaLock or the system is quiescent. */
-    boolean containsLocked(Folio f) {
+    public boolean containsLocked(Folio f) {
         for (Folio s : slots) if (s == f) return true;
         return false;
     }
 
     public boolean contains(Folio f) {
-        xaLock.lock();
-        try {
-            return containsLocked(f);
-        } finally {
-            xaLock.unlock();
-        }
+        return locked(() -> containsLocked(f));
     }
 
-    Folio slot(int index) {
+    public Folio slot(int index) {
         return slots[index];
     }
 
-    void store(int index, Folio f) {
+    public void store(int index, Folio f) {
         slots[index] = f;
     }
 }

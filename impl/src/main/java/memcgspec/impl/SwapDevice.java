@@ -22,7 +22,7 @@ public final class SwapDevice {
     private final Folio[] cache;
     private final MemCgroup[] record;
     /** The device lock; see the class comment. */
-    final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock();
 
     SwapDevice(int slots) {
         allocated = new boolean[slots];
@@ -39,58 +39,51 @@ public final class SwapDevice {
     // --- observers (take the lock) ---
 
     public boolean allocated(int s) {
-        lock.lock();
-        try {
-            return allocated[s];
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> allocated[s]);
     }
 
     /** The swap_map count of slot s (without SWAP_HAS_CACHE). */
     public int count(int s) {
-        lock.lock();
-        try {
-            return count[s];
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> count[s]);
     }
 
     public boolean hasCache(int s) {
-        lock.lock();
-        try {
-            return hasCache[s];
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> hasCache[s]);
     }
 
     /** The folio in the swap cache for slot s, or null. */
     public Folio cached(int s) {
-        lock.lock();
-        try {
-            return cache[s];
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> cache[s]);
     }
 
     /** The swap_cgroup record of slot s, or null. */
     public MemCgroup record(int s) {
+        return locked(() -> record[s]);
+    }
+
+    /** The slot whose swap-cache folio f is, or -1. */
+    public int slotOf(Folio f) {
+        return locked(() -> slotOfLocked(f));
+    }
+
+    /**
+     * Runs {@code op} under the device lock: the one critical section of a step (see the class
+     * comment). The {@code *Locked} reads and the setters below are for such sections only.
+     */
+    public <T> T locked(java.util.function.Supplier<T> op) {
         lock.lock();
         try {
-            return record[s];
+            return op.get();
         } finally {
             lock.unlock();
         }
     }
 
-    /** The slot whose swap-cache folio f is, or -1. */
-    public int slotOf(Folio f) {
+    /** {@link #locked(java.util.function.Supplier)} for a section with no result. */
+    public void locked(Runnable op) {
         lock.lock();
         try {
-            return slotOfLocked(f);
+            op.run();
         } finally {
             lock.unlock();
         }
@@ -98,59 +91,59 @@ public final class SwapDevice {
 
     // --- under the lock ---
 
-    int slotOfLocked(Folio f) {
+    public int slotOfLocked(Folio f) {
         for (int s = 0; s < cache.length; s++) if (cache[s] == f) return s;
         return -1;
     }
 
     /** get_swap_page: a free slot, or -1 when swap is full. */
-    int freeSlotLocked() {
+    public int freeSlotLocked() {
         for (int s = 0; s < allocated.length; s++) if (!allocated[s]) return s;
         return -1;
     }
 
-    boolean allocatedLocked(int s) {
+    public boolean allocatedLocked(int s) {
         return allocated[s];
     }
 
-    int countLocked(int s) {
+    public int countLocked(int s) {
         return count[s];
     }
 
-    boolean hasCacheLocked(int s) {
+    public boolean hasCacheLocked(int s) {
         return hasCache[s];
     }
 
-    Folio cachedLocked(int s) {
+    public Folio cachedLocked(int s) {
         return cache[s];
     }
 
-    MemCgroup recordLocked(int s) {
+    public MemCgroup recordLocked(int s) {
         return record[s];
     }
 
     /** The slot is dead: no pte, no SWAP_HAS_CACHE, not yet freed. */
-    boolean deadLocked(int s) {
+    public boolean deadLocked(int s) {
         return allocated[s] && count[s] == 0 && !hasCache[s];
     }
 
-    void setAllocated(int s, boolean v) {
+    public void setAllocated(int s, boolean v) {
         allocated[s] = v;
     }
 
-    void setCount(int s, int c) {
+    public void setCount(int s, int c) {
         count[s] = c;
     }
 
-    void setHasCache(int s, boolean v) {
+    public void setHasCache(int s, boolean v) {
         hasCache[s] = v;
     }
 
-    void setCached(int s, Folio f) {
+    public void setCached(int s, Folio f) {
         cache[s] = f;
     }
 
-    void setRecord(int s, MemCgroup m) {
+    public void setRecord(int s, MemCgroup m) {
         record[s] = m;
     }
 

@@ -1,4 +1,4 @@
-package memcgspec.impl;
+package memcgspec.impl.charge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,13 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import memcgspec.impl.Folio;
+import memcgspec.impl.Memcontrol;
+import memcgspec.impl.Mm;
+import memcgspec.impl.Pc;
+import memcgspec.impl.StepRefused;
 import org.junit.jupiter.api.Test;
 
 /** The step discipline on a small machine: paths step by step, refusals that change nothing. */
-class CpuStepsTest {
+class ChargeStepsTest {
     // 2 CPUs, 3 folios, 1 cache index, root -> 1 -> 2, limit 1.
     private final Mm mm = new Mm(new Mm.Config(2, 3, 1, 2, 1, 1));
-    private final Cpu a = mm.cpu(0), b = mm.cpu(1);
+    private final ChargeSteps a = ChargeSteps.of(mm.cpu(0)), b = ChargeSteps.of(mm.cpu(1));
 
     private String state() {
         StringBuilder s = new StringBuilder();
@@ -57,7 +62,7 @@ class CpuStepsTest {
         assertFalse(b.TryCharge(), "memcg 1 is full: the charge to its child fails at it");
         assertEquals(0, mm.memcg(2).memory().usage());
         assertEquals(1, mm.memcg(1).memory().failcnt());
-        assertEquals(Pc.PUT, b.pc());
+        assertEquals(Pc.PUT, b.cpu().pc());
         assertRefused(b::CommitCharge);
         assertRefused(b::CancelCharge);
         b.Uncharge();
@@ -91,7 +96,7 @@ class CpuStepsTest {
         assertRefused(a::CommitCharge);
         assertRefused(a::CancelCharge);
         assertTrue(a.AddToCache());
-        assertEquals(Pc.CACHE_INSERTED, a.pc());
+        assertEquals(ChargePc.CACHE_INSERTED, a.cpu().pc());
         assertTrue(f.locked());
         assertRefused(() -> b.DeleteFromCache(0));
         a.CommitCharge();
@@ -122,14 +127,14 @@ class CpuStepsTest {
     @Test
     void eexistAfterTheChargeIsCancelled() {
         Mm big = new Mm(new Mm.Config(2, 3, 1, 2, 2, 5));  // root -> {1, 2}, roomy limits
-        Cpu x = big.cpu(0), y = big.cpu(1);
+        ChargeSteps x = ChargeSteps.of(big.cpu(0)), y = ChargeSteps.of(big.cpu(1));
         x.AllocCache(big.folio(0), big.memcg(1), 0);
         y.AllocCache(big.folio(1), big.memcg(2), 0);
         assertTrue(x.TryCharge());
         assertTrue(y.TryCharge());
         assertTrue(x.AddToCache());
         assertFalse(y.AddToCache(), "-EEXIST: the index was filled since y's lookup");
-        assertEquals(Pc.CACHE_EEXIST, y.pc());
+        assertEquals(ChargePc.CACHE_EEXIST, y.cpu().pc());
         assertEquals(1, big.memcg(2).memory().usage(), "y's charge is still pending");
         y.CancelCharge();
         assertEquals(0, big.memcg(2).memory().usage());

@@ -1,0 +1,36 @@
+package memcgspec.impl.swap;
+
+import memcgspec.impl.Pc;
+
+/** The program counters of the swap protocol's paths (spec/Swap.tla's SwapPCs). */
+public enum SwapPc implements Pc {
+    /** shrink_page_list: an anon folio isolated and locked for reclaim. */
+    RECLAIM("reclaim"),
+    /** do_swap_page: a new folio allocated for the slot, SWAP_HAS_CACHE not yet taken. */
+    SWAPIN_ALLOC("swapin_alloc"),
+    /** do_swap_page: SWAP_HAS_CACHE taken, the new folio locked, not yet charged. */
+    SWAPIN_PREPARED("swapin_prepared"),
+    /** do_swap_page: the new folio charged, not yet in the swap cache. */
+    SWAPIN_CHARGED("swapin_charged"),
+    /** do_swap_page (v1): the folio in the swap cache, the slot's memsw charge not yet dropped. */
+    SWAPIN_ADDED("swapin_added"),
+    /** do_swap_page: the folio read into the swap cache, locked, ready to map. */
+    SWAPIN_READ("swapin_read"),
+    /** do_swap_page: a reference on a folio found in the swap cache. */
+    SWAPIN_HIT("swapin_hit"),
+    /** do_swap_page: the charge failed; SWAP_HAS_CACHE is given back next. */
+    SWAPIN_NOMEM("swapin_nomem"),
+    /** The CPU dropped the last use of its slot and frees it next. */
+    SLOT_FREE("slot_free");
+
+    private final String spec;
+
+    SwapPc(String spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public String spec() {
+        return spec;
+    }
+}

@@ -1,0 +1,424 @@
+package memcgspec.impl.swap;
+
+import memcgspec.impl.Accounting;
+import memcgspec.impl.Cpu;
+import memcgspec.impl.CpuPart;
+import memcgspec.impl.Folio;
+import memcgspec.impl.MemCgroup;
+import memcgspec.impl.MemcontrolV1;
+import memcgspec.impl.Mm;
+import memcgspec.impl.Pc;
+import memcgspec.impl.StepRefused;
+import memcgspec.impl.SwapDevice;
+
+/**
+ * The swap protocol's steps on one CPU (spec/Swap.tla): reclaim's swap-out (mm/vmscan.c,
+ * mm/swap_state.c), the swap-in fault (mm/memory.c do_swap_page), and the freeing of swap
+ * entries, swap-cache folios and slots (mm/swapfile.c), with their memcg hooks
+ * (mem_cgroup_try_charge_swap and mem_cgroup_swapout, mem_cgroup_swapin_charge_folio,
+ * mem_cgroup_uncharge_swap) taken from the machine's {@link Accounting} mode.
+ *
+ * <p>Each public method whose name starts with an upper-case letter is ONE step and carries the
+ * name of the TLA+ action it implements. A step the spec does not enable throws
+ * {@link StepRefused} and changes nothing. Every step takes the swap device's lock once, for the
+ * critical section the spec makes atomic ({@link SwapDevice#locked}). The charge protocol's
+ * steps, which Swap.tla reuses, are in {@link memcgspec.impl.charge.ChargeSteps}; memcg offline
+ * and free are {@link Mm#Offline} and {@link Mm#Free}; whole paths for threads are in
+ * {@link SwapPaths}.
+ *
+ * <p>This is the CPU's swap part: besides the core fields of {@link Cpu} it keeps the swap slot
+ * the CPU works on.
+ */
+public final class SwapSteps implements CpuPart {
+    private final Cpu cpu;
+    private final Mm mm;
+    /** The swap slot this CPU works on, or -1. */
+    private int slot = -1;
+
+    private SwapSteps(Cpu cpu) {
+        this.cpu = cpu;
+        this.mm = cpu.mm();
+    }
+
+    /** The swap steps of CPU {@code cpu}. */
+    public static SwapSteps of(Cpu cpu) {
+        return cpu.part(SwapSteps.class, SwapSteps::new);
+    }
+
+    @Override
+    public CpuPart copyFor(Cpu target) {
+        SwapSteps c = new SwapSteps(target);
+        c.slot = slot;
+        return c;
+    }
+
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    /** The swap slot this CPU works on, or -1. */
+    public int slot() {
+        return slot;
+    }
+
+    /** Where a CPU goes after dropping a use of slot s: free it if it is dead, else put or idle. */
+    private void afterDrop(int s, boolean dead) {
+        if (dead) {
+            slot = s;
+            cpu.setPc(SwapPc.SLOT_FREE);
+        } else {
+            slot = -1;
+            cpu.setPc(cpu.held() != null ? Pc.PUT : Pc.IDLE);
+        }
+    }
+
+    /**
+     * isolate_lru_pages + trylock_page (shrink_page_list): reclaim takes a charged anon folio (mapped,
+     * or in the swap cache; not a page-cache folio) with an isolation reference and its lock.
+     */
+    public void Reclaim(Folio p) {
+        cpu.requirePc("Reclaim", Pc.IDLE);
+        if (!p.tryGet()) throw cpu.refuse("Reclaim", p + " is free");
+        // Only a folio on an LRU may be locked here: one that is charged (a folio joins an LRU
+        // after its charge). A new folio (a swap-in's, a page-cache insertion's) is locked with a
+        // plain store, __folio_set_locked, before it is charged: a trylock and unlock of ours in
+        // between would take that lock away from its owner. So test first, lock next, test again.
+        if (p.memcg() == null) {
+            Mm.putSpeculative(p);
+            throw cpu.refuse("Reclaim", p + " is not a charged anon folio on an LRU");
+        }
+        if (!p.trylock()) {
+            Mm.putSpeculative(p);
+            throw cpu.refuse("Reclaim", p + " is locked");
+        }
+        int s = mm.swap().slotOf(p);
+        if (p.memcg() == null || mm.cache().contains(p) || (p.mapcount() == 0 && s < 0)) {
+            p.unlock();
+            Mm.putSpeculative(p);
+            throw cpu.refuse("Reclaim", p + " is not a charged anon folio on an LRU");
+        }
+        cpu.setHeld(p);
+        slot = s;
+        cpu.setPc(SwapPc.RECLAIM);
+    }
+
+    /**
+     * add_to_swap: allocate free slot s (SWAP_HAS_CACHE, count 0) and add the locked folio to the
+     * swap cache, which takes a reference. On cgroup v2 mem_cgroup_try_charge_swap records the
+     * slot to the folio's memcg or its nearest online ancestor and charges its swap counter; when
+     * swap.max forbids it, nothing changes on the device and reclaim puts the folio back, unlocked.
+     *
+     * @return whether the folio entered the swap cache
+     */
+    public boolean AddToSwap(int s) {
+        cpu.requirePc("AddToSwap", SwapPc.RECLAIM);
+        SwapDevice dev = mm.swap();
+        Folio f = cpu.held();
+        return dev.locked(() -> {
+            if (dev.slotOfLocked(f) >= 0) throw cpu.refuse("AddToSwap", f + " is in the swap cache already");
+            if (dev.allocatedLocked(s)) throw cpu.refuse("AddToSwap", "slot " + s + " is in use");
+            Accounting.SwapCharge charge = mm.accounting().tryChargeSwap(f);
+            if (!charge.ok()) {
+                f.unlock();
+                cpu.setPc(Pc.PUT);
+                return false;
+            }
+            dev.setAllocated(s, true);
+            dev.setHasCache(s, true);
+            dev.setCached(s, f);
+            dev.setRecord(s, charge.record());
+            f.get();
+            slot = s;
+            return true;
+        });
+    }
+
+    /**
+     * try_to_unmap_one: one pte of the folio becomes its swap entry (swap_duplicate), and the
+     * mapping's reference is dropped (the swap cache holds one, so it is not the last).
+     */
+    public void TryToUnmap() {
+        cpu.requirePc("TryToUnmap", SwapPc.RECLAIM);
+        if (slot < 0) throw cpu.refuse("TryToUnmap", cpu.held() + " has no slot");
+        SwapDevice dev = mm.swap();
+        dev.locked(() -> {
+            if (!cpu.held().dropMapping()) throw cpu.refuse("TryToUnmap", cpu.held() + " is not mapped");
+            dev.setCount(slot, dev.countLocked(slot) + 1);
+        });
+        if (!cpu.held().putNotLast()) throw new AssertionError("the mapping's reference was the last of a swap-cache folio: " + cpu.held());
+    }
+
+    /**
+     * __remove_mapping on a swap-cache folio: page_ref_freeze succeeds only with exactly the swap
+     * cache's and the reclaimer's references and no mapping. Then __delete_from_swap_cache;
+     * mem_cgroup_swapout (v1: record the memcg or its nearest online ancestor and move the memsw
+     * part of the charge to the slot; v2 recorded at allocation); put_swap_page clears
+     * SWAP_HAS_CACHE, which kills the slot when no pte holds it. The folio is unlocked; its last
+     * reference, the reclaimer's, is dropped next.
+     */
+    public void SwapOut() {
+        cpu.requirePc("SwapOut", SwapPc.RECLAIM);
+        if (slot < 0) throw cpu.refuse("SwapOut", cpu.held() + " has no slot");
+        SwapDevice dev = mm.swap();
+        Folio f = cpu.held();
+        boolean dead = dev.locked(() -> {
+            if (f.mapcount() != 0) throw cpu.refuse("SwapOut", f + " is mapped");
+            if (!f.freezeDrop(2)) throw cpu.refuse("SwapOut", f + " has other references (freeze fails)");
+            dev.setCached(slot, null);
+            dev.setHasCache(slot, false);
+            dev.setRecord(slot, mm.accounting().swapout(f, dev.recordLocked(slot)));
+            return dev.countLocked(slot) == 0;
+        });
+        cpu.held().unlock();
+        afterDrop(slot, dead);
+    }
+
+    /**
+     * shrink_page_list gives up (keep_locked / activate_locked): swap is full for a folio not in
+     * the swap cache, or the freeze of an unmapped swap-cache folio fails. The folio is unlocked;
+     * the isolation reference is dropped next.
+     */
+    public void ReclaimAbort() {
+        cpu.requirePc("ReclaimAbort", SwapPc.RECLAIM);
+        SwapDevice dev = mm.swap();
+        Folio f = cpu.held();
+        dev.locked(() -> {
+            boolean inSwap = dev.slotOfLocked(f) >= 0;
+            boolean full = !inSwap && dev.freeSlotLocked() < 0;
+            boolean frozenOut = inSwap && f.mapcount() == 0 && f.refcount() != 2;
+            if (!full && !frozenOut) throw cpu.refuse("ReclaimAbort", "reclaim of " + f + " can go on");
+        });
+        cpu.held().unlock();
+        slot = -1;
+        cpu.setPc(Pc.PUT);
+    }
+
+    /**
+     * lookup_swap_cache for a fault on a pte holding slot s: a folio in the swap cache, with a
+     * reference (the cache's keeps it from being freed).
+     */
+    public void SwapinHit(int s) {
+        cpu.requirePc("SwapinHit", Pc.IDLE);
+        SwapDevice dev = mm.swap();
+        cpu.setHeld(dev.locked(() -> {
+            if (dev.countLocked(s) == 0) throw cpu.refuse("SwapinHit", "no pte holds slot " + s);
+            Folio f = dev.cachedLocked(s);
+            if (f == null) throw cpu.refuse("SwapinHit", "slot " + s + " has no swap-cache folio");
+            f.get();
+            return f;
+        }));
+        slot = s;
+        cpu.setPc(SwapPc.SWAPIN_HIT);
+    }
+
+    /**
+     * alloc_page_vma after a swap-cache miss on slot s, for a fault of a task in online memcg m:
+     * folio p, private to this CPU.
+     */
+    public void SwapinAlloc(int s, Folio p, MemCgroup m) {
+        cpu.requirePc("SwapinAlloc", Pc.IDLE);
+        SwapDevice dev = mm.swap();
+        dev.locked(() -> {
+            if (dev.countLocked(s) == 0) throw cpu.refuse("SwapinAlloc", "no pte holds slot " + s);
+            if (dev.cachedLocked(s) != null) throw cpu.refuse("SwapinAlloc", "slot " + s + " has a swap-cache folio");
+        });
+        cpu.beginTask("SwapinAlloc", m);
+        if (!p.allocate()) {
+            cpu.endTask();
+            throw cpu.refuse("SwapinAlloc", p + " is not free");
+        }
+        cpu.setHeld(p);
+        slot = s;
+        cpu.setPc(SwapPc.SWAPIN_ALLOC);
+    }
+
+    /**
+     * swapcache_prepare: take SWAP_HAS_CACHE of the slot; on -EEXIST (another CPU holds it) or
+     * -ENOENT (no pte holds the slot any more) the new folio is freed, unowned (the kernel's retry
+     * is a new fault). On success the folio is locked and only this CPU may add a folio for the
+     * slot to the swap cache.
+     *
+     * @return whether SWAP_HAS_CACHE was taken
+     */
+    public boolean SwapcachePrepare() {
+        cpu.requirePc("SwapcachePrepare", SwapPc.SWAPIN_ALLOC);
+        SwapDevice dev = mm.swap();
+        boolean ok = dev.locked(() -> {
+            if (dev.hasCacheLocked(slot) || dev.countLocked(slot) == 0) return false;
+            dev.setHasCache(slot, true);
+            return true;
+        });
+        if (ok) {
+            cpu.held().setLockedNew();
+            cpu.setPc(SwapPc.SWAPIN_PREPARED);
+        } else {
+            cpu.endTask();
+            slot = -1;
+            cpu.setPc(Pc.PUT);
+        }
+        return ok;
+    }
+
+    /**
+     * mem_cgroup_swapin_charge_folio: charge the new folio before it enters the swap cache, to the
+     * memcg recorded for the slot if it is online (css_tryget_online), else to the faulting task's;
+     * try_charge and commit_charge in one step (the folio is private and locked). On v1 the charge
+     * covers memsw. On failure the fault gives SWAP_HAS_CACHE back next.
+     *
+     * @return whether the charge succeeded
+     */
+    public boolean SwapInCharge() {
+        cpu.requirePc("SwapInCharge", SwapPc.SWAPIN_PREPARED);
+        MemCgroup r = mm.swap().record(slot);
+        MemCgroup t = r != null && r.online() ? r : cpu.chargeTo();
+        boolean ok = mm.accounting().tryCharge(t, 1) == null;
+        if (ok && !mm.accounting().commitCharge(cpu.held(), t)) {
+            throw new AssertionError("a new swap-in folio was already charged: " + cpu.held());
+        }
+        cpu.endTask();
+        cpu.setPc(ok ? SwapPc.SWAPIN_CHARGED : SwapPc.SWAPIN_NOMEM);
+        return ok;
+    }
+
+    /**
+     * add_to_swap_cache: the charged, locked folio enters the swap cache for its slot (ours alone:
+     * we hold SWAP_HAS_CACHE), which takes a reference.
+     */
+    public void AddToSwapCache() {
+        cpu.requirePc("AddToSwapCache", SwapPc.SWAPIN_CHARGED);
+        SwapDevice dev = mm.swap();
+        Folio f = cpu.held();
+        dev.locked(() -> {
+            if (dev.cachedLocked(slot) != null) throw new AssertionError("slot " + slot + " has a swap-cache folio though we hold SWAP_HAS_CACHE");
+            f.get();
+            dev.setCached(slot, f);
+        });
+        // mem_cgroup_swapin_uncharge_swap does something only if do_memsw_account().
+        cpu.setPc(mm.accounting().doMemswAccount() ? SwapPc.SWAPIN_ADDED : SwapPc.SWAPIN_READ);
+    }
+
+    /**
+     * mem_cgroup_swapin_uncharge_swap (cgroup v1): the folio's charge covers memory+swap now, so
+     * the slot's record is cleared and its memsw charge and reference dropped.
+     */
+    public void SwapinUnchargeSwap() {
+        cpu.requirePc("SwapinUnchargeSwap", SwapPc.SWAPIN_ADDED);
+        SwapDevice dev = mm.swap();
+        MemCgroup r = dev.locked(() -> {
+            MemCgroup rec = dev.recordLocked(slot);
+            dev.setRecord(slot, null);
+            return rec;
+        });
+        MemcontrolV1.unchargeSwap(r);
+        cpu.setPc(SwapPc.SWAPIN_READ);
+    }
+
+    /**
+     * The rest of do_swap_page, under the folio lock (held already after a read; taken after a
+     * swap-cache hit, refused while another CPU holds it) and the pte lock: if the pte still holds
+     * the entry and the folio is still the slot's swap-cache folio, map it and swap_free the entry;
+     * else drop the reference. No charge here.
+     *
+     * @return whether the folio was mapped
+     */
+    public boolean SwapinMap() {
+        cpu.requirePc("SwapinMap", SwapPc.SWAPIN_READ, SwapPc.SWAPIN_HIT);
+        if (cpu.pc() == SwapPc.SWAPIN_HIT && !cpu.held().trylock()) throw cpu.refuse("SwapinMap", cpu.held() + " is locked");
+        SwapDevice dev = mm.swap();
+        Folio f = cpu.held();
+        boolean mapped = dev.locked(() -> {
+            if (dev.cachedLocked(slot) != f || dev.countLocked(slot) == 0) return false;
+            f.addMapping();
+            dev.setCount(slot, dev.countLocked(slot) - 1);
+            return true;
+        });
+        cpu.held().unlock();
+        slot = -1;
+        if (mapped) {
+            cpu.setHeld(null);
+            cpu.setPc(Pc.IDLE);
+        } else {
+            cpu.setPc(Pc.PUT);
+        }
+        return mapped;
+    }
+
+    /**
+     * put_swap_page (swapcache_free) after a failed swap-in charge: SWAP_HAS_CACHE given back and
+     * the folio unlocked; the slot is freed first if no pte holds it any more.
+     */
+    public void SwapcacheFree() {
+        cpu.requirePc("SwapcacheFree", SwapPc.SWAPIN_NOMEM);
+        SwapDevice dev = mm.swap();
+        boolean dead = dev.locked(() -> {
+            dev.setHasCache(slot, false);
+            return dev.countLocked(slot) == 0;
+        });
+        cpu.held().unlock();
+        afterDrop(slot, dead);
+    }
+
+    /**
+     * free_swap_and_cache from zap_pte_range on a swap pte: one count of slot s dropped; if that was
+     * the last use (no SWAP_HAS_CACHE), this CPU frees the slot next.
+     */
+    public void FreeSwapAndCache(int s) {
+        cpu.requirePc("FreeSwapAndCache", Pc.IDLE);
+        SwapDevice dev = mm.swap();
+        boolean dead = dev.locked(() -> {
+            int c = dev.countLocked(s);
+            if (c == 0) throw cpu.refuse("FreeSwapAndCache", "no pte holds slot " + s);
+            dev.setCount(s, c - 1);
+            return dev.deadLocked(s);
+        });
+        afterDrop(s, dead);
+    }
+
+    /**
+     * try_to_free_swap / delete_from_swap_cache: a swap-cache folio whose slot no pte holds leaves
+     * the swap cache, under its lock (trylock), and put_swap_page clears SWAP_HAS_CACHE, killing
+     * the slot; the cache's reference is this CPU's to drop after it frees the slot. The folio keeps
+     * its charge.
+     */
+    public void DeleteFromSwapCache(int s) {
+        cpu.requirePc("DeleteFromSwapCache", Pc.IDLE);
+        SwapDevice dev = mm.swap();
+        Folio f = dev.locked(() -> {
+            Folio g = dev.cachedLocked(s);
+            if (g == null) throw cpu.refuse("DeleteFromSwapCache", "slot " + s + " has no swap-cache folio");
+            if (dev.countLocked(s) != 0) throw cpu.refuse("DeleteFromSwapCache", "a pte holds slot " + s);
+            if (!g.trylock()) throw cpu.refuse("DeleteFromSwapCache", g + " is locked");
+            dev.setCached(s, null);
+            dev.setHasCache(s, false);
+            g.unlock();
+            return g;
+        });
+        cpu.setHeld(f);
+        slot = s;
+        cpu.setPc(SwapPc.SLOT_FREE);
+    }
+
+    /**
+     * swap_entry_free: the dead slot is freed: mem_cgroup_uncharge_swap clears its record,
+     * uncharges the recorded memcg (swap on v2, memsw on v1) and drops the record's reference.
+     */
+    public void SwapSlotFree() {
+        cpu.requirePc("SwapSlotFree", SwapPc.SLOT_FREE);
+        SwapDevice dev = mm.swap();
+        MemCgroup r = dev.locked(() -> {
+            if (!dev.deadLocked(slot)) throw new AssertionError("freeing slot " + slot + " which is in use");
+            MemCgroup rec = dev.recordLocked(slot);
+            dev.setRecord(slot, null);
+            dev.setAllocated(slot, false);
+            return rec;
+        });
+        mm.accounting().unchargeSwap(r);
+        slot = -1;
+        cpu.setPc(cpu.held() != null ? Pc.PUT : Pc.IDLE);
+    }
+
+    @Override
+    public String toString() {
+        return cpu.toString();
+    }
+}
