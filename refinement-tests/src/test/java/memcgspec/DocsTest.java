@@ -15,7 +15,9 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import memcgspec.conform.ConformRunner;
+import memcgspec.protocol.ConformRunner;
+import memcgspec.protocol.Protocol;
+import memcgspec.protocol.Protocols;
 import memcgspec.tla.Catalogue;
 import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;
@@ -81,13 +83,13 @@ class DocsTest {
     @Test
     void everyConformanceSpecHasADocsPageNamingEachAction() throws IOException {
         for (CatalogueEntry m : ConformRunner.conformanceModels(Catalogue.load(SpecRoot.specDir()))) {
-            Path page = docsDir().resolve(m.moduleName().toLowerCase(Locale.ROOT) + ".md");
+            Protocol protocol = Protocols.forModule(m.moduleName()).orElseThrow();
+            Path page = docsDir().resolve(protocol.docsPage());
             assertTrue(Files.isRegularFile(page), "missing docs page " + page);
             String text = Files.readString(page, StandardCharsets.UTF_8);
             try (StateGraph g = StateGraph.open(m.moduleFile(SpecRoot.specDir()).getParent(), m.moduleName(),
                     m.cfgFile(SpecRoot.specDir()))) {
-                List<String> classes = memcgspec.conform.Bindings.forModule(m.moduleName()).orElseThrow()
-                        .stepClasses().stream().map(Class::getSimpleName).toList();
+                List<String> classes = protocol.stepClasses().stream().map(Class::getSimpleName).toList();
                 for (String action : g.actionNames()) {
                     assertTrue(text.contains("| `" + action + "("), page + " has no table row for action " + action);
                     assertTrue(classes.stream().anyMatch(k -> text.contains("`" + k + "." + action + "(")),

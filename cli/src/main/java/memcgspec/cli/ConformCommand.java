@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import memcgspec.conform.Bindings;
-import memcgspec.conform.ConformRunner;
+import memcgspec.protocol.Protocols;
+import memcgspec.protocol.ConformRunner;
 import memcgspec.conform.ConformanceReport;
 import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.UserError;
@@ -38,9 +38,9 @@ final class ConformCommand extends Base implements Callable<Integer> {
             selected = new ArrayList<>();
             for (String n : models) {
                 CatalogueEntry m = Common.catalogue().byName(n);
-                if (Bindings.forModule(m.moduleName()).isEmpty()) {
+                if (Protocols.forModule(m.moduleName()).isEmpty()) {
                     throw new UserError("model '" + n + "' is not a conformance model: module " + m.moduleName()
-                            + " has no Java binding (bound modules: " + String.join(", ", Bindings.modules()) + ")");
+                            + " has no Java binding (bound modules: " + String.join(", ", Protocols.modules()) + ")");
                 }
                 selected.add(m);
             }

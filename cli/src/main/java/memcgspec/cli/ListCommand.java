@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import memcgspec.conform.Bindings;
+import memcgspec.protocol.Protocols;
 import memcgspec.tla.CatalogueEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +22,7 @@ final class ListCommand extends Base implements Callable<Integer> {
         Table t = new Table("model", "size", "expected", "conform", "commit", "description");
         List<Object> js = new ArrayList<>();
         for (CatalogueEntry m : all) {
-            boolean conform = m.ci() && Bindings.forModule(m.moduleName()).isPresent();
+            boolean conform = m.ci() && Protocols.forModule(m.moduleName()).isPresent();
             t.row(m.name(), m.size(), m.expect(), conform ? "yes" : "-", m.commit(), m.description());
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("name", m.name());

@@ -11,49 +11,53 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
-import memcgspec.impl.Mm;
+import memcgspec.impl.charge.ChargeSteps;
+import memcgspec.protocol.Machine;
+import memcgspec.protocol.ProtocolWorkload;
+import memcgspec.protocol.charge.ChargeProtocol;
 import org.junit.jupiter.api.Test;
 
 /**
  * The engine catches deliberately broken implementations (test doubles built from
- * {@link ChargeModel} by replacing one step's action), shrinks the failure to a handful of steps,
+ * the charge protocol's workload by replacing one step's action), shrinks the failure to a handful of steps,
  * names the invariant and the seed, and replays deterministically from the seed.
  */
 class ShrinkerTest {
 
-    /** ChargeModel whose steps of one name (random and drain steps alike) do something else. */
-    static final class Broken extends ChargeModel {
+    /** The charge workload whose steps of one name (random and drain steps alike) do something else. */
+    static final class Broken extends ProtocolWorkload {
         private final String stepName;
-        private final java.util.function.Function<Call<Mm>, Call.Action<Mm>> breaker;
+        private final java.util.function.Function<Call<Machine>, Call.Action<Machine>> breaker;
 
-        Broken(String stepName, java.util.function.Function<Call<Mm>, Call.Action<Mm>> breaker) {
+        Broken(String stepName, java.util.function.Function<Call<Machine>, Call.Action<Machine>> breaker) {
+            super(ChargeProtocol.PROTOCOL, ChargeProtocol.TIGHT);
             this.stepName = stepName;
             this.breaker = breaker;
         }
 
-        private Call<Mm> rewrite(Call<Mm> s) {
+        private Call<Machine> rewrite(Call<Machine> s) {
             return s == null || !s.name().equals(stepName) ? s : s.withAction(breaker.apply(s));
         }
 
         @Override
-        public Call<Mm> randomStep(Mm mm, Random r) {
+        public Call<Machine> randomStep(Machine mm, Random r) {
             return rewrite(super.randomStep(mm, r));
         }
 
         @Override
-        public Call<Mm> nextDrainStep(Mm mm) {
+        public Call<Machine> nextDrainStep(Machine mm) {
             return rewrite(super.nextDrainStep(mm));
         }
     }
 
-    private static int cpuOf(Call<Mm> s) {
+    private static int cpuOf(Call<Machine> s) {
         return Integer.parseInt(s.args().get(0).substring(1)) - 1;
     }
 
     /** Uncharge that forgets the counters when the owner is a non-leaf memcg (it has children). */
     static Broken forgetsNonLeafUncharge() {
         return new Broken("Uncharge", s -> mm -> {
-            Folio f = mm.cpu(cpuOf(s)).held();
+            Folio f = mm.mm().cpu(cpuOf(s)).held();
             MemCgroup owner = f == null ? null : f.memcg();
             s.apply(mm);
             if (owner != null && !owner.children().isEmpty()) owner.memory().charge(1); // undo the uncharge
@@ -64,7 +68,7 @@ class ShrinkerTest {
     /** CancelCharge that clears the pending state but leaks the charge. */
     static Broken leakyCancel() {
         return new Broken("CancelCharge", s -> mm -> {
-            MemCgroup m = mm.cpu(cpuOf(s)).chargeTo();
+            MemCgroup m = mm.mm().cpu(cpuOf(s)).chargeTo();
             s.apply(mm);
             m.memory().charge(1);
             return null;
@@ -85,7 +89,7 @@ class ShrinkerTest {
         return row.matcher(msg).results().count();
     }
 
-    private static String failure(ChargeModel model, PropertyEngine.Settings s) {
+    private static String failure(ProtocolWorkload model, PropertyEngine.Settings s) {
         AssertionError e = assertThrows(AssertionError.class, () -> PropertyEngine.run("broken", model, s));
         System.out.println(e.getMessage());
         return e.getMessage();
@@ -126,18 +130,18 @@ class ShrinkerTest {
 
     @Test
     void theCorrectModelPassesWithTheSameSettings() {
-        PropertyEngine.Stats st = PropertyEngine.run("correct", new ChargeModel(), SETTINGS.withTries(10));
+        PropertyEngine.Stats st = PropertyEngine.run("correct", new ProtocolWorkload(ChargeProtocol.PROTOCOL, ChargeProtocol.TIGHT), SETTINGS.withTries(10));
         assertEquals(4000, st.steps());
     }
 
     @Test
     void aRefusalThatChangesTheStateIsCaught() {
         // GetPage that takes a reference and then claims it was refused.
-        ChargeModel m = new Broken("GetPage", s -> mm -> {
-            mm.folio(Integer.parseInt(s.args().get(1).substring(1)) - 1);
-            Folio f = mm.folio(Integer.parseInt(s.args().get(1).substring(1)) - 1);
+        ProtocolWorkload m = new Broken("GetPage", s -> mm -> {
+            mm.mm().folio(Integer.parseInt(s.args().get(1).substring(1)) - 1);
+            Folio f = mm.mm().folio(Integer.parseInt(s.args().get(1).substring(1)) - 1);
             if (f.refcount() > 0) {
-                mm.cpu(cpuOf(s)).GetPage(f);
+                ChargeSteps.of(mm.mm().cpu(cpuOf(s))).GetPage(f);
                 throw new memcgspec.impl.StepRefused("lying refusal");
             }
             return s.apply(mm);

@@ -1,13 +1,16 @@
-package memcgspec.props;
+package memcgspec.protocol.charge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import memcgspec.impl.Mm;
+import memcgspec.props.PropertyEngine;
+import memcgspec.protocol.Protocol;
+import memcgspec.protocol.ProtocolWorkload;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Charge invariants (spec/Charge.tla, evaluated by {@link ChargeInvariants}) after every step
+ * The Charge invariants (spec/Charge.tla, evaluated by {@link ChargeInvariants}, on the workload of the registry) after every step
  * of random runs of the Java implementation, at sizes TLC cannot reach: 200+ folios, 3-level and
  * 9-level hierarchies, tight limits, 4 and 12 CPUs; then after draining each run to quiescence
  * (no leaked charge). Tries and depth: {@code -Dprops.tries=... -Dprops.depth=...} (CI default
@@ -15,9 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class ChargePropertiesTest {
 
-    private static PropertyEngine.Stats run(ChargeModel.Setup setup, int defaultTries, int defaultDepth) {
+    private static PropertyEngine.Stats run(Protocol.Setup setup, int defaultTries, int defaultDepth) {
         PropertyEngine.Settings s = PropertyEngine.Settings.fromSystemProperties(defaultTries, defaultDepth);
-        PropertyEngine.Stats st = PropertyEngine.run(setup.name(), new ChargeModel(setup), s);
+        PropertyEngine.Stats st = PropertyEngine.run(setup.name(), new ProtocolWorkload(ChargeProtocol.PROTOCOL, setup), s);
         System.out.println(st.summary());
         // It really ran: every try, every step.
         assertEquals(st.tries(), s.tries());
@@ -38,10 +41,10 @@ class ChargePropertiesTest {
 
     @Test
     void tightLimits3Levels200Folios4Cpus() {
-        PropertyEngine.Stats st = run(ChargeModel.tight(), 200, 400);
+        PropertyEngine.Stats st = run(ChargeProtocol.TIGHT, 200, 400);
         if (st.steps() >= 1000) {
             // Every action of Charge.tla is exercised at scale, not only the common ones.
-            for (String action : new memcgspec.conform.ChargeBinding().boundActions()) {
+            for (String action : ChargeProtocol.PROTOCOL.actions().actions().keySet()) {
                 assertTrue(st.byName().getOrDefault(action, 0L) > 0, "the property run never tried " + action + ": " + st.summary());
             }
             assertTrue(st.outcome("AddToCache=EEXIST") > 0 || st.byName().getOrDefault("CancelCharge", 0L) > 0,
@@ -51,17 +54,17 @@ class ChargePropertiesTest {
 
     @Test
     void deepChain9Levels() {
-        run(ChargeModel.deepChain(), 200, 400);
+        run(ChargeProtocol.DEEP_CHAIN, 200, 400);
     }
 
     @Test
     void manyCpus12() {
-        run(ChargeModel.manyCpus(), 200, 400);
+        run(ChargeProtocol.MANY_CPUS, 200, 400);
     }
 
     @Test
     void defaultSetupMatchesTheBrief() {
-        Mm mm = new ChargeModel().create();
+        Mm mm = ChargeProtocol.TIGHT.create().mm();
         assertTrue(mm.folios().size() >= 200);
         assertEquals(4, mm.cpus().size());
         assertEquals(16, mm.cache().size());

@@ -1,15 +1,21 @@
-package memcgspec.conform;
+package memcgspec.protocol;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import memcgspec.conform.Binding;
+import memcgspec.conform.Conformance;
+import memcgspec.conform.ConformanceReport;
 import memcgspec.tla.Catalogue;
 import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.StateGraph;
 import memcgspec.tla.UserError;
 
-/** Runs conformance for catalogue models: explore the model's graph, replay it on the Java code. */
+/**
+ * Runs conformance for catalogue models: explore the model's graph, replay it on the Java code
+ * through the binding of the protocol the {@link Protocols} registry holds to its module.
+ */
 public final class ConformRunner {
     /** Safety bound on the states explored in-process; CI models are far below it. */
     public static final int MAX_STATES = 2_000_000;
@@ -23,14 +29,14 @@ public final class ConformRunner {
     /** The conformance models: CI-size catalogue models whose module has a binding. */
     public static List<CatalogueEntry> conformanceModels(Catalogue catalogue) {
         List<CatalogueEntry> out = new ArrayList<>();
-        for (CatalogueEntry m : catalogue.ci()) if (Bindings.forModule(m.moduleName()).isPresent()) out.add(m);
+        for (CatalogueEntry m : catalogue.ci()) if (Protocols.forModule(m.moduleName()).isPresent()) out.add(m);
         return out;
     }
 
     /** Explores the model and replays every edge; the exploration time is reported separately. */
     public Result run(CatalogueEntry model, Consumer<String> progress) {
-        Binding<?> binding = Bindings.forModule(model.moduleName()).orElseThrow(() -> new UserError(
-                "model '" + model.name() + "' has no Java binding (conformance targets: modules " + Bindings.modules() + ")"));
+        Binding<?> binding = Protocols.forModule(model.moduleName()).map(ProtocolBinding::new).orElseThrow(() -> new UserError(
+                "model '" + model.name() + "' has no Java binding (conformance targets: modules " + Protocols.modules() + ")"));
         progress.accept("exploring " + model.name() + " ...");
         try (StateGraph g = StateGraph.explore(model.moduleFile(specDir).getParent(), model.moduleName(),
                 model.cfgFile(specDir), MAX_STATES)) {

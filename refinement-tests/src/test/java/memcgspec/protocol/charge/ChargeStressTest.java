@@ -1,4 +1,4 @@
-package memcgspec.props;
+package memcgspec.protocol.charge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,13 +15,16 @@ import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
 import memcgspec.impl.Pc;
+import memcgspec.impl.charge.ChargePaths;
+import memcgspec.protocol.Machine;
+import memcgspec.protocol.Stress;
 import org.junit.jupiter.api.Test;
 
 /**
  * Real threads, one per CPU, run whole mm paths (anonymous faults, some abandoned after the
  * charge; page-cache insertions; zaps, maps, evictions, speculative touches of random folios) on
  * one shared {@link Mm} with tight limits, for a bounded number of operations each. After the
- * join, every CPU is idle and {@link ChargeInvariants} must hold; then everything is unmapped and
+ * join, every CPU is idle and the charge invariants ({@link ChargeInvariants}) must hold; then everything is unmapped and
  * evicted, and no charge may be left anywhere.
  */
 class ChargeStressTest {
@@ -67,17 +70,17 @@ class ChargeStressTest {
                         MemCgroup m = mm.memcg(1 + r.nextInt(nm));
                         int w = r.nextInt(100);
                         if (w < 30) {
-                            if (cpu.doAnonymousPage(m, r.nextInt(100) < 15) != null) faults.incrementAndGet();
+                            if (ChargePaths.doAnonymousPage(cpu, m, r.nextInt(100) < 15) != null) faults.incrementAndGet();
                         } else if (w < 48) {
-                            if (cpu.filemapAddFolio(m, r.nextInt(mm.cache().size()))) adds.incrementAndGet();
+                            if (ChargePaths.filemapAddFolio(cpu, m, r.nextInt(mm.cache().size()))) adds.incrementAndGet();
                         } else if (w < 70) {
-                            if (cpu.zap(target(mm, r, false))) zaps.incrementAndGet();
+                            if (ChargePaths.zap(cpu, target(mm, r, false))) zaps.incrementAndGet();
                         } else if (w < 80) {
-                            if (cpu.map(target(mm, r, true))) maps.incrementAndGet();
+                            if (ChargePaths.map(cpu, target(mm, r, true))) maps.incrementAndGet();
                         } else if (w < 92) {
-                            if (cpu.evict(r.nextInt(mm.cache().size()))) evicts.incrementAndGet();
+                            if (ChargePaths.evict(cpu, r.nextInt(mm.cache().size()))) evicts.incrementAndGet();
                         } else {
-                            cpu.touch(mm.folio(r.nextInt(mm.folios().size())));
+                            ChargePaths.touch(cpu, mm.folio(r.nextInt(mm.folios().size())));
                         }
                         if (cpu.pc() != Pc.IDLE) throw new AssertionError("a whole path left " + cpu + " not idle");
                     }
@@ -89,7 +92,7 @@ class ChargeStressTest {
             th.start();
         }
         for (Thread th : threads) th.join();
-        SwapStressTest.rethrow(errors, "seed " + seed);
+        Stress.rethrow(errors, "seed " + seed);
         return new Counts(faults.get(), adds.get(), zaps.get(), evicts.get(), maps.get());
     }
 
@@ -97,10 +100,10 @@ class ChargeStressTest {
     static void drain(Mm mm) {
         Cpu c = mm.cpu(0);
         for (Folio f : mm.folios()) {
-            while (f.mapcount() > 0) assertTrue(c.zap(f), "zap of " + f);
+            while (f.mapcount() > 0) assertTrue(ChargePaths.zap(c, f), "zap of " + f);
         }
         for (int i = 0; i < mm.cache().size(); i++) {
-            if (mm.cache().lookup(i) != null) assertTrue(c.evict(i), "evict of index " + i);
+            if (mm.cache().lookup(i) != null) assertTrue(ChargePaths.evict(c, i), "evict of index " + i);
         }
     }
 
@@ -111,12 +114,12 @@ class ChargeStressTest {
             long t0 = System.nanoTime();
             Counts n = round(mm, seed);
             for (Cpu c : mm.cpus()) assertEquals(Pc.IDLE, c.pc(), c.toString());
-            List<String> v = ChargeInvariants.check(mm);
+            List<String> v = ChargeProtocol.PROTOCOL.check(Machine.of(mm));
             assertTrue(v.isEmpty(), "seed " + seed + ", after the join: " + v);
             long failcnt = 0;
             for (MemCgroup m : mm.memcgs()) failcnt += m.memory().failcnt();
             drain(mm);
-            v = ChargeInvariants.check(mm);
+            v = ChargeProtocol.PROTOCOL.check(Machine.of(mm));
             assertTrue(v.isEmpty(), "seed " + seed + ", after the drain: " + v);
             for (MemCgroup m : mm.memcgs()) assertEquals(0, m.memory().usage(), "seed " + seed + ": leaked charge in " + m.memory());
             for (Folio f : mm.folios()) {

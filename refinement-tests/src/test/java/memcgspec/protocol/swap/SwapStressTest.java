@@ -1,4 +1,4 @@
-package memcgspec.props;
+package memcgspec.protocol.swap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,7 +15,16 @@ import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
+import memcgspec.impl.Accounting;
 import memcgspec.impl.Pc;
+import memcgspec.impl.charge.ChargePaths;
+import memcgspec.impl.charge.ChargeSteps;
+import memcgspec.impl.swap.SwapPaths;
+import memcgspec.impl.swap.SwapSteps;
+import memcgspec.props.Call;
+import memcgspec.protocol.Machine;
+import memcgspec.protocol.ProtocolWorkload;
+import memcgspec.protocol.Stress;
 import memcgspec.impl.StepRefused;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,8 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       and swap ptes, fault pages in and out, and memcgs go offline (and are freed) during the
  *       traffic.</li>
  * </ul>
- * After each join every CPU is idle and {@link SwapInvariants} hold; then the machine is drained
- * to quiescence ({@link SwapModel}'s drain) and nothing may be left: no charge, slot, record or
+ * After each join every CPU is idle and the swap invariants hold; then the machine is drained
+ * to quiescence (the swap workload's drain) and nothing may be left: no charge, slot, record or
  * memcg.
  */
 class SwapStressTest {
@@ -44,34 +53,27 @@ class SwapStressTest {
 
     private static void assertInvariants(Mm mm, String when) {
         for (Cpu c : mm.cpus()) assertEquals(Pc.IDLE, c.pc(), when + ": " + c);
-        List<String> v = SwapInvariants.check(mm);
+        List<String> v = SwapProtocol.PROTOCOL.check(Machine.of(mm));
         assertTrue(v.isEmpty(), when + ": " + v);
     }
 
     /** Drains with the model's sequential drain (every step must be enabled) and checks for leaks. */
     static void drainAndCheck(Mm mm, String when) {
-        SwapModel model = new SwapModel(SwapModel.tight(mm.config().version()));
+        ProtocolWorkload model = new ProtocolWorkload(SwapProtocol.PROTOCOL, SwapProtocol.tight(mm.config().version()));
+        Machine m = Machine.of(mm);
         int n = 0;
-        for (Call<Mm> st = model.nextDrainStep(mm); st != null; st = model.nextDrainStep(mm)) {
+        for (Call<Machine> st = model.nextDrainStep(m); st != null; st = model.nextDrainStep(m)) {
             try {
-                st.apply(mm);
+                st.apply(m);
             } catch (StepRefused e) {
                 throw new AssertionError(when + ": drain step " + st.label() + " refused: " + e.getMessage());
             }
-            List<String> v = SwapInvariants.check(mm);
+            List<String> v = SwapProtocol.PROTOCOL.check(Machine.of(mm));
             assertTrue(v.isEmpty(), when + ", in the drain after " + st.label() + ": " + v);
             assertTrue(++n < 1_000_000, "the drain does not end");
         }
-        List<String> v = model.atQuiescence(mm);
+        List<String> v = model.atQuiescence(m);
         assertTrue(v.isEmpty(), when + ", at quiescence: " + v);
-    }
-
-    /** Fails with the first error of the CPU threads (the others suppressed), if any. */
-    static void rethrow(List<Throwable> errors, String when) {
-        if (errors.isEmpty()) return;
-        AssertionError e = new AssertionError(when + ": a CPU thread failed: " + errors.get(0), errors.get(0));
-        for (Throwable x : errors.subList(1, errors.size())) e.addSuppressed(x);
-        throw e;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -86,7 +88,7 @@ class SwapStressTest {
         Cpu setup = mm.cpu(THREADS);
         Random r = new Random(version * 7L);
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-        Cpu.SwapinResult[] results = new Cpu.SwapinResult[THREADS];
+        SwapPaths.SwapinResult[] results = new SwapPaths.SwapinResult[THREADS];
         AtomicReference<String> failure = new AtomicReference<>();
         int[] slot = {-1};
         int[] ptes = {0};
@@ -111,12 +113,12 @@ class SwapStressTest {
                     if (c.online()) m = c;
                 }
                 if (m == null) m = mm.memcg(3 + r.nextInt(4));
-                Folio f = setup.doAnonymousPage(m, false);
+                Folio f = ChargePaths.doAnonymousPage(setup, m, false);
                 assertNotNull(f, "fault in " + m);
                 int n = 1 + r.nextInt(3);
-                for (int k = 1; k < n; k++) assertTrue(setup.map(f));
+                for (int k = 1; k < n; k++) assertTrue(ChargePaths.map(setup, f));
                 List<Integer> before = allocatedSlots(mm);
-                assertEquals(Cpu.ReclaimResult.SWAPPED_OUT, setup.reclaimAnon(f));
+                assertEquals(SwapPaths.ReclaimResult.SWAPPED_OUT, SwapPaths.reclaimAnon(setup, f));
                 List<Integer> after = allocatedSlots(mm);
                 after.removeAll(before);
                 assertEquals(1, after.size(), "one slot allocated by the swap-out");
@@ -150,7 +152,7 @@ class SwapStressTest {
                 try {
                     barrier.await();
                     while (slot[0] != -2) {
-                        results[id] = cpu.swapIn(slot[0], task);
+                        results[id] = SwapPaths.swapIn(cpu, slot[0], task);
                         if (cpu.pc() != Pc.IDLE) throw new AssertionError("swapIn left " + cpu + " not idle");
                         barrier.await();
                     }
@@ -163,7 +165,7 @@ class SwapStressTest {
             th.start();
         }
         for (Thread th : threads) th.join();
-        rethrow(errors, "v" + version + " " + failure.get());
+        Stress.rethrow(errors, "v" + version + " " + failure.get());
         assertInvariants(mm, "v" + version + " after the join");
         drainAndCheck(mm, "v" + version);
         System.out.printf("swap stress (same entry, v%d): %d rounds of %d CPUs faulting one entry in %.2f s: %d mapped by read, "
@@ -191,10 +193,10 @@ class SwapStressTest {
      * reading the page in; exactly one folio is in the swap cache for s, mapped once per fault that
      * mapped, and no other folio was left allocated. Then everything of the round is zapped.
      */
-    private static void checkRound(Mm mm, int s, int n, Cpu.SwapinResult[] results, long liveBefore, long[] stats, Cpu setup) {
+    private static void checkRound(Mm mm, int s, int n, SwapPaths.SwapinResult[] results, long liveBefore, long[] stats, Cpu setup) {
         assertInvariants(mm, "after the race on slot " + s);
         int read = 0, hit = 0, lost = 0;
-        for (Cpu.SwapinResult x : results) {
+        for (SwapPaths.SwapinResult x : results) {
             switch (x) {
                 case MAPPED_READ -> read++;
                 case MAPPED_HIT -> hit++;
@@ -213,16 +215,16 @@ class SwapStressTest {
         assertEquals(mapped, f.mapcount(), "mapped once per successful fault");
         assertEquals(n - mapped, mm.swap().count(s), "the swap ptes left");
         assertEquals(liveBefore + 1, liveFolios(mm), "exactly one new folio: the losers' folios were freed");
-        assertTrue(f.memcg() != null && (mm.v1() ? f.memswCharged() : !f.memswCharged()), "charged: " + f);
-        if (mm.v1()) assertEquals(null, mm.swap().record(s), "v1: the swap-in dropped the slot's record");
+        assertTrue(f.memcg() != null && ((mm.accounting() == Accounting.V1) ? f.memswCharged() : !f.memswCharged()), "charged: " + f);
+        if ((mm.accounting() == Accounting.V1)) assertEquals(null, mm.swap().record(s), "v1: the swap-in dropped the slot's record");
         stats[0]++;
         stats[1] += read;
         stats[2] += hit;
         stats[3] += lost;
         // Exit of the task: zap the ptes and the swap ptes; the slot and the folio go.
-        for (int k = 0; k < mapped; k++) assertTrue(setup.zap(f));
-        while (mm.swap().count(s) > 0) assertTrue(setup.zapSwap(s));
-        if (mm.swap().cached(s) != null) assertTrue(setup.freeSwapCache(s));
+        for (int k = 0; k < mapped; k++) assertTrue(ChargePaths.zap(setup, f));
+        while (mm.swap().count(s) > 0) assertTrue(SwapPaths.zapSwap(setup, s));
+        if (mm.swap().cached(s) != null) assertTrue(SwapPaths.freeSwapCache(setup, s));
         assertTrue(!mm.swap().allocated(s), "slot " + s + " freed");
         for (MemCgroup m : mm.memcgs()) if (m.state() == MemCgroup.State.OFFLINE && m.cssRefs() == 0) mm.Free(m);
     }
@@ -245,8 +247,8 @@ class SwapStressTest {
         Mm mm = machine(version, 8, 2);
         Cpu setup = mm.cpu(THREADS);
         MemCgroup m = mm.memcg(7);
-        Folio page = setup.doAnonymousPage(m, false);
-        assertEquals(Cpu.ReclaimResult.SWAPPED_OUT, setup.reclaimAnon(page));
+        Folio page = ChargePaths.doAnonymousPage(setup, m, false);
+        assertEquals(SwapPaths.ReclaimResult.SWAPPED_OUT, SwapPaths.reclaimAnon(setup, page));
         int s = mm.swap().count(0) > 0 ? 0 : 1;
         mm.setMax(7, 0); // the swap-in charge (to the recorded memcg 7) fails: each fault frees its folio
         Folio p = mm.folio(5);
@@ -255,7 +257,7 @@ class SwapStressTest {
         AtomicReference<Throwable> error = new AtomicReference<>();
         long end = System.nanoTime() + millis * 1_000_000;
         Thread fault = new Thread(() -> {
-            Cpu c = mm.cpu(0);
+            SwapSteps c = SwapSteps.of(mm.cpu(0));
             try {
                 while (System.nanoTime() < end) {
                     try {
@@ -269,7 +271,7 @@ class SwapStressTest {
                         if (c.SwapInCharge()) throw new AssertionError("the charge should fail");
                         c.SwapcacheFree();
                     }
-                    c.put();
+                    ChargePaths.put(c.cpu());
                     faults.incrementAndGet();
                 }
             } catch (Throwable e) {
@@ -277,7 +279,7 @@ class SwapStressTest {
             }
         });
         Thread reclaim = new Thread(() -> {
-            Cpu c = mm.cpu(1);
+            SwapSteps c = SwapSteps.of(mm.cpu(1));
             try {
                 while (System.nanoTime() < end) {
                     try {
@@ -356,7 +358,7 @@ class SwapStressTest {
                         int w = r.nextInt(100);
                         if (reclaim) {
                             if (w < 70) {
-                                switch (cpu.reclaimAnon(mappedFolio(mm, r))) {
+                                switch (SwapPaths.reclaimAnon(cpu, mappedFolio(mm, r))) {
                                     case SWAPPED_OUT -> n[1].incrementAndGet();
                                     case SWAP_MAX -> n[2].incrementAndGet();
                                     case SWAP_FULL -> n[3].incrementAndGet();
@@ -364,7 +366,7 @@ class SwapStressTest {
                                     default -> { }
                                 }
                             } else if (w < 99) {
-                                if (cpu.freeSwapCache(cacheOnlySlot(mm, r))) n[8].incrementAndGet();
+                                if (SwapPaths.freeSwapCache(cpu, cacheOnlySlot(mm, r))) n[8].incrementAndGet();
                             } else if (r.nextInt(4) == 0) {
                                 MemCgroup m = mm.memcg(3 + r.nextInt(nm - 2));
                                 try {
@@ -388,16 +390,16 @@ class SwapStressTest {
                             MemCgroup m = mm.memcg(1 + r.nextInt(nm));
                             if (!m.online()) m = mm.memcg(1 + r.nextInt(2));
                             if (w < 25) {
-                                if (cpu.doAnonymousPage(m, false) != null) n[0].incrementAndGet();
+                                if (ChargePaths.doAnonymousPage(cpu, m, false) != null) n[0].incrementAndGet();
                             } else if (w < 30) {
-                                cpu.map(mappedFolio(mm, r));
+                                ChargePaths.map(cpu, mappedFolio(mm, r));
                             } else if (w < 45) {
-                                if (cpu.zap(mappedFolio(mm, r))) n[6].incrementAndGet();
+                                if (ChargePaths.zap(cpu, mappedFolio(mm, r))) n[6].incrementAndGet();
                             } else if (w < 80) {
-                                Cpu.SwapinResult x = cpu.swapIn(usedSlot(mm, r), m);
-                                if (x == Cpu.SwapinResult.MAPPED_HIT || x == Cpu.SwapinResult.MAPPED_READ) n[5].incrementAndGet();
+                                SwapPaths.SwapinResult x = SwapPaths.swapIn(cpu, usedSlot(mm, r), m);
+                                if (x == SwapPaths.SwapinResult.MAPPED_HIT || x == SwapPaths.SwapinResult.MAPPED_READ) n[5].incrementAndGet();
                             } else {
-                                if (cpu.zapSwap(usedSlot(mm, r))) n[7].incrementAndGet();
+                                if (SwapPaths.zapSwap(cpu, usedSlot(mm, r))) n[7].incrementAndGet();
                             }
                         }
                         if (cpu.pc() != Pc.IDLE) throw new AssertionError("a whole path left " + cpu + " not idle");
@@ -410,7 +412,7 @@ class SwapStressTest {
             th.start();
         }
         for (Thread th : threads) th.join();
-        rethrow(errors, "seed " + seed);
+        Stress.rethrow(errors, "seed " + seed);
         long[] out = new long[n.length];
         for (int i = 0; i < n.length; i++) out[i] = n[i].get();
         return out;

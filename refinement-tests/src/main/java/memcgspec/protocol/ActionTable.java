@@ -1,0 +1,151 @@
+package memcgspec.protocol;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import memcgspec.impl.Cpu;
+import memcgspec.impl.Folio;
+import memcgspec.impl.MemCgroup;
+import memcgspec.impl.StepRefused;
+import memcgspec.props.Call;
+import memcgspec.trace.ActionLabel;
+import memcgspec.trace.V;
+
+/**
+ * A protocol's action table: for every action of its spec, the action's name, its parameters by
+ * name (as the spec declares them) and the Java call. It is the ONE place in Java that names an
+ * action: the conformance binding applies spec labels through it ({@link #apply}), and the
+ * property engine builds its calls from it ({@link #call}).
+ */
+public final class ActionTable {
+    /** What a parameter names: a CPU, a page, a memcg (by number), a page-cache index, a swap slot. */
+    public enum Kind { CPU, PAGE, MEMCG, INDEX, SLOT }
+
+    /** A parameter of an action: its name in the spec and what it names. */
+    public record Param(String name, Kind kind) {}
+
+    /** The Java call of an action. @return an outcome worth counting (e.g. "ENOMEM"), or null */
+    @FunctionalInterface
+    public interface Body {
+        Object apply(Args a);
+    }
+
+    /** One action: name, parameters in the spec's order, Java call. */
+    public record Action(String name, List<Param> params, Body body) {
+        public Action {
+            Objects.requireNonNull(name);
+            params = List.copyOf(params);
+            Objects.requireNonNull(body);
+        }
+
+        /** The position of the CPU parameter (the trace lane), or -1. */
+        int laneParam() {
+            for (int i = 0; i < params.size(); i++) if (params.get(i).kind() == Kind.CPU) return i;
+            return -1;
+        }
+    }
+
+    /**
+     * An action instance's parameter values (neutral values, by parameter name) resolved on a
+     * machine: {@code a.cpu("c")} is the CPU the spec's {@code c} names.
+     */
+    public record Args(Machine machine, Map<String, Object> values) {
+        private Object value(String param) {
+            Object v = values.get(param);
+            if (v == null) throw new IllegalArgumentException("no parameter " + param + " in " + values);
+            return v;
+        }
+
+        public Cpu cpu(String param) {
+            return machine.cpu(value(param));
+        }
+
+        public Folio folio(String param) {
+            return machine.folio(value(param));
+        }
+
+        public MemCgroup memcg(String param) {
+            return machine.memcg(value(param));
+        }
+
+        public int index(String param) {
+            return machine.index(value(param));
+        }
+
+        public int slot(String param) {
+            return machine.slot(value(param));
+        }
+    }
+
+    private final Map<String, Action> actions = new LinkedHashMap<>();
+
+    /** Adds an action; parameters as {@code "c:cpu", "p:page", "m:memcg", "i:index", "s:slot"}. */
+    public ActionTable action(String name, Body body, String... params) {
+        List<Param> ps = new ArrayList<>();
+        for (String p : params) {
+            int colon = p.indexOf(':');
+            ps.add(new Param(p.substring(0, colon), Kind.valueOf(p.substring(colon + 1).toUpperCase())));
+        }
+        if (actions.putIfAbsent(name, new Action(name, ps, body)) != null) throw new IllegalArgumentException("action " + name + " twice");
+        return this;
+    }
+
+    /** Adds every action of another table (a protocol built on another one reuses its actions). */
+    public ActionTable addAll(ActionTable other) {
+        other.actions.values().forEach(a -> {
+            if (actions.putIfAbsent(a.name(), a) != null) throw new IllegalArgumentException("action " + a.name() + " twice");
+        });
+        return this;
+    }
+
+    public Map<String, Action> actions() {
+        return Collections.unmodifiableMap(actions);
+    }
+
+    public Action get(String name) {
+        Action a = actions.get(name);
+        if (a == null) throw new IllegalArgumentException("no action " + name);
+        return a;
+    }
+
+    /**
+     * Applies a spec label (conformance).
+     *
+     * @throws StepRefused when the Java step refuses (it then changed nothing)
+     */
+    public Object apply(Machine m, ActionLabel label) {
+        Action a = actions.get(label.name());
+        if (a == null) throw new IllegalArgumentException("no binding for action " + label.name());
+        return a.body().apply(new Args(m, label.params()));
+    }
+
+    /**
+     * A call of action {@code name} for the property engine, its arguments given as Java ids in
+     * the parameters' order (CPU, folio, index and slot numbers from 0; memcgs by number): printed,
+     * and applied, under the spec's names ({@link Names#of}).
+     */
+    public Call<Machine> call(String name, int... ids) {
+        Action a = get(name);
+        if (ids.length != a.params().size()) throw new IllegalArgumentException(name + " takes " + a.params() + ": " + ids.length + " given");
+        Map<String, Object> values = new LinkedHashMap<>();
+        List<String> printed = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            Param p = a.params().get(i);
+            Object v = switch (p.kind()) {
+                case CPU -> V.model("c" + (ids[i] + 1));
+                case PAGE -> V.model("p" + (ids[i] + 1));
+                case INDEX -> V.model("i" + (ids[i] + 1));
+                case SLOT -> V.model("s" + (ids[i] + 1));
+                case MEMCG -> ids[i];
+            };
+            values.put(p.name(), v);
+            printed.add(V.show(v));
+        }
+        int lane = a.laneParam() < 0 ? -1 : ids[a.laneParam()];
+        Map<String, Object> fixed = Collections.unmodifiableMap(values);
+        return new Call<>(name, printed, lane, m -> a.body().apply(new Args(m, fixed)));
+    }
+}

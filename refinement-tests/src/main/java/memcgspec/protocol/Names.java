@@ -1,0 +1,68 @@
+package memcgspec.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import memcgspec.impl.Mm;
+import memcgspec.trace.V;
+
+/**
+ * The spec's names of the machine's parts, in the order of their Java ids: CPUs c1, c2, ... are
+ * cpu 0, 1, ...; pages p1, ... folio 0, ...; indexes i1, ... page-cache index 0, ...; slots s1, ...
+ * slot 0, .... Memcgs are numbers on both sides. A conformance run takes the names from the
+ * model's CONSTANTs (sorted, as neutral sets are); a property run makes them from the machine's
+ * shape ({@link #of(Mm.Config)}), so that one action table serves both.
+ */
+public record Names(List<V.Model> cpus, List<V.Model> pages, List<V.Model> indexes, List<V.Model> slots,
+                    V.Model noMemcg, V.Model noPage, V.Model noIndex, V.Model noSlot) {
+
+    /** The names of a model, from its CONSTANTs (CPUs, Pages, Indexes, Slots if any, and the No* values). */
+    public static Names fromConstants(Map<String, Object> k) {
+        return new Names(models(k.get("CPUs")), models(k.get("Pages")), models(k.get("Indexes")),
+                k.containsKey("Slots") ? models(k.get("Slots")) : List.of(),
+                (V.Model) k.get("NoMemcg"), (V.Model) k.get("NoPage"), (V.Model) k.get("NoIndex"),
+                k.containsKey("NoSlot") ? (V.Model) k.get("NoSlot") : V.model("NoSlot"));
+    }
+
+    /** Generated names for a machine of the given shape: c1.., p1.., i1.., s1... */
+    public static Names of(Mm.Config c) {
+        return new Names(gen("c", c.cpus()), gen("p", c.folios()), gen("i", c.indexes()), gen("s", c.swapSlots()),
+                V.model("NoMemcg"), V.model("NoPage"), V.model("NoIndex"), V.model("NoSlot"));
+    }
+
+    private static List<V.Model> gen(String prefix, int n) {
+        List<V.Model> l = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) l.add(V.model(prefix + i));
+        return List.copyOf(l);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<V.Model> models(Object set) {
+        List<V.Model> l = new ArrayList<>();
+        for (Object o : (Set<Object>) set) l.add((V.Model) o);
+        return List.copyOf(l); // already sorted: neutral sets are sorted
+    }
+
+    public int cpu(Object name) {
+        return indexOf(cpus, name, "CPU");
+    }
+
+    public int page(Object name) {
+        return indexOf(pages, name, "page");
+    }
+
+    public int index(Object name) {
+        return indexOf(indexes, name, "index");
+    }
+
+    public int slot(Object name) {
+        return indexOf(slots, name, "slot");
+    }
+
+    private static int indexOf(List<V.Model> l, Object name, String what) {
+        int i = l.indexOf(name);
+        if (i < 0) throw new IllegalArgumentException("unknown " + what + " " + V.show(name));
+        return i;
+    }
+}

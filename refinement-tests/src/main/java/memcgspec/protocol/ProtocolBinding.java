@@ -1,0 +1,70 @@
+package memcgspec.protocol;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import memcgspec.conform.Binding;
+import memcgspec.impl.Mm;
+import memcgspec.trace.ActionLabel;
+
+/**
+ * The conformance binding of a protocol, made of its parts: the machine is shaped by the model's
+ * CONSTANTs (and the parts' hardware, e.g. the swap device), every action is applied through the
+ * protocol's {@link ActionTable}, and the abstraction is the parts' variables together.
+ */
+public final class ProtocolBinding implements Binding<Machine> {
+    private final Protocol protocol;
+
+    public ProtocolBinding(Protocol protocol) {
+        this.protocol = protocol;
+    }
+
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    @Override
+    public Machine create(Map<String, Object> constants) {
+        return create(constants, Map.of());
+    }
+
+    @Override
+    public Machine create(Map<String, Object> k, Map<String, Object> initialState) {
+        Names names = Names.fromConstants(k);
+        Mm.Config c = new Mm.Config(names.cpus().size(), names.pages().size(), names.indexes().size(),
+                (Integer) k.get("NMemcg"), (Integer) k.get("Fanout"), (Integer) k.get("Limit"),
+                // MaxMap is the model's finiteness bound on mapcount, not a kernel rule: the
+                // machine is built with the same bound so that Map refuses where the spec does.
+                (Integer) k.get("MaxMap"));
+        for (ProtocolPart p : protocol.parts()) c = p.configure(c, k, initialState);
+        return new Machine(new Mm(c), names);
+    }
+
+    @Override
+    public Machine copy(Machine m) {
+        return m.copy();
+    }
+
+    @Override
+    public LinkedHashMap<String, Object> abstraction(Machine m) {
+        LinkedHashMap<String, Object> vars = new LinkedHashMap<>();
+        for (ProtocolPart p : protocol.parts()) p.abstraction(m, vars);
+        return vars;
+    }
+
+    @Override
+    public void apply(Machine m, ActionLabel label) {
+        protocol.actions().apply(m, label);
+    }
+
+    @Override
+    public Set<String> boundActions() {
+        return protocol.actions().actions().keySet();
+    }
+
+    @Override
+    public List<Class<?>> stepClasses() {
+        return protocol.stepClasses();
+    }
+}

@@ -1,0 +1,183 @@
+package memcgspec.protocol.charge;
+
+import java.util.List;
+import java.util.function.Consumer;
+import memcgspec.impl.Cpu;
+import memcgspec.impl.Folio;
+import memcgspec.impl.MemCgroup;
+import memcgspec.impl.Mm;
+import memcgspec.impl.Pc;
+import memcgspec.impl.charge.ChargePc;
+import memcgspec.protocol.Invariant;
+import memcgspec.protocol.Invariant.Census;
+
+/**
+ * The invariants of spec/Charge.tla, evaluated on the Java machine under the same names, in the
+ * order of Charge.cfg (TypeOK holds by the Java types), plus FreeMeansUnreferenced (Java only: the
+ * allocator's free lists agree with the refcount). Swap.tla reuses most of them (C!Conservation,
+ * ...), and so does the swap protocol's part: {@link #ALL} is what protocols built on Charge take.
+ */
+public final class ChargeInvariants {
+    private ChargeInvariants() {}
+
+    /** The tallies several charge invariants need, computed once per evaluation. */
+    public static final class Tally {
+        /** Pages owned and charges pending per memcg (by id), and summed over each subtree. */
+        public final long[] own, subtree;
+        /** By folio id: in the page cache; the number of CPUs holding it. */
+        public final boolean[] inCache;
+        public final int[] holders;
+
+        Tally(Census c) {
+            Mm mm = c.machine().mm();
+            own = new long[mm.memcgs().size()];
+            for (Folio f : mm.folios()) if (f.memcg() != null) own[f.memcg().id()]++;
+            for (Cpu cpu : mm.cpus()) if (cpu.pc().pending() && cpu.chargeTo() != null) own[cpu.chargeTo().id()]++;
+            subtree = subtree(mm, own);
+            inCache = new boolean[mm.folios().size()];
+            for (int i = 0; i < mm.cache().size(); i++) {
+                Folio f = mm.cache().lookup(i);
+                if (f != null) inCache[f.id()] = true;
+            }
+            holders = new int[mm.folios().size()];
+            for (Cpu cpu : mm.cpus()) if (cpu.held() != null) holders[cpu.held().id()]++;
+        }
+    }
+
+    public static Tally tally(Census c) {
+        return c.get(Tally.class, Tally::new);
+    }
+
+    /** {@code own} summed over each memcg's subtree (by memcg id). */
+    public static long[] subtree(Mm mm, long[] own) {
+        long[] out = new long[own.length];
+        sum(mm.root(), own, out);
+        return out;
+    }
+
+    private static long sum(MemCgroup m, long[] own, long[] out) {
+        long s = own[m.id()];
+        for (MemCgroup ch : m.children()) s += sum(ch, own, out);
+        out[m.id()] = s;
+        return s;
+    }
+
+    private static Mm mm(Census c) {
+        return c.machine().mm();
+    }
+
+    /** Conservation: every memcg's usage is what its subtree owns or has pending. */
+    static void conservation(Census c, Consumer<String> v) {
+        Tally t = tally(c);
+        for (MemCgroup m : mm(c).memcgs()) {
+            long usage = m.memory().usage(), accounted = t.subtree[m.id()];
+            if (usage != accounted) v.accept(m + " usage " + usage + " but " + accounted + " pages owned or pending in its subtree");
+        }
+    }
+
+    /** Hierarchy: a memcg's usage less its children's is what it owns itself (nothing, for the root). */
+    static void hierarchy(Census c, Consumer<String> v) {
+        Tally t = tally(c);
+        for (MemCgroup m : mm(c).memcgs()) {
+            long ownUsage = m.memory().usage();
+            for (MemCgroup ch : m.children()) ownUsage -= ch.memory().usage();
+            long expectOwn = m.isRoot() ? 0 : t.own[m.id()];
+            if (ownUsage != expectOwn) v.accept(m + " own usage " + ownUsage + " (usage minus children) but " + expectOwn + " owned or pending");
+        }
+    }
+
+    static void ownedPagesLive(Census c, Consumer<String> v) {
+        for (Folio f : mm(c).folios()) if (f.memcg() != null && f.refcount() == 0) v.accept("free " + f + " still owned");
+    }
+
+    static void pendingPageUnowned(Census c, Consumer<String> v) {
+        for (Cpu cpu : mm(c).cpus()) {
+            if (cpu.pc().pending() && cpu.held().memcg() != null) v.accept(cpu + " has a pending charge for a folio that is already owned");
+        }
+    }
+
+    static void committedIsOwned(Census c, Consumer<String> v) {
+        for (Cpu cpu : mm(c).cpus()) {
+            if ((cpu.pc() == ChargePc.ANON_COMMITTED || cpu.pc() == ChargePc.CACHE_COMMITTED) && cpu.held().memcg() == null) {
+                v.accept(cpu + " committed but its folio has no owner");
+            }
+        }
+    }
+
+    static void noUnderflow(Census c, Consumer<String> v) {
+        for (MemCgroup m : mm(c).memcgs()) {
+            if (m.memory().usage() < 0 || m.memory().underflows() > 0) {
+                v.accept(m + " usage " + m.memory().usage() + ", underflows " + m.memory().underflows());
+            }
+        }
+    }
+
+    static void withinLimit(Census c, Consumer<String> v) {
+        for (MemCgroup m : mm(c).memcgs()) {
+            if (m.memory().usage() > m.memory().max()) v.accept(m + " usage " + m.memory().usage() + " > max " + m.memory().max());
+        }
+    }
+
+    static void refcountBalance(Census c, Consumer<String> v) {
+        Tally t = tally(c);
+        for (Folio f : mm(c).folios()) {
+            int expected = f.mapcount() + (t.inCache[f.id()] ? 1 : 0) + t.holders[f.id()];
+            if (f.refcount() != expected) v.accept(f + " refcount " + f.refcount() + " but " + expected + " references accounted");
+        }
+    }
+
+    /** ChargeUnderExclusion: a folio being charged is private to its CPU (and locked, for an insertion). */
+    static void chargeUnderExclusion(Census c, Consumer<String> v) {
+        Tally t = tally(c);
+        List<Cpu> cpus = mm(c).cpus();
+        for (Cpu cpu : cpus) {
+            if (!(cpu.pc() instanceof ChargePc pc)) continue;
+            Folio p = cpu.held();
+            boolean anonPath = pc == ChargePc.ANON_ALLOC || pc == ChargePc.ANON_CHARGED || pc == ChargePc.ANON_COMMITTED;
+            boolean cacheOutside = pc == ChargePc.CACHE_ALLOC || pc == ChargePc.CACHE_CHARGED || pc == ChargePc.CACHE_EEXIST;
+            if (p.mapcount() != 0 || othersUse(cpu, cpus)) v.accept(cpu + " charges a folio others can map or use");
+            if ((anonPath || cacheOutside) && t.inCache[p.id()]) v.accept(cpu + " charges a folio that is in the cache too early");
+            if (!anonPath && !p.locked()) v.accept(cpu + " inserts an unlocked folio");
+        }
+    }
+
+    /** Whether a CPU other than c holds c's folio for anything but dropping a reference. */
+    public static boolean othersUse(Cpu c, List<Cpu> cpus) {
+        for (Cpu d : cpus) if (d != c && d.held() == c.held() && d.pc() != Pc.PUT) return true;
+        return false;
+    }
+
+    /** Charge.tla's Quiescent: every CPU idle, every folio free. */
+    static boolean quiescent(Mm mm) {
+        for (Cpu cpu : mm.cpus()) if (cpu.pc() != Pc.IDLE) return false;
+        for (Folio f : mm.folios()) if (f.refcount() != 0) return false;
+        return true;
+    }
+
+    static void noLeakAtQuiescence(Census c, Consumer<String> v) {
+        Mm mm = mm(c);
+        if (!quiescent(mm)) return;
+        for (MemCgroup m : mm.memcgs()) {
+            if (m.memory().usage() != 0) v.accept(m + " usage " + m.memory().usage() + " with every folio free");
+        }
+        for (Folio f : mm.folios()) if (f.memcg() != null) v.accept(f + " owned while free");
+    }
+
+    static void freeMeansUnreferenced(Census c, Consumer<String> v) {
+        for (Folio f : mm(c).folios()) if (f.isFree() != (f.refcount() == 0)) v.accept(f + " free=" + f.isFree());
+    }
+
+    /** Every invariant, in the order of Charge.cfg, then the Java-only one. */
+    public static final List<Invariant> ALL = List.of(
+            Invariant.of("Conservation", ChargeInvariants::conservation),
+            Invariant.of("Hierarchy", ChargeInvariants::hierarchy),
+            Invariant.of("OwnedPagesLive", ChargeInvariants::ownedPagesLive),
+            Invariant.of("PendingPageUnowned", ChargeInvariants::pendingPageUnowned),
+            Invariant.of("CommittedIsOwned", ChargeInvariants::committedIsOwned),
+            Invariant.of("NoUnderflow", ChargeInvariants::noUnderflow),
+            Invariant.of("WithinLimit", ChargeInvariants::withinLimit),
+            Invariant.of("RefcountBalance", ChargeInvariants::refcountBalance),
+            Invariant.of("ChargeUnderExclusion", ChargeInvariants::chargeUnderExclusion),
+            Invariant.of("NoLeakAtQuiescence", ChargeInvariants::noLeakAtQuiescence),
+            Invariant.javaOnly("FreeMeansUnreferenced", ChargeInvariants::freeMeansUnreferenced));
+}

@@ -1,0 +1,272 @@
+package memcgspec.protocol.charge;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import memcgspec.impl.Cpu;
+import memcgspec.impl.Folio;
+import memcgspec.impl.MemCgroup;
+import memcgspec.impl.Mm;
+import memcgspec.impl.Pc;
+import memcgspec.impl.charge.ChargePc;
+import memcgspec.impl.charge.ChargeSteps;
+import memcgspec.props.Call;
+import memcgspec.protocol.ActionTable;
+import memcgspec.protocol.Invariant;
+import memcgspec.protocol.Machine;
+import memcgspec.protocol.Picks;
+import memcgspec.protocol.ProtocolPart;
+import memcgspec.trace.V;
+
+/**
+ * The charge protocol's part (spec/Charge.tla): its 14 actions bound to the {@link ChargeSteps}
+ * methods of the same names, its ten variables (pc, held, chargeTo, index, refcount, mapcount,
+ * owner, locked, cache, usage: the core of every CPU, every folio, the page cache and the memory
+ * counters, which the protocols built on it share), its invariants ({@link ChargeInvariants}), and
+ * how random runs drive its paths.
+ */
+public final class ChargePart implements ProtocolPart {
+    public static final ChargePart PART = new ChargePart();
+
+    private static ChargeSteps on(ActionTable.Args a) {
+        return ChargeSteps.of(a.cpu("c"));
+    }
+
+    private static final ActionTable ACTIONS = new ActionTable()
+            .action("AllocAnon", a -> {
+                on(a).AllocAnon(a.folio("p"), a.memcg("m"));
+                return null;
+            }, "c:cpu", "p:page", "m:memcg")
+            .action("AllocCache", a -> {
+                on(a).AllocCache(a.folio("p"), a.memcg("m"), a.index("i"));
+                return null;
+            }, "c:cpu", "p:page", "m:memcg", "i:index")
+            .action("TryCharge", a -> on(a).TryCharge() ? null : "ENOMEM", "c:cpu")
+            .action("CommitCharge", a -> {
+                on(a).CommitCharge();
+                return null;
+            }, "c:cpu")
+            .action("CancelCharge", a -> {
+                on(a).CancelCharge();
+                return null;
+            }, "c:cpu")
+            .action("MapAnon", a -> {
+                on(a).MapAnon();
+                return null;
+            }, "c:cpu")
+            .action("AddToCache", a -> on(a).AddToCache() ? null : "EEXIST", "c:cpu")
+            .action("UnlockPage", a -> {
+                on(a).UnlockPage();
+                return null;
+            }, "c:cpu")
+            .action("Map", a -> {
+                on(a).Map(a.folio("p"));
+                return null;
+            }, "c:cpu", "p:page")
+            .action("Unmap", a -> {
+                on(a).Unmap(a.folio("p"));
+                return null;
+            }, "c:cpu", "p:page")
+            .action("GetPage", a -> {
+                on(a).GetPage(a.folio("p"));
+                return null;
+            }, "c:cpu", "p:page")
+            .action("DeleteFromCache", a -> {
+                on(a).DeleteFromCache(a.index("i"));
+                return null;
+            }, "c:cpu", "i:index")
+            .action("PutPage", a -> {
+                on(a).PutPage();
+                return null;
+            }, "c:cpu")
+            .action("Uncharge", a -> {
+                on(a).Uncharge();
+                return null;
+            }, "c:cpu");
+
+    private ChargePart() {}
+
+    /** A call of one of Charge.tla's actions (Java ids: see {@link ActionTable#call}). */
+    public static Call<Machine> call(String action, int... ids) {
+        return ACTIONS.call(action, ids);
+    }
+
+    @Override
+    public String name() {
+        return "charge";
+    }
+
+    @Override
+    public ActionTable actions() {
+        return ACTIONS;
+    }
+
+    @Override
+    public List<Class<?>> stepClasses() {
+        return List.of(ChargeSteps.class);
+    }
+
+    @Override
+    public List<Invariant> invariants() {
+        return ChargeInvariants.ALL;
+    }
+
+    @Override
+    public void abstraction(Machine m, LinkedHashMap<String, Object> vars) {
+        Mm mm = m.mm();
+        Map<Object, Object> pc = new LinkedHashMap<>(), held = new LinkedHashMap<>(),
+                chargeTo = new LinkedHashMap<>(), index = new LinkedHashMap<>();
+        for (Cpu c : mm.cpus()) {
+            V.Model name = m.names().cpus().get(c.id());
+            pc.put(name, c.pc().spec());
+            held.put(name, m.page(c.held()));
+            chargeTo.put(name, m.memcgValue(c.chargeTo()));
+            int i = ChargeSteps.of(c).index();
+            index.put(name, i < 0 ? m.names().noIndex() : m.names().indexes().get(i));
+        }
+        Map<Object, Object> refcount = new LinkedHashMap<>(), mapcount = new LinkedHashMap<>(),
+                owner = new LinkedHashMap<>(), locked = new LinkedHashMap<>();
+        for (Folio f : mm.folios()) {
+            Object name = m.page(f);
+            refcount.put(name, f.refcount());
+            mapcount.put(name, f.mapcount());
+            owner.put(name, m.memcgValue(f.memcg()));
+            locked.put(name, f.locked());
+        }
+        Map<Object, Object> cache = new LinkedHashMap<>();
+        for (int i = 0; i < mm.cache().size(); i++) cache.put(m.names().indexes().get(i), m.page(mm.cache().lookup(i)));
+        Map<Object, Object> usage = new LinkedHashMap<>();
+        for (MemCgroup g : mm.memcgs()) usage.put(g.id(), (int) g.memory().usage());
+        vars.put("pc", V.fcn(pc));
+        vars.put("held", V.fcn(held));
+        vars.put("chargeTo", V.fcn(chargeTo));
+        vars.put("index", V.fcn(index));
+        vars.put("refcount", V.fcn(refcount));
+        vars.put("mapcount", V.fcn(mapcount));
+        vars.put("owner", V.fcn(owner));
+        vars.put("locked", V.fcn(locked));
+        vars.put("cache", V.fcn(cache));
+        vars.put("usage", V.fcn(usage));
+    }
+
+    // ---------------------------------------------------------------- random runs
+
+    /**
+     * The path's next step: the charge is committed (not cancelled) so that committed owners are
+     * exercised too; the put is the final one when this CPU holds the last reference.
+     */
+    @Override
+    public Call<Machine> next(Machine m, Cpu cpu, boolean force) {
+        int c = cpu.id();
+        if (cpu.pc() == Pc.PUT) return call(cpu.held().refcount() > 1 ? "PutPage" : "Uncharge", c);
+        if (!(cpu.pc() instanceof ChargePc pc)) return null;
+        return switch (pc) {
+            case ANON_ALLOC, CACHE_ALLOC -> call("TryCharge", c);
+            case ANON_CHARGED, CACHE_INSERTED -> call("CommitCharge", c);
+            case CACHE_CHARGED -> call("AddToCache", c);
+            case CACHE_EEXIST -> call("CancelCharge", c);
+            case ANON_COMMITTED -> call("MapAnon", c);
+            case CACHE_COMMITTED -> call("UnlockPage", c);
+        };
+    }
+
+    /** 15% of anonymous faults abandon their charge; 3% of puts guess wrong whether they are the last. */
+    @Override
+    public Call<Machine> vary(Machine m, Cpu cpu, Random r) {
+        int c = cpu.id();
+        if (cpu.pc() == ChargePc.ANON_CHARGED && r.nextInt(100) < 15) return call("CancelCharge", c);
+        if (cpu.pc() == Pc.PUT && r.nextInt(100) < 3) return call(cpu.held().refcount() > 1 ? "Uncharge" : "PutPage", c);
+        return null;
+    }
+
+    /** Folios an idle CPU can map: mapped ones, and unlocked ones in the page cache. */
+    static boolean mappable(Mm mm, Folio f) {
+        return f.mapcount() > 0 || (!f.locked() && f.refcount() > 0 && mm.cache().contains(f));
+    }
+
+    @Override
+    public Map<String, Move> moves() {
+        Map<String, Move> mv = new LinkedHashMap<>();
+        mv.put("AllocAnon", (m, c, r) -> call("AllocAnon", c, Picks.folio(m.mm(), r, Folio::isFree), Picks.taskMemcg(m.mm(), r)));
+        mv.put("AllocCache", (m, c, r) -> {
+            int idx = Picks.index(m.mm(), r, false);
+            return call("AllocCache", c, Picks.folio(m.mm(), r, Folio::isFree), Picks.taskMemcg(m.mm(), r), idx);
+        });
+        mv.put("Map", (m, c, r) -> call("Map", c, Picks.folio(m.mm(), r, f -> mappable(m.mm(), f))));
+        mv.put("Unmap", (m, c, r) -> call("Unmap", c, Picks.folio(m.mm(), r, f -> f.mapcount() > 0)));
+        mv.put("GetPage", (m, c, r) -> call("GetPage", c, Picks.folio(m.mm(), r, f -> f.refcount() > 0)));
+        mv.put("DeleteFromCache", (m, c, r) -> call("DeleteFromCache", c, Picks.index(m.mm(), r, true)));
+        return mv;
+    }
+
+    /** Unmaps every mapping, then evicts every page-cache index, on cpu c1. */
+    @Override
+    public Call<Machine> cleanup(Machine m) {
+        for (Folio f : m.mm().folios()) if (f.mapcount() > 0) return call("Unmap", 0, f.id());
+        for (int i = 0; i < m.mm().cache().size(); i++) if (m.mm().cache().lookup(i) != null) return call("DeleteFromCache", 0, i);
+        return null;
+    }
+
+    /** Quiescent (every CPU idle, every folio free) and no memory charge left. */
+    @Override
+    public void atQuiescence(Machine m, List<String> v) {
+        for (Cpu c : m.mm().cpus()) if (c.pc() != Pc.IDLE) v.add("Quiescent: " + c + " not idle after the drain");
+        for (Folio f : m.mm().folios()) {
+            if (f.refcount() != 0 || !f.isFree()) v.add("Quiescent: " + f + " not free after the drain");
+        }
+        for (MemCgroup g : m.mm().memcgs()) {
+            if (g.memory().usage() != 0) v.add("NoLeakAtQuiescence: " + g.memory() + " after the drain");
+        }
+    }
+
+    /** The memory counters (usage, max, failcnt, underflows), every folio, the cache, every CPU's core and index. */
+    @Override
+    public void snapshot(Machine m, List<Object> out) {
+        Mm mm = m.mm();
+        long[] a = new long[mm.memcgs().size() * 4 + mm.folios().size() * 5 + mm.cache().size() + mm.cpus().size() * 3];
+        int k = 0;
+        for (MemCgroup g : mm.memcgs()) {
+            a[k++] = g.memory().usage();
+            a[k++] = g.memory().max();
+            a[k++] = g.memory().failcnt();
+            a[k++] = g.memory().underflows();
+        }
+        for (Folio f : mm.folios()) {
+            a[k++] = f.refcount();
+            a[k++] = f.mapcount();
+            a[k++] = f.memcg() == null ? 0 : f.memcg().id() + 1;
+            a[k++] = f.locked() ? 1 : 0;
+            a[k++] = f.isFree() ? 1 : 0;
+        }
+        for (int i = 0; i < mm.cache().size(); i++) {
+            Folio f = mm.cache().lookup(i);
+            a[k++] = f == null ? 0 : f.id() + 1;
+        }
+        for (Cpu c : mm.cpus()) {
+            out.add(c.pc());
+            a[k++] = c.held() == null ? 0 : c.held().id() + 1;
+            a[k++] = c.chargeTo() == null ? 0 : c.chargeTo().id() + 1;
+            a[k++] = ChargeSteps.of(c).index() + 1;
+        }
+        out.add(a);
+    }
+
+    /** usage[m] of every memcg; owner, ref, map, locked of each folio, and cache[i], when not 0/none. */
+    @Override
+    public void view(Machine m, Map<String, String> v) {
+        Mm mm = m.mm();
+        for (MemCgroup g : mm.memcgs()) v.put("usage[" + g.id() + "]", String.valueOf(g.memory().usage()));
+        for (Folio f : mm.folios()) {
+            String p = V.show(m.page(f));
+            if (f.memcg() != null) v.put("owner[" + p + "]", String.valueOf(f.memcg().id()));
+            if (f.refcount() != 0) v.put("ref[" + p + "]", String.valueOf(f.refcount()));
+            if (f.mapcount() != 0) v.put("map[" + p + "]", String.valueOf(f.mapcount()));
+            if (f.locked()) v.put("locked[" + p + "]", "T");
+        }
+        for (int i = 0; i < mm.cache().size(); i++) {
+            Folio f = mm.cache().lookup(i);
+            if (f != null) v.put("cache[" + V.show(m.names().indexes().get(i)) + "]", V.show(m.page(f)));
+        }
+    }
+}

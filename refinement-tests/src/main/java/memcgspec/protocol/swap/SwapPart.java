@@ -1,0 +1,396 @@
+package memcgspec.protocol.swap;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import memcgspec.impl.Accounting;
+import memcgspec.impl.Cpu;
+import memcgspec.impl.Folio;
+import memcgspec.impl.MemCgroup;
+import memcgspec.impl.Mm;
+import memcgspec.impl.PageCounter;
+import memcgspec.impl.SwapDevice;
+import memcgspec.impl.swap.SwapPc;
+import memcgspec.impl.swap.SwapSteps;
+import memcgspec.props.Call;
+import memcgspec.protocol.ActionTable;
+import memcgspec.protocol.Invariant;
+import memcgspec.protocol.Machine;
+import memcgspec.protocol.Picks;
+import memcgspec.protocol.ProtocolPart;
+import memcgspec.trace.V;
+
+/**
+ * The swap protocol's part (spec/Swap.tla, on top of Charge's part): its 18 actions bound to the
+ * {@link SwapSteps} methods and to {@link Mm#Offline} and {@link Mm#Free}, its eleven variables
+ * (the accounting mode, each CPU's slot, the swap device, the memsw and swap counters, the memcgs'
+ * lifetime), its invariants ({@link SwapInvariants}), and how random runs drive reclaim, swap-in,
+ * the freeing of slots, and memcg offline and free. The machine gets a swap device of the model's
+ * slots, swap.max, and the accounting mode ({@code version}) of the initial state, so that one
+ * model covers cgroup v1 and v2.
+ */
+public final class SwapPart implements ProtocolPart {
+    public static final SwapPart PART = new SwapPart();
+
+    private static SwapSteps on(ActionTable.Args a) {
+        return SwapSteps.of(a.cpu("c"));
+    }
+
+    private static final ActionTable ACTIONS = new ActionTable()
+            .action("Reclaim", a -> {
+                on(a).Reclaim(a.folio("p"));
+                return null;
+            }, "c:cpu", "p:page")
+            .action("AddToSwap", a -> on(a).AddToSwap(a.slot("s")) ? null : "swap.max", "c:cpu", "s:slot")
+            .action("TryToUnmap", a -> {
+                on(a).TryToUnmap();
+                return null;
+            }, "c:cpu")
+            .action("SwapOut", a -> {
+                on(a).SwapOut();
+                return a.cpu("c").pc() == SwapPc.SLOT_FREE ? "dead" : null;
+            }, "c:cpu")
+            .action("ReclaimAbort", a -> {
+                boolean inSwap = on(a).slot() >= 0;
+                on(a).ReclaimAbort();
+                return inSwap ? "busy" : "full";
+            }, "c:cpu")
+            .action("SwapinHit", a -> {
+                on(a).SwapinHit(a.slot("s"));
+                return null;
+            }, "c:cpu", "s:slot")
+            .action("SwapinAlloc", a -> {
+                on(a).SwapinAlloc(a.slot("s"), a.folio("p"), a.memcg("m"));
+                return null;
+            }, "c:cpu", "s:slot", "p:page", "m:memcg")
+            .action("SwapcachePrepare", a -> {
+                int s = on(a).slot();
+                if (on(a).SwapcachePrepare()) return null;
+                return a.machine().mm().swap().count(s) == 0 ? "ENOENT" : "EEXIST";
+            }, "c:cpu")
+            .action("SwapInCharge", a -> on(a).SwapInCharge() ? null : "ENOMEM", "c:cpu")
+            .action("AddToSwapCache", a -> {
+                on(a).AddToSwapCache();
+                return null;
+            }, "c:cpu")
+            .action("SwapinUnchargeSwap", a -> {
+                on(a).SwapinUnchargeSwap();
+                return null;
+            }, "c:cpu")
+            .action("SwapinMap", a -> on(a).SwapinMap() ? "mapped" : "raced", "c:cpu")
+            .action("SwapcacheFree", a -> {
+                on(a).SwapcacheFree();
+                return null;
+            }, "c:cpu")
+            .action("FreeSwapAndCache", a -> {
+                on(a).FreeSwapAndCache(a.slot("s"));
+                return a.cpu("c").pc() == SwapPc.SLOT_FREE ? "dead" : null;
+            }, "c:cpu", "s:slot")
+            .action("DeleteFromSwapCache", a -> {
+                on(a).DeleteFromSwapCache(a.slot("s"));
+                return null;
+            }, "c:cpu", "s:slot")
+            .action("SwapSlotFree", a -> {
+                int s = on(a).slot();
+                boolean rec = s >= 0 && a.machine().mm().swap().record(s) != null;
+                on(a).SwapSlotFree();
+                return rec ? "recorded" : null;
+            }, "c:cpu")
+            .action("Offline", a -> {
+                MemCgroup g = a.memcg("m");
+                boolean swapped = recordedUnder(a.machine().mm(), g) > 0;
+                a.machine().mm().Offline(g);
+                return swapped ? "with-swap" : null;
+            }, "m:memcg")
+            .action("Free", a -> {
+                a.machine().mm().Free(a.memcg("m"));
+                return null;
+            }, "m:memcg");
+
+    private SwapPart() {}
+
+    /** A call of one of Swap.tla's own actions (Java ids: see {@link ActionTable#call}). */
+    public static Call<Machine> call(String action, int... ids) {
+        return ACTIONS.call(action, ids);
+    }
+
+    /** Slots recorded to g or below it. */
+    static int recordedUnder(Mm mm, MemCgroup g) {
+        int n = 0;
+        for (int s = 0; s < mm.swap().size(); s++) {
+            MemCgroup r = mm.swap().record(s);
+            if (r != null && g.isAncestorOf(r)) n++;
+        }
+        return n;
+    }
+
+    @Override
+    public String name() {
+        return "swap";
+    }
+
+    @Override
+    public ActionTable actions() {
+        return ACTIONS;
+    }
+
+    @Override
+    public List<Class<?>> stepClasses() {
+        return List.of(SwapSteps.class, Mm.class);
+    }
+
+    @Override
+    public List<Invariant> invariants() {
+        return SwapInvariants.ALL;
+    }
+
+    @Override
+    public Mm.Config configure(Mm.Config base, Map<String, Object> k, Map<String, Object> init) {
+        Object version = init.get("version");
+        if (version == null) throw new IllegalStateException("Swap has one initial state per accounting mode: create(constants, initialState)");
+        @SuppressWarnings("unchecked")
+        int slots = ((java.util.Set<Object>) k.get("Slots")).size();
+        return base.withSwap(slots, (Integer) k.get("SwapMax"), (Integer) version);
+    }
+
+    @Override
+    public void abstraction(Machine m, LinkedHashMap<String, Object> vars) {
+        Mm mm = m.mm();
+        SwapDevice dev = mm.swap();
+        Map<Object, Object> slot = new LinkedHashMap<>();
+        for (Cpu c : mm.cpus()) {
+            int s = SwapSteps.of(c).slot();
+            slot.put(m.names().cpus().get(c.id()), s < 0 ? m.names().noSlot() : m.names().slots().get(s));
+        }
+        Map<Object, Object> allocated = new LinkedHashMap<>(), swapMap = new LinkedHashMap<>(),
+                hasCache = new LinkedHashMap<>(), swapCache = new LinkedHashMap<>(), record = new LinkedHashMap<>();
+        for (int i = 0; i < dev.size(); i++) {
+            V.Model name = m.names().slots().get(i);
+            allocated.put(name, dev.allocated(i));
+            swapMap.put(name, dev.count(i));
+            hasCache.put(name, dev.hasCache(i));
+            swapCache.put(name, m.page(dev.cached(i)));
+            record.put(name, m.memcgValue(dev.record(i)));
+        }
+        Map<Object, Object> memswPart = new LinkedHashMap<>();
+        for (Folio f : mm.folios()) memswPart.put(m.page(f), f.memswCharged());
+        Map<Object, Object> memsw = new LinkedHashMap<>(), swap = new LinkedHashMap<>(), state = new LinkedHashMap<>();
+        for (MemCgroup g : mm.memcgs()) {
+            memsw.put(g.id(), (int) g.memsw().usage());
+            swap.put(g.id(), (int) g.swap().usage());
+            state.put(g.id(), g.state().spec());
+        }
+        vars.put("version", mm.accounting().version());
+        vars.put("slot", V.fcn(slot));
+        vars.put("allocated", V.fcn(allocated));
+        vars.put("swapMap", V.fcn(swapMap));
+        vars.put("hasCache", V.fcn(hasCache));
+        vars.put("swapCache", V.fcn(swapCache));
+        vars.put("record", V.fcn(record));
+        vars.put("memswPart", V.fcn(memswPart));
+        vars.put("memsw", V.fcn(memsw));
+        vars.put("swap", V.fcn(swap));
+        vars.put("state", V.fcn(state));
+    }
+
+    // ---------------------------------------------------------------- random runs
+
+    /** The next reclaim step the state calls for (one is always enabled). */
+    private static Call<Machine> reclaimNext(Machine m, Cpu cpu) {
+        int c = cpu.id();
+        Folio f = cpu.held();
+        if (SwapSteps.of(cpu).slot() < 0) {
+            int s = freeSlot(m.mm());
+            return s < 0 ? call("ReclaimAbort", c) : call("AddToSwap", c, s);
+        }
+        if (f.mapcount() > 0) return call("TryToUnmap", c);
+        return f.refcount() == 2 ? call("SwapOut", c) : call("ReclaimAbort", c);
+    }
+
+    private static int freeSlot(Mm mm) {
+        SwapDevice d = mm.swap();
+        for (int s = 0; s < d.size(); s++) if (!d.allocated(s)) return s;
+        return -1;
+    }
+
+    /** The path's next step; a swap-in that waits for a folio lock another CPU holds waits (unless forced). */
+    @Override
+    public Call<Machine> next(Machine m, Cpu cpu, boolean force) {
+        if (!(cpu.pc() instanceof SwapPc pc)) return null;
+        int c = cpu.id();
+        return switch (pc) {
+            case RECLAIM -> reclaimNext(m, cpu);
+            case SWAPIN_ALLOC -> call("SwapcachePrepare", c);
+            case SWAPIN_PREPARED -> call("SwapInCharge", c);
+            case SWAPIN_CHARGED -> call("AddToSwapCache", c);
+            case SWAPIN_ADDED -> call("SwapinUnchargeSwap", c);
+            case SWAPIN_READ -> call("SwapinMap", c);
+            case SWAPIN_HIT -> cpu.held().locked() && !force ? null : call("SwapinMap", c);
+            case SWAPIN_NOMEM -> call("SwapcacheFree", c);
+            case SLOT_FREE -> call("SwapSlotFree", c);
+        };
+    }
+
+    /** Now and then a reclaim step that may not be enabled: an abort while mapped, a swap-out too early. */
+    @Override
+    public Call<Machine> vary(Machine m, Cpu cpu, Random r) {
+        if (cpu.pc() != SwapPc.RECLAIM) return null;
+        int w = r.nextInt(100);
+        if (w < 3) return call("ReclaimAbort", cpu.id());
+        if (w < 6) return call("SwapOut", cpu.id());
+        if (w < 8) return call("AddToSwap", cpu.id(), r.nextInt(m.mm().swap().size()));
+        return null;
+    }
+
+    /** A mapped, charged, unlocked anon folio: what reclaim of anon memory takes. */
+    private static boolean anon(Mm mm, Folio f) {
+        return f.mapcount() > 0 && f.memcg() != null && !f.locked() && !mm.cache().contains(f);
+    }
+
+    @Override
+    public Map<String, Move> moves() {
+        Map<String, Move> mv = new LinkedHashMap<>();
+        mv.put("Reclaim", (m, c, r) -> {
+            Mm mm = m.mm();
+            // A quarter of the time a swap-cache folio (whose slot ptes may hold), else a mapped anon folio.
+            return call("Reclaim", c, r.nextInt(4) == 0
+                    ? Picks.folio(mm, r, f -> !f.locked() && mm.swap().slotOf(f) >= 0)
+                    : Picks.folio(mm, r, f -> anon(mm, f)));
+        });
+        mv.put("Swapin", (m, c, r) -> {
+            Mm mm = m.mm();
+            int s = Picks.among(mm.swap().size(), r, x -> mm.swap().count(x) > 0);
+            if (mm.swap().cached(s) != null && r.nextInt(8) != 0) return call("SwapinHit", c, s);
+            return call("SwapinAlloc", c, s, Picks.folio(mm, r, Folio::isFree), Picks.taskMemcg(mm, r));
+        });
+        mv.put("FreeSwapAndCache", (m, c, r) ->
+                call("FreeSwapAndCache", c, Picks.among(m.mm().swap().size(), r, s -> m.mm().swap().count(s) > 0)));
+        mv.put("DeleteFromSwapCache", (m, c, r) -> call("DeleteFromSwapCache", c,
+                Picks.among(m.mm().swap().size(), r, s -> m.mm().swap().count(s) == 0 && m.mm().swap().cached(s) != null)));
+        mv.put("Offline", (m, c, r) -> offline(m.mm(), r));
+        mv.put("Free", (m, c, r) -> free(m.mm(), r));
+        return mv;
+    }
+
+    /** Offline of a removable online memcg with no online child, preferring one with swapped pages. */
+    private static Call<Machine> offline(Mm mm, Random r) {
+        List<Integer> ok = new java.util.ArrayList<>(), swapped = new java.util.ArrayList<>();
+        for (MemCgroup g : mm.memcgs()) {
+            if (!g.online() || !mm.removable(g)) continue;
+            boolean kids = false;
+            for (MemCgroup d : g.children()) kids |= d.online();
+            if (kids) continue;
+            ok.add(g.id());
+            if (recordedUnder(mm, g) > 0) swapped.add(g.id());
+        }
+        List<Integer> from = !swapped.isEmpty() && r.nextInt(4) != 0 ? swapped : ok;
+        return call("Offline", from.isEmpty() ? 1 + r.nextInt(mm.memcgs().size() - 1) : from.get(r.nextInt(from.size())));
+    }
+
+    /** Free of an offline memcg (may be refused while referenced). */
+    private static Call<Machine> free(Mm mm, Random r) {
+        List<Integer> off = new java.util.ArrayList<>(), ready = new java.util.ArrayList<>();
+        for (MemCgroup g : mm.memcgs()) {
+            if (g.state() != MemCgroup.State.OFFLINE) continue;
+            off.add(g.id());
+            if (g.cssRefs() == 0) ready.add(g.id());
+        }
+        List<Integer> from = !ready.isEmpty() && r.nextInt(3) != 0 ? ready : off;
+        return call("Free", from.isEmpty() ? 1 + r.nextInt(mm.memcgs().size() - 1) : from.get(r.nextInt(from.size())));
+    }
+
+    /** Drops every swap pte, deletes every cache-only swap folio, then frees every offline memcg nothing refers to. */
+    @Override
+    public Call<Machine> cleanup(Machine m) {
+        SwapDevice d = m.mm().swap();
+        for (int s = 0; s < d.size(); s++) if (d.count(s) > 0) return call("FreeSwapAndCache", 0, s);
+        for (int s = 0; s < d.size(); s++) if (d.cached(s) != null) return call("DeleteFromSwapCache", 0, s);
+        for (MemCgroup g : m.mm().memcgs()) {
+            if (g.state() == MemCgroup.State.OFFLINE && g.cssRefs() == 0) return call("Free", g.id());
+        }
+        return null;
+    }
+
+    /** No slot used or recorded, no memsw or swap charge, every offline memcg freed, css references balanced. */
+    @Override
+    public void atQuiescence(Machine m, List<String> v) {
+        Mm mm = m.mm();
+        SwapDevice d = mm.swap();
+        for (int s = 0; s < d.size(); s++) {
+            if (d.count(s) != 0 || d.hasCache(s) || d.cached(s) != null) v.add("Quiescent: slot " + s + " still used after the drain");
+        }
+        if (!SwapInvariants.quiescent(mm)) v.add("Quiescent: not quiescent after the drain");
+        for (MemCgroup g : mm.memcgs()) {
+            if (g.memsw().usage() != 0 || g.swap().usage() != 0) v.add("NoLeakAtQuiescence: " + g.memsw() + " " + g.swap() + " after the drain");
+            if (g.state() == MemCgroup.State.OFFLINE) v.add("NoLeakAtQuiescence: " + g + " offline but never freed: " + g.cssRefs() + " css references left");
+            long kids = 0;
+            for (MemCgroup ch : g.children()) if (ch.state() != MemCgroup.State.FREED) kids++;
+            if (g.state() != MemCgroup.State.FREED && g.cssRefs() != kids) {
+                v.add("NoLeakAtQuiescence: " + g + " holds " + g.cssRefs() + " css references, " + kids + " live children");
+            }
+        }
+        for (int s = 0; s < d.size(); s++) {
+            if (d.allocated(s) || d.record(s) != null) v.add("NoLeakAtQuiescence: slot " + s + " allocated or recorded after the drain");
+        }
+    }
+
+    /** The memsw and swap counters, lifetime and css references of every memcg; memsw parts; slots; each CPU's slot. */
+    @Override
+    public void snapshot(Machine m, List<Object> out) {
+        Mm mm = m.mm();
+        SwapDevice d = mm.swap();
+        long[] a = new long[mm.memcgs().size() * 10 + mm.folios().size() + d.size() * 5 + mm.cpus().size()];
+        int k = 0;
+        for (MemCgroup g : mm.memcgs()) {
+            k = counter(a, k, g.memsw());
+            k = counter(a, k, g.swap());
+            a[k++] = g.state().ordinal();
+            a[k++] = g.cssRefs();
+        }
+        for (Folio f : mm.folios()) a[k++] = f.memswCharged() ? 1 : 0;
+        for (int s = 0; s < d.size(); s++) {
+            a[k++] = d.allocated(s) ? 1 : 0;
+            a[k++] = d.count(s);
+            a[k++] = d.hasCache(s) ? 1 : 0;
+            Folio f = d.cached(s);
+            a[k++] = f == null ? 0 : f.id() + 1;
+            MemCgroup r = d.record(s);
+            a[k++] = r == null ? 0 : r.id() + 1;
+        }
+        for (Cpu c : mm.cpus()) a[k++] = SwapSteps.of(c).slot() + 1;
+        out.add(a);
+    }
+
+    private static int counter(long[] a, int k, PageCounter pcnt) {
+        a[k++] = pcnt.usage();
+        a[k++] = pcnt.max();
+        a[k++] = pcnt.failcnt();
+        a[k++] = pcnt.underflows();
+        return k;
+    }
+
+    /** The memsw (v1) or swap (v2) counter and the state of every memcg; memsw parts; each slot's fields. */
+    @Override
+    public void view(Machine m, Map<String, String> v) {
+        Mm mm = m.mm();
+        boolean v1 = mm.accounting() == Accounting.V1;
+        for (MemCgroup g : mm.memcgs()) {
+            if (v1) v.put("memsw[" + g.id() + "]", String.valueOf(g.memsw().usage()));
+            else v.put("swap[" + g.id() + "]", String.valueOf(g.swap().usage()));
+            if (!g.online()) v.put("state[" + g.id() + "]", g.state().spec());
+        }
+        for (Folio f : mm.folios()) {
+            if (f.memcg() != null && v1 && !f.memswCharged()) v.put("memswPart[" + V.show(m.page(f)) + "]", "F");
+        }
+        SwapDevice d = mm.swap();
+        for (int s = 0; s < d.size(); s++) {
+            String n = V.show(m.names().slots().get(s));
+            if (d.allocated(s)) v.put("allocated[" + n + "]", "T");
+            if (d.count(s) != 0) v.put("swapMap[" + n + "]", String.valueOf(d.count(s)));
+            if (d.hasCache(s)) v.put("hasCache[" + n + "]", "T");
+            if (d.cached(s) != null) v.put("swapCache[" + n + "]", V.show(m.page(d.cached(s))));
+            if (d.record(s) != null) v.put("record[" + n + "]", String.valueOf(d.record(s).id()));
+        }
+    }
+}
