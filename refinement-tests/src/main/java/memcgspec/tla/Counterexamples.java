@@ -11,8 +11,9 @@ import memcgspec.trace.V;
 
 /**
  * Counterexamples as swim lanes: TLC (forked) finds the shortest counterexample of a violating
- * model; TLC's evaluator (in-process) recovers each step's parameters, so that every step lands in
- * the lane of its CPU; {@link SwimLanes} draws it.
+ * model; TLC's evaluator (in-process, a {@link SpecSession}: no state graph is explored) recovers each
+ * step's parameters with {@link TraceLabeler}, so that every step lands in the lane of its CPU;
+ * {@link SwimLanes} draws it.
  */
 public final class Counterexamples {
     private Counterexamples() {}
@@ -35,10 +36,10 @@ public final class Counterexamples {
         if (result.trace().isEmpty()) return new Rendered(model, result, null, null);
         List<Map<String, Object>> states = new ArrayList<>();
         for (TlcResult.TraceState s : result.trace()) states.add(s.vars());
-        try (StateGraph g = StateGraph.open(model.moduleFile(specDir).getParent(), model.moduleName(), model.cfgFile(specDir))) {
-            Trace trace = new TraceLabeler(g).trace(states);
+        try (SpecSession session = SpecSession.open(model.moduleFile(specDir).getParent(), model.moduleName(), model.cfgFile(specDir))) {
+            Trace trace = new TraceLabeler(session).trace(states);
             SwimLanes lanes = SwimLanes.defaults().hide("pc");
-            Object cpus = g.constants().get("CPUs");
+            Object cpus = session.constants().get("CPUs");
             if (cpus instanceof Set<?> set) {
                 for (Object c : set) lanes = lanes.laneTitle(c, laneTitle(c));
             }

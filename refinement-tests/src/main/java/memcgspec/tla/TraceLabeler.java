@@ -19,13 +19,13 @@ import tlc2.tool.TLCState;
  * state, and for each next state evaluates every action instance on the current concrete TLC state,
  * keeping the first one (in TLC's action order) whose successor equals the next state. When two action
  * instances lead to the same state (for example two CPUs doing the same atomic step), the first wins.
- * Needs an open {@link StateGraph} (explored or not).
+ * Needs an open {@link SpecSession} (nothing is explored; a {@link StateGraph}'s is {@link StateGraph#session()}).
  */
 public final class TraceLabeler {
-    private final StateGraph graph;
+    private final SpecSession session;
 
-    public TraceLabeler(StateGraph graph) {
-        this.graph = graph;
+    public TraceLabeler(SpecSession session) {
+        this.session = session;
     }
 
     /**
@@ -41,8 +41,8 @@ public final class TraceLabeler {
         List<Trace.Step> out = new ArrayList<>();
         TLCState current = null;
         Closest closest = new Closest();
-        for (TLCState init : graph.initialTlcStates()) {
-            LinkedHashMap<String, Object> v = graph.varsOf(init);
+        for (TLCState init : session.initialStates()) {
+            LinkedHashMap<String, Object> v = session.varsOf(init);
             if (v.equals(states.get(0))) {
                 current = init;
                 break;
@@ -50,15 +50,15 @@ public final class TraceLabeler {
             closest.offer("initial state", v, states.get(0));
         }
         if (current == null)
-            throw new IllegalArgumentException("state 1 is not an initial state of model " + graph.modelName() + closest.explain());
+            throw new IllegalArgumentException("state 1 is not an initial state of model " + session.modelName() + closest.explain());
         out.add(Trace.Step.initial(states.get(0)));
         for (int i = 1; i < states.size(); i++) {
             Map<String, Object> next = states.get(i);
             TLCState found = null;
             ActionLabel label = null;
             closest = new Closest();
-            for (StateGraph.Successor s : graph.successors(current)) {
-                LinkedHashMap<String, Object> v = graph.varsOf(s.state());
+            for (SpecSession.Successor s : session.successors(current)) {
+                LinkedHashMap<String, Object> v = session.varsOf(s.state());
                 if (v.equals(next)) {
                     found = s.state();
                     label = s.label();
@@ -68,7 +68,7 @@ public final class TraceLabeler {
             }
             if (found == null)
                 throw new IllegalArgumentException("step " + i + " (state " + i + " -> state " + (i + 1)
-                        + "): no action of model " + graph.modelName() + " leads there" + closest.explain());
+                        + "): no action of model " + session.modelName() + " leads there" + closest.explain());
             out.add(new Trace.Step(label, states.get(i - 1), next));
             current = found;
         }

@@ -5,6 +5,7 @@ import memcgspec.trace.ActionLabel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,6 +121,31 @@ class StateGraphTest {
     }
 
     @Test
+    void isBuiltOnItsSession() {
+        StateGraph g = StateGraph.open(Toy.dir(), "Counter", Toy.dir().resolve("Counter.cfg"));
+        SpecSession s = g.session();
+        assertSame(s, g.session());
+        // The model facts are the session's, available before exploring; the graph is not.
+        assertEquals("Counter", g.modelName());
+        assertEquals(s.actionLabels(), g.actionLabels());
+        assertEquals(s.constants(), g.constants());
+        assertEquals(s.variables(), g.variables());
+        IllegalStateException e = assertThrows(IllegalStateException.class, g::size);
+        assertTrue(e.getMessage().contains("not explored yet"), e.getMessage());
+        assertSame(g, g.explore(1_000));
+        assertEquals(36, g.size());
+        assertFalse(s.isClosed());
+        g.close();
+        assertTrue(s.isClosed(), "closing the graph closes its session");
+        e = assertThrows(IllegalStateException.class, g::size);
+        assertTrue(e.getMessage().contains("is closed"), e.getMessage());
+        g.close();  // idempotent: the lock was released once, so one graph opens and a second is refused
+        try (StateGraph h = Toy.graph("Counter", "Counter.cfg")) {
+            assertThrows(IllegalStateException.class, () -> SpecSession.open(Toy.dir(), "Counter", Toy.dir().resolve("Counter.cfg")));
+        }
+    }
+
+    @Test
     void missingFilesAreBadInput() {
         assertThrows(IllegalArgumentException.class, () -> StateGraph.open(Toy.dir(), "NoSuch", Toy.dir().resolve("Counter.cfg")));
         assertThrows(IllegalArgumentException.class, () -> StateGraph.open(Toy.dir(), "Counter", Toy.dir().resolve("NoSuch.cfg")));
@@ -128,7 +154,7 @@ class StateGraphTest {
     @Test
     void loadsSpecsOneAfterAnother() {
         // Regression: TLC's interned names keep definition slots of the previous spec (see
-        // StateGraph.forgetPreviousSpec); a module extending Sequences broke the next spec's "+".
+        // SpecSession.forgetPreviousSpec); a module extending Sequences broke the next spec's "+".
         try (StateGraph g = Toy.graph("ValuesToy", "ValuesToy.cfg")) {
             assertEquals(1, g.size());
         }

@@ -41,7 +41,7 @@ class SwimLanesTest {
 
     static Trace labelled() {
         try (StateGraph g = StateGraph.open(Toy.dir(), "Counter", Toy.dir().resolve("Counter.cfg"))) {
-            return new TraceLabeler(g).trace(lostUpdate());
+            return new TraceLabeler(g.session()).trace(lostUpdate());
         }
     }
 
@@ -61,11 +61,11 @@ class SwimLanesTest {
         List<LinkedHashMap<String, Object>> states = new ArrayList<>(lostUpdate().subList(0, 2));
         states.add(state(2, 0, 0, "read", "read"));  // x and pc[c2] at once: no single action
         try (StateGraph g = StateGraph.open(Toy.dir(), "Counter", Toy.dir().resolve("Counter.cfg"))) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TraceLabeler(g).label(states));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TraceLabeler(g.session()).label(states));
             assertTrue(e.getMessage().startsWith("step 2 (state 2 -> state 3): no action of model Counter leads there; closest: "),
                     e.getMessage());
             IllegalArgumentException e0 = assertThrows(IllegalArgumentException.class,
-                    () -> new TraceLabeler(g).label(List.of(state(1, 0, 0, "idle", "idle"))));
+                    () -> new TraceLabeler(g.session()).label(List.of(state(1, 0, 0, "idle", "idle"))));
             assertTrue(e0.getMessage().contains("state 1 is not an initial state"), e0.getMessage());
             assertTrue(e0.getMessage().contains("x = 0 instead of 1"), e0.getMessage());
         }

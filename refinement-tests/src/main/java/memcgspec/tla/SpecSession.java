@@ -1,0 +1,353 @@
+package memcgspec.tla;
+
+import memcgspec.trace.ActionLabel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import tla2sany.semantic.FormalParamNode;
+import tla2sany.semantic.OpDeclNode;
+import tla2sany.semantic.OpDefNode;
+import tlc2.tool.Action;
+import tlc2.tool.StateVec;
+import tlc2.tool.TLCState;
+import tlc2.tool.impl.FastTool;
+import tlc2.util.Context;
+import tlc2.util.IdThread;
+import tlc2.value.IValue;
+import tlc2.value.impl.LazyValue;
+import util.UniqueString;
+
+/**
+ * A TLA+ spec and TLC configuration loaded into TLC's own evaluator ({@link FastTool}), ready to
+ * evaluate: the model's facts (constants, variables in declaration order, action instances with their
+ * labels, invariants) and the TLC-level operations on single states (initial states, the labelled
+ * successors of a state, the neutral variables of a state, invariant evaluation). Nothing is explored:
+ * {@link TraceLabeler} labels a given behaviour with a session, and {@link StateGraph} builds the
+ * reachable state graph on one.
+ *
+ * <p><b>One spec per JVM at a time.</b> TLC keeps the loaded spec in static fields (the variables of
+ * {@link TLCState}, the model values, the tool used for fingerprints, the definition slots cached in
+ * interned names), so a second spec loaded while a session is still in use would silently corrupt the
+ * first one's states. {@link #open} therefore takes a JVM-wide lock that {@link #close} releases: a
+ * thread opening a session waits until the previous session is closed; opening a second session on the
+ * thread that holds one fails at once with an {@link IllegalStateException} instead of deadlocking. A
+ * {@link StateGraph} holds its session, so the same rule covers graphs. Loading specs one after another
+ * works. Use try-with-resources.
+ *
+ * <p>Action instances: TLC makes one action per disjunct of Next and per value of each {@code \E}; each
+ * gets a label (the action's name and parameter values). Instances may share a label (the same action
+ * reached through two disjuncts); {@link #actionLabels()} lists each distinct label once.
+ */
+public final class SpecSession implements AutoCloseable {
+
+    /** A successor computed by TLC from a concrete state, before any deduplication. */
+    public record Successor(ActionLabel label, TLCState state) {}
+
+    private static final Semaphore SPEC_LOCK = new Semaphore(1);
+    private static volatile Thread lockHolder;
+
+    private final String modelName;
+    private final FastTool tool;
+    private final Action[] actions;
+    /** One label per distinct action instance; labelIndex[i] is the index of the label of actions[i]. */
+    private final List<ActionLabel> labels = new ArrayList<>();
+    private final int[] labelIndex;
+    private final List<String> actionNames;
+    private final List<String> varNames = new ArrayList<>();
+    private final UniqueString[] varKeys;
+    private final LinkedHashMap<String, Object> constants = new LinkedHashMap<>();
+    private final Action[] invariants;
+    private final List<String> invariantNames;
+    private volatile boolean closed;
+
+    private SpecSession(Path dir, String module, Path cfg) {
+        Path absDir = dir.toAbsolutePath().normalize();
+        Path absCfg = cfg.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(absDir.resolve(module + ".tla")))
+            throw new IllegalArgumentException("no module " + module + ".tla in " + absDir);
+        if (!Files.isRegularFile(absCfg)) throw new IllegalArgumentException("no configuration file " + absCfg);
+        String cfgName = absCfg.getFileName().toString();
+        if (!cfgName.endsWith(".cfg")) throw new IllegalArgumentException("a TLC configuration file ends in .cfg: " + absCfg);
+        this.modelName = cfgName.substring(0, cfgName.length() - 4);
+        // TLC appends ".cfg" itself and resolves the configuration relative to the spec directory
+        // (an absolute path is not accepted), hence the relative path without extension.
+        String cfgArg = absDir.relativize(absCfg).toString();
+        cfgArg = cfgArg.substring(0, cfgArg.length() - 4);
+
+        forgetPreviousSpec();
+        tlc2.util.FP64.Init(0);                 // without it every fingerprint is 0
+        util.ToolIO.setMode(util.ToolIO.TOOL);  // keeps SANY's chatter off stdout
+        // TLC's module resolver looks in the user directory (by default the JVM's working directory)
+        // before the spec directory: a stray Counter.tla in the working directory would win.
+        util.ToolIO.setUserDir(absDir.toString());
+        this.tool = new FastTool(absDir.toString(), module, cfgArg, new util.SimpleFilenameToStream(absDir.toString()));
+
+        for (OpDeclNode c : tool.getRootModule().getConstantDecls()) {
+            if (c.getArity() != 0) continue;  // operator constants have no value to show
+            Object v = tool.lookup(c, Context.Empty, false);
+            if (v instanceof IValue iv) constants.put(c.getName().toString(), Values.of(evaluated(iv)));
+        }
+        // TLC lists the variables in its own order; sort them into declaration order (the root
+        // module's own first, by position).
+        OpDeclNode[] vars = tool.getRootModule().getVariableDecls().clone();
+        String rootName = tool.getRootModule().getName().toString();
+        Arrays.sort(vars, Comparator
+                .<OpDeclNode>comparingInt(d -> rootName.equals(d.getLocation().source()) ? 0 : 1)
+                .thenComparingInt(d -> d.getLocation().beginLine())
+                .thenComparingInt(d -> d.getLocation().beginColumn()));
+        varKeys = new UniqueString[vars.length];
+        for (int i = 0; i < vars.length; i++) {
+            varNames.add(vars[i].getName().toString());
+            varKeys[i] = vars[i].getName();
+        }
+
+        actions = tool.getActions();
+        labelIndex = new int[actions.length];
+        Map<ActionLabel, Integer> seen = new HashMap<>();
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < actions.length; i++) {
+            ActionLabel l = labelOf(actions[i]);
+            names.add(l.name());
+            Integer idx = seen.get(l);
+            if (idx == null) {
+                idx = labels.size();
+                labels.add(l);
+                seen.put(l, idx);
+            }
+            labelIndex[i] = idx;
+        }
+        actionNames = List.copyOf(names);
+        invariants = tool.getInvariants();
+        invariantNames = List.of(tool.getInvNames());
+    }
+
+    /**
+     * Loads a spec (module {@code module}.tla in {@code dir}) with a TLC configuration file, waiting for
+     * any other open session (or graph) to be closed first (see the class comment).
+     *
+     * @throws IllegalStateException when this thread already holds an open session or graph
+     * @throws IllegalArgumentException when a file is missing; TLC's own exceptions for parse,
+     *     semantic and configuration errors (the lock is released in every failing case)
+     */
+    public static SpecSession open(Path dir, String module, Path cfg) {
+        if (lockHolder == Thread.currentThread())
+            throw new IllegalStateException("this thread already has a spec open (a SpecSession or StateGraph): "
+                    + "TLC holds one spec per JVM; close it first");
+        SPEC_LOCK.acquireUninterruptibly();
+        lockHolder = Thread.currentThread();
+        try {
+            return new SpecSession(dir, module, cfg);
+        } catch (RuntimeException | Error e) {
+            release();
+            throw e;
+        }
+    }
+
+    private static void release() {
+        lockHolder = null;
+        SPEC_LOCK.release();
+    }
+
+    /** Releases the JVM-wide spec lock; idempotent. The session's TLC states are unusable afterwards. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        release();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("SpecSession " + modelName + " is closed");
+    }
+
+    /**
+     * TLC caches, in each interned name ({@link UniqueString}), the slot of its definition or variable in
+     * the loaded spec's tables, and nothing resets these slots when another spec is loaded: a name the new
+     * spec does not redefine keeps pointing into the old numbering (observed: after loading a module that
+     * EXTENDS Sequences, the next spec's {@code +} was applied as {@code Strings.STRING}). Clearing every
+     * slot makes the next load start clean. Called under the lock.
+     */
+    private static void forgetPreviousSpec() {
+        if (UniqueString.internTbl == null) return;
+        for (UniqueString u : UniqueString.internTbl.toMap().values()) u.setLoc(-1);
+    }
+
+    /** Evaluates a lazily bound value (TLC binds operator arguments lazily). */
+    private IValue evaluated(IValue v) {
+        if (v instanceof LazyValue lv && lv.getValue() == null)
+            return tool.eval(lv.expr, lv.con, TLCState.Empty);
+        return v;
+    }
+
+    private ActionLabel labelOf(Action a) {
+        OpDefNode def = a.getOpDef();
+        LinkedHashMap<String, Object> params = new LinkedHashMap<>();
+        if (def == null) return new ActionLabel(a.getName().toString(), params);
+        for (FormalParamNode p : def.getParams()) {
+            Object v = a.con.lookup(p);
+            if (v instanceof IValue iv) {
+                params.put(p.getName().toString(), Values.of(evaluated(iv)));
+            } else {
+                throw new IllegalStateException("action " + def.getName() + ": parameter " + p.getName()
+                        + " is not bound to a value (" + v + "); write Next as a disjunction of \\E x \\in S : A(x)");
+            }
+        }
+        return new ActionLabel(def.getName().toString(), params);
+    }
+
+    // ---------------------------------------------------------------- model facts
+
+    /** The configuration file's name without .cfg, e.g. {@code Charge_deep}. */
+    public String modelName() {
+        return modelName;
+    }
+
+    /** The model's values of the root module's CONSTANTs (neutral values, declaration order). */
+    public Map<String, Object> constants() {
+        return Collections.unmodifiableMap(constants);
+    }
+
+    /** The spec's variables, in declaration order (the key order of every vars map). */
+    public List<String> variables() {
+        return Collections.unmodifiableList(varNames);
+    }
+
+    /** Every distinct action instance of the next-state relation, in TLC's action order. */
+    public List<ActionLabel> actionLabels() {
+        return Collections.unmodifiableList(labels);
+    }
+
+    /** The distinct action names, in TLC's action order. */
+    public List<String> actionNames() {
+        return actionNames;
+    }
+
+    /** The names of the model's INVARIANTs. */
+    public List<String> invariantNames() {
+        return invariantNames;
+    }
+
+    // ---------------------------------------------------------------- TLC-level operations
+
+    /** The concrete initial states of the model that satisfy its CONSTRAINT, in TLC's order. */
+    public List<TLCState> initialStates() {
+        checkOpen();
+        StateVec init = tool.getInitStates();
+        List<TLCState> l = new ArrayList<>(init.size());
+        for (int i = 0; i < init.size(); i++) if (tool.isInModel(init.elementAt(i))) l.add(init.elementAt(i));
+        return l;
+    }
+
+    /**
+     * All concrete successors of a state, each with its label, in action order; successors excluded by
+     * a CONSTRAINT or ACTION_CONSTRAINT are left out, duplicates are not removed.
+     */
+    public List<Successor> successors(TLCState s) {
+        checkOpen();
+        IdThread.setCurrentState(s);  // for TLCGet("level")
+        try {
+            List<Successor> out = new ArrayList<>();
+            for (int ai = 0; ai < actions.length; ai++) {
+                StateVec sv = tool.getNextStates(actions[ai], s);
+                for (int k = 0; k < sv.size(); k++) {
+                    TLCState t = sv.elementAt(k);
+                    if (!tool.isInModel(t) || !tool.isInActions(s, t)) continue;
+                    t.setPredecessor(s);
+                    out.add(new Successor(labels.get(labelIndex[ai]), t));
+                }
+            }
+            return out;
+        } finally {
+            IdThread.resetCurrentState();
+        }
+    }
+
+    /**
+     * The exploration's hot loop, per state: the distinct concrete successors of {@code s} by label
+     * index ({@code byLabel.get(i)} for {@code actionLabels().get(i)}; the caller clears the lists), and
+     * in {@code pruned[i]} whether some successor of label {@code i} fell outside a CONSTRAINT or
+     * ACTION_CONSTRAINT. Every kept successor has {@code s} as predecessor (its level set).
+     *
+     * <p>Leaves {@code s} as the thread's current TLC state (for {@code TLCGet("level")}), so that the
+     * caller's fingerprinting and invariant checks of the successors see the same level; the caller
+     * resets it ({@link IdThread#resetCurrentState()}) when done. No open check: the caller checks once.
+     */
+    void successorsByLabel(TLCState s, List<List<TLCState>> byLabel, boolean[] pruned) {
+        IdThread.setCurrentState(s);
+        for (int ai = 0; ai < actions.length; ai++) {
+            StateVec sv = tool.getNextStates(actions[ai], s);
+            int li = labelIndex[ai];
+            List<TLCState> bucket = byLabel.get(li);
+            for (int k = 0; k < sv.size(); k++) {
+                TLCState t = sv.elementAt(k);
+                if (!tool.isInModel(t) || !tool.isInActions(s, t)) {
+                    pruned[li] = true;
+                    continue;
+                }
+                if (!containsEqual(bucket, t)) {
+                    t.setPredecessor(s);  // sets its level, for TLCGet("level")
+                    bucket.add(t);
+                }
+            }
+        }
+    }
+
+    private static boolean containsEqual(List<TLCState> l, TLCState t) {
+        for (TLCState u : l) if (u.equals(t)) return true;
+        return false;
+    }
+
+    /** The neutral variables of a TLC state, in declaration order. */
+    public LinkedHashMap<String, Object> varsOf(TLCState t) {
+        return varsOf(t, null, null);
+    }
+
+    /**
+     * The neutral variables of a TLC state. When the predecessor is given, a value TLC shares with it
+     * (an UNCHANGED variable is the same object) reuses the predecessor's neutral value: most steps change
+     * one or two variables, so this saves most of the conversion work.
+     */
+    LinkedHashMap<String, Object> varsOf(TLCState t, TLCState pred, Map<String, Object> predVars) {
+        LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < varKeys.length; i++) {
+            IValue v = t.lookup(varKeys[i]);
+            String name = varNames.get(i);
+            if (pred != null && v == pred.lookup(varKeys[i])) m.put(name, predVars.get(name));
+            else m.put(name, v == null ? null : Values.of(v));
+        }
+        return m;
+    }
+
+    /** The index (in {@link #invariantNames()}) of the first INVARIANT the state violates, or -1. */
+    int violatedInvariantIndex(TLCState s) {
+        for (int i = 0; i < invariants.length; i++) if (!tool.isValid(invariants[i], s)) return i;
+        return -1;
+    }
+
+    /** The first INVARIANT (in configuration order) that the state violates, if any. */
+    public Optional<String> violatedInvariant(TLCState s) {
+        checkOpen();
+        int i = violatedInvariantIndex(s);
+        return i < 0 ? Optional.empty() : Optional.of(invariantNames.get(i));
+    }
+
+    @Override
+    public String toString() {
+        return "SpecSession[" + modelName + (closed ? ", closed" : "") + "]";
+    }
+}
