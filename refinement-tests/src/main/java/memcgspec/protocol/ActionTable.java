@@ -33,6 +33,12 @@ public final class ActionTable {
         Object apply(Args a);
     }
 
+    /** The Java call of an action that has no outcome worth counting. */
+    @FunctionalInterface
+    public interface Step {
+        void run(Args a);
+    }
+
     /** One action: name, parameters in the spec's order, Java call. */
     public record Action(String name, List<Param> params, Body body) {
         public Action {
@@ -91,6 +97,14 @@ public final class ActionTable {
         }
         if (actions.putIfAbsent(name, new Action(name, ps, body)) != null) throw new IllegalArgumentException("action " + name + " twice");
         return this;
+    }
+
+    /** Adds an action whose call has no outcome (see {@link #action}). */
+    public ActionTable step(String name, Step step, String... params) {
+        return action(name, a -> {
+            step.run(a);
+            return null;
+        }, params);
     }
 
     /** Adds every action of another table (a protocol built on another one reuses its actions). */

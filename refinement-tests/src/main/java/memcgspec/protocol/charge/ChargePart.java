@@ -34,56 +34,20 @@ public final class ChargePart implements ProtocolPart {
     }
 
     private static final ActionTable ACTIONS = new ActionTable()
-            .action("AllocAnon", a -> {
-                on(a).AllocAnon(a.folio("p"), a.memcg("m"));
-                return null;
-            }, "c:cpu", "p:page", "m:memcg")
-            .action("AllocCache", a -> {
-                on(a).AllocCache(a.folio("p"), a.memcg("m"), a.index("i"));
-                return null;
-            }, "c:cpu", "p:page", "m:memcg", "i:index")
+            .step("AllocAnon", a -> on(a).AllocAnon(a.folio("p"), a.memcg("m")), "c:cpu", "p:page", "m:memcg")
+            .step("AllocCache", a -> on(a).AllocCache(a.folio("p"), a.memcg("m"), a.index("i")), "c:cpu", "p:page", "m:memcg", "i:index")
             .action("TryCharge", a -> on(a).TryCharge() ? null : "ENOMEM", "c:cpu")
-            .action("CommitCharge", a -> {
-                on(a).CommitCharge();
-                return null;
-            }, "c:cpu")
-            .action("CancelCharge", a -> {
-                on(a).CancelCharge();
-                return null;
-            }, "c:cpu")
-            .action("MapAnon", a -> {
-                on(a).MapAnon();
-                return null;
-            }, "c:cpu")
+            .step("CommitCharge", a -> on(a).CommitCharge(), "c:cpu")
+            .step("CancelCharge", a -> on(a).CancelCharge(), "c:cpu")
+            .step("MapAnon", a -> on(a).MapAnon(), "c:cpu")
             .action("AddToCache", a -> on(a).AddToCache() ? null : "EEXIST", "c:cpu")
-            .action("UnlockPage", a -> {
-                on(a).UnlockPage();
-                return null;
-            }, "c:cpu")
-            .action("Map", a -> {
-                on(a).Map(a.folio("p"));
-                return null;
-            }, "c:cpu", "p:page")
-            .action("Unmap", a -> {
-                on(a).Unmap(a.folio("p"));
-                return null;
-            }, "c:cpu", "p:page")
-            .action("GetPage", a -> {
-                on(a).GetPage(a.folio("p"));
-                return null;
-            }, "c:cpu", "p:page")
-            .action("DeleteFromCache", a -> {
-                on(a).DeleteFromCache(a.index("i"));
-                return null;
-            }, "c:cpu", "i:index")
-            .action("PutPage", a -> {
-                on(a).PutPage();
-                return null;
-            }, "c:cpu")
-            .action("Uncharge", a -> {
-                on(a).Uncharge();
-                return null;
-            }, "c:cpu");
+            .step("UnlockPage", a -> on(a).UnlockPage(), "c:cpu")
+            .step("Map", a -> on(a).Map(a.folio("p")), "c:cpu", "p:page")
+            .step("Unmap", a -> on(a).Unmap(a.folio("p")), "c:cpu", "p:page")
+            .step("GetPage", a -> on(a).GetPage(a.folio("p")), "c:cpu", "p:page")
+            .step("DeleteFromCache", a -> on(a).DeleteFromCache(a.index("i")), "c:cpu", "i:index")
+            .step("PutPage", a -> on(a).PutPage(), "c:cpu")
+            .step("Uncharge", a -> on(a).Uncharge(), "c:cpu");
 
     private ChargePart() {}
 

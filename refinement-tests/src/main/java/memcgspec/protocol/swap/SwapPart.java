@@ -38,15 +38,9 @@ public final class SwapPart implements ProtocolPart {
     }
 
     private static final ActionTable ACTIONS = new ActionTable()
-            .action("Reclaim", a -> {
-                on(a).Reclaim(a.folio("p"));
-                return null;
-            }, "c:cpu", "p:page")
+            .step("Reclaim", a -> on(a).Reclaim(a.folio("p")), "c:cpu", "p:page")
             .action("AddToSwap", a -> on(a).AddToSwap(a.slot("s")) ? null : "swap.max", "c:cpu", "s:slot")
-            .action("TryToUnmap", a -> {
-                on(a).TryToUnmap();
-                return null;
-            }, "c:cpu")
+            .step("TryToUnmap", a -> on(a).TryToUnmap(), "c:cpu")
             .action("SwapOut", a -> {
                 on(a).SwapOut();
                 return a.cpu("c").pc() == SwapPc.SLOT_FREE ? "dead" : null;
@@ -56,41 +50,23 @@ public final class SwapPart implements ProtocolPart {
                 on(a).ReclaimAbort();
                 return inSwap ? "busy" : "full";
             }, "c:cpu")
-            .action("SwapinHit", a -> {
-                on(a).SwapinHit(a.slot("s"));
-                return null;
-            }, "c:cpu", "s:slot")
-            .action("SwapinAlloc", a -> {
-                on(a).SwapinAlloc(a.slot("s"), a.folio("p"), a.memcg("m"));
-                return null;
-            }, "c:cpu", "s:slot", "p:page", "m:memcg")
+            .step("SwapinHit", a -> on(a).SwapinHit(a.slot("s")), "c:cpu", "s:slot")
+            .step("SwapinAlloc", a -> on(a).SwapinAlloc(a.slot("s"), a.folio("p"), a.memcg("m")), "c:cpu", "s:slot", "p:page", "m:memcg")
             .action("SwapcachePrepare", a -> {
                 int s = on(a).slot();
                 if (on(a).SwapcachePrepare()) return null;
                 return a.machine().mm().swap().count(s) == 0 ? "ENOENT" : "EEXIST";
             }, "c:cpu")
             .action("SwapInCharge", a -> on(a).SwapInCharge() ? null : "ENOMEM", "c:cpu")
-            .action("AddToSwapCache", a -> {
-                on(a).AddToSwapCache();
-                return null;
-            }, "c:cpu")
-            .action("SwapinUnchargeSwap", a -> {
-                on(a).SwapinUnchargeSwap();
-                return null;
-            }, "c:cpu")
+            .step("AddToSwapCache", a -> on(a).AddToSwapCache(), "c:cpu")
+            .step("SwapinUnchargeSwap", a -> on(a).SwapinUnchargeSwap(), "c:cpu")
             .action("SwapinMap", a -> on(a).SwapinMap() ? "mapped" : "raced", "c:cpu")
-            .action("SwapcacheFree", a -> {
-                on(a).SwapcacheFree();
-                return null;
-            }, "c:cpu")
+            .step("SwapcacheFree", a -> on(a).SwapcacheFree(), "c:cpu")
             .action("FreeSwapAndCache", a -> {
                 on(a).FreeSwapAndCache(a.slot("s"));
                 return a.cpu("c").pc() == SwapPc.SLOT_FREE ? "dead" : null;
             }, "c:cpu", "s:slot")
-            .action("DeleteFromSwapCache", a -> {
-                on(a).DeleteFromSwapCache(a.slot("s"));
-                return null;
-            }, "c:cpu", "s:slot")
+            .step("DeleteFromSwapCache", a -> on(a).DeleteFromSwapCache(a.slot("s")), "c:cpu", "s:slot")
             .action("SwapSlotFree", a -> {
                 int s = on(a).slot();
                 boolean rec = s >= 0 && a.machine().mm().swap().record(s) != null;
@@ -103,10 +79,7 @@ public final class SwapPart implements ProtocolPart {
                 a.machine().mm().Offline(g);
                 return swapped ? "with-swap" : null;
             }, "m:memcg")
-            .action("Free", a -> {
-                a.machine().mm().Free(a.memcg("m"));
-                return null;
-            }, "m:memcg");
+            .step("Free", a -> a.machine().mm().Free(a.memcg("m")), "m:memcg");
 
     private SwapPart() {}
 
