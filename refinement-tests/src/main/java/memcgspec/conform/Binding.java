@@ -43,9 +43,9 @@ public interface Binding<S> {
 
     /**
      * The Java classes whose step methods the actions are bound to, each method named like its TLA+
-     * action; empty when the binding calls no such class (toy bindings). Every binding registered in
-     * {@link Bindings} names at least one, and a test checks that every spec action has a method
-     * there.
+     * action; empty when the binding calls no such class (toy bindings). The protocols' bindings
+     * (memcgspec.protocol.ProtocolBinding, for each protocol of the registry) name theirs, and a
+     * test checks that every spec action has a method there.
      */
     default java.util.List<Class<?>> stepClasses() {
         return java.util.List.of();
