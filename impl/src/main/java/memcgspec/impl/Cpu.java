@@ -1,7 +1,6 @@
 package memcgspec.impl;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Arrays;
 import java.util.function.Function;
 
 /**
@@ -19,7 +18,8 @@ import java.util.function.Function;
 public final class Cpu {
     private final Mm mm;
     private final int id;
-    private final Map<Class<? extends CpuPart>, CpuPart> parts = new ConcurrentHashMap<>();
+    /** The protocols' parts, made on first use; a CPU has a handful, so a scanned array. */
+    private volatile CpuPart[] parts = new CpuPart[0];
 
     private Pc pc = Pc.IDLE;
     /** The folio this CPU holds a reference to (or works on), or null. */
@@ -69,9 +69,15 @@ public final class Cpu {
      * @param make makes the part for this CPU
      */
     public <T extends CpuPart> T part(Class<T> type, Function<Cpu, T> make) {
-        CpuPart p = parts.get(type);
-        if (p == null) p = parts.computeIfAbsent(type, t -> make.apply(this));
-        return type.cast(p);
+        for (CpuPart p : parts) if (p.getClass() == type) return type.cast(p);
+        synchronized (this) {
+            for (CpuPart p : parts) if (p.getClass() == type) return type.cast(p);
+            T p = make.apply(this);
+            CpuPart[] more = Arrays.copyOf(parts, parts.length + 1);
+            more[parts.length] = p;
+            parts = more;
+            return p;
+        }
     }
 
     /**
@@ -124,8 +130,9 @@ public final class Cpu {
         pc = o.pc;
         held = o.held == null ? null : mm.folio(o.held.id());
         chargeTo = o.chargeTo == null ? null : mm.memcg(o.chargeTo.id());
-        parts.clear();
-        o.parts.forEach((type, part) -> parts.put(type, part.copyFor(this)));
+        CpuPart[] from = o.parts, to = new CpuPart[from.length];
+        for (int i = 0; i < from.length; i++) to[i] = from[i].copyFor(this);
+        parts = to;
     }
 
     @Override

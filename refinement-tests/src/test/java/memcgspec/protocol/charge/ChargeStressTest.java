@@ -3,12 +3,9 @@ package memcgspec.protocol.charge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
@@ -55,44 +52,25 @@ class ChargeStressTest {
 
     static Counts round(Mm mm, long seed) throws Exception {
         int nm = mm.memcgs().size() - 1;
-        CyclicBarrier start = new CyclicBarrier(THREADS);
-        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         AtomicLong faults = new AtomicLong(), adds = new AtomicLong(), zaps = new AtomicLong(), evicts = new AtomicLong(),
                 maps = new AtomicLong();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            Cpu cpu = mm.cpu(t);
-            Random r = new Random(seed * 1_000_003 + t);
-            Thread th = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int k = 0; k < OPS; k++) {
-                        MemCgroup m = mm.memcg(1 + r.nextInt(nm));
-                        int w = r.nextInt(100);
-                        if (w < 30) {
-                            if (ChargePaths.doAnonymousPage(cpu, m, r.nextInt(100) < 15) != null) faults.incrementAndGet();
-                        } else if (w < 48) {
-                            if (ChargePaths.filemapAddFolio(cpu, m, r.nextInt(mm.cache().size()))) adds.incrementAndGet();
-                        } else if (w < 70) {
-                            if (ChargePaths.zap(cpu, target(mm, r, false))) zaps.incrementAndGet();
-                        } else if (w < 80) {
-                            if (ChargePaths.map(cpu, target(mm, r, true))) maps.incrementAndGet();
-                        } else if (w < 92) {
-                            if (ChargePaths.evict(cpu, r.nextInt(mm.cache().size()))) evicts.incrementAndGet();
-                        } else {
-                            ChargePaths.touch(cpu, mm.folio(r.nextInt(mm.folios().size())));
-                        }
-                        if (cpu.pc() != Pc.IDLE) throw new AssertionError("a whole path left " + cpu + " not idle");
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            }, "cpu" + t);
-            threads.add(th);
-            th.start();
-        }
-        for (Thread th : threads) th.join();
-        Stress.rethrow(errors, "seed " + seed);
+        Stress.run(mm, THREADS, seed, OPS, (cpu, r) -> {
+            MemCgroup m = mm.memcg(1 + r.nextInt(nm));
+            int w = r.nextInt(100);
+            if (w < 30) {
+                if (ChargePaths.doAnonymousPage(cpu, m, r.nextInt(100) < 15) != null) faults.incrementAndGet();
+            } else if (w < 48) {
+                if (ChargePaths.filemapAddFolio(cpu, m, r.nextInt(mm.cache().size()))) adds.incrementAndGet();
+            } else if (w < 70) {
+                if (ChargePaths.zap(cpu, target(mm, r, false))) zaps.incrementAndGet();
+            } else if (w < 80) {
+                if (ChargePaths.map(cpu, target(mm, r, true))) maps.incrementAndGet();
+            } else if (w < 92) {
+                if (ChargePaths.evict(cpu, r.nextInt(mm.cache().size()))) evicts.incrementAndGet();
+            } else {
+                ChargePaths.touch(cpu, mm.folio(r.nextInt(mm.folios().size())));
+            }
+        });
         return new Counts(faults.get(), adds.get(), zaps.get(), evicts.get(), maps.get());
     }
 

@@ -11,21 +11,20 @@ import java.util.Random;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import memcgspec.impl.Accounting;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
-import memcgspec.impl.Accounting;
 import memcgspec.impl.Pc;
+import memcgspec.impl.StepRefused;
 import memcgspec.impl.charge.ChargePaths;
-import memcgspec.impl.charge.ChargeSteps;
 import memcgspec.impl.swap.SwapPaths;
 import memcgspec.impl.swap.SwapSteps;
 import memcgspec.props.Call;
 import memcgspec.protocol.Machine;
 import memcgspec.protocol.ProtocolWorkload;
 import memcgspec.protocol.Stress;
-import memcgspec.impl.StepRefused;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -339,80 +338,61 @@ class SwapStressTest {
     /** Counters: faults, swapped out, swap.max, swap full, kept, swapped in, zaps, swap zaps, cache frees, offline, freed. */
     private static long[] exitRound(Mm mm, long seed) throws Exception {
         final int ops = 15_000;
-        CyclicBarrier start = new CyclicBarrier(THREADS);
-        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         AtomicLong[] n = new AtomicLong[11];
         for (int i = 0; i < n.length; i++) n[i] = new AtomicLong();
-        List<Thread> threads = new ArrayList<>();
         int nm = mm.memcgs().size() - 1;
-        for (int t = 0; t < THREADS; t++) {
-            Cpu cpu = mm.cpu(t);
-            Random r = new Random(seed * 1_000_003 + t);
-            Thread th = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int k = 0; k < ops; k++) {
-                        // Every thread mixes the reclaimer's work with the tasks' (so that both
-                        // run all along, whatever the scheduling): a third reclaim.
-                        boolean reclaim = r.nextInt(3) == 0;
-                        int w = r.nextInt(100);
-                        if (reclaim) {
-                            if (w < 70) {
-                                switch (SwapPaths.reclaimAnon(cpu, mappedFolio(mm, r))) {
-                                    case SWAPPED_OUT -> n[1].incrementAndGet();
-                                    case SWAP_MAX -> n[2].incrementAndGet();
-                                    case SWAP_FULL -> n[3].incrementAndGet();
-                                    case KEPT -> n[4].incrementAndGet();
-                                    default -> { }
-                                }
-                            } else if (w < 99) {
-                                if (SwapPaths.freeSwapCache(cpu, cacheOnlySlot(mm, r))) n[8].incrementAndGet();
-                            } else if (r.nextInt(4) == 0) {
-                                MemCgroup m = mm.memcg(3 + r.nextInt(nm - 2));
-                                try {
-                                    mm.Offline(m);
-                                    n[9].incrementAndGet();
-                                } catch (StepRefused notNow) {
-                                    // an online child, or a CPU charging for it
-                                }
-                            } else {
-                                for (MemCgroup m : mm.memcgs()) {
-                                    if (m.state() != MemCgroup.State.OFFLINE) continue;
-                                    try {
-                                        mm.Free(m);
-                                        n[10].incrementAndGet();
-                                    } catch (StepRefused referenced) {
-                                        // still referenced
-                                    }
-                                }
-                            }
-                        } else {
-                            MemCgroup m = mm.memcg(1 + r.nextInt(nm));
-                            if (!m.online()) m = mm.memcg(1 + r.nextInt(2));
-                            if (w < 25) {
-                                if (ChargePaths.doAnonymousPage(cpu, m, false) != null) n[0].incrementAndGet();
-                            } else if (w < 30) {
-                                ChargePaths.map(cpu, mappedFolio(mm, r));
-                            } else if (w < 45) {
-                                if (ChargePaths.zap(cpu, mappedFolio(mm, r))) n[6].incrementAndGet();
-                            } else if (w < 80) {
-                                SwapPaths.SwapinResult x = SwapPaths.swapIn(cpu, usedSlot(mm, r), m);
-                                if (x == SwapPaths.SwapinResult.MAPPED_HIT || x == SwapPaths.SwapinResult.MAPPED_READ) n[5].incrementAndGet();
-                            } else {
-                                if (SwapPaths.zapSwap(cpu, usedSlot(mm, r))) n[7].incrementAndGet();
-                            }
-                        }
-                        if (cpu.pc() != Pc.IDLE) throw new AssertionError("a whole path left " + cpu + " not idle");
+        Stress.run(mm, THREADS, seed, ops, (cpu, r) -> {
+            // Every thread mixes the reclaimer's work with the tasks' (so that both
+            // run all along, whatever the scheduling): a third reclaim.
+            boolean reclaim = r.nextInt(3) == 0;
+            int w = r.nextInt(100);
+            if (reclaim) {
+                if (w < 70) {
+                    switch (SwapPaths.reclaimAnon(cpu, mappedFolio(mm, r))) {
+                        case SWAPPED_OUT -> n[1].incrementAndGet();
+                        case SWAP_MAX -> n[2].incrementAndGet();
+                        case SWAP_FULL -> n[3].incrementAndGet();
+                        case KEPT -> n[4].incrementAndGet();
+                        default -> { }
                     }
-                } catch (Throwable e) {
-                    errors.add(e);
+                } else if (w < 99) {
+                    if (SwapPaths.freeSwapCache(cpu, cacheOnlySlot(mm, r))) n[8].incrementAndGet();
+                } else if (r.nextInt(4) == 0) {
+                    MemCgroup m = mm.memcg(3 + r.nextInt(nm - 2));
+                    try {
+                        mm.Offline(m);
+                        n[9].incrementAndGet();
+                    } catch (StepRefused notNow) {
+                        // an online child, or a CPU charging for it
+                    }
+                } else {
+                    for (MemCgroup m : mm.memcgs()) {
+                        if (m.state() != MemCgroup.State.OFFLINE) continue;
+                        try {
+                            mm.Free(m);
+                            n[10].incrementAndGet();
+                        } catch (StepRefused referenced) {
+                            // still referenced
+                        }
+                    }
                 }
-            }, "cpu" + t);
-            threads.add(th);
-            th.start();
-        }
-        for (Thread th : threads) th.join();
-        Stress.rethrow(errors, "seed " + seed);
+            } else {
+                MemCgroup m = mm.memcg(1 + r.nextInt(nm));
+                if (!m.online()) m = mm.memcg(1 + r.nextInt(2));
+                if (w < 25) {
+                    if (ChargePaths.doAnonymousPage(cpu, m, false) != null) n[0].incrementAndGet();
+                } else if (w < 30) {
+                    ChargePaths.map(cpu, mappedFolio(mm, r));
+                } else if (w < 45) {
+                    if (ChargePaths.zap(cpu, mappedFolio(mm, r))) n[6].incrementAndGet();
+                } else if (w < 80) {
+                    SwapPaths.SwapinResult x = SwapPaths.swapIn(cpu, usedSlot(mm, r), m);
+                    if (x == SwapPaths.SwapinResult.MAPPED_HIT || x == SwapPaths.SwapinResult.MAPPED_READ) n[5].incrementAndGet();
+                } else {
+                    if (SwapPaths.zapSwap(cpu, usedSlot(mm, r))) n[7].incrementAndGet();
+                }
+            }
+        });
         long[] out = new long[n.length];
         for (int i = 0; i < n.length; i++) out[i] = n[i].get();
         return out;
