@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import memcgspec.protocol.Protocols;
+import memcgspec.registry.Protocols;
 import memcgspec.tla.Expectation;
 import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;

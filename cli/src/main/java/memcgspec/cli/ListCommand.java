@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import memcgspec.protocol.Protocols;
+import memcgspec.registry.Protocols;
 import memcgspec.tla.CatalogueEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -14,6 +14,6 @@
  * </ul>
  *
  * <p>The workloads of the protocols are {@link memcgspec.protocol.ProtocolWorkload}s: a protocol of
- * the {@link memcgspec.protocol.Protocols} registry and one of its setups.
+ * the {@link memcgspec.registry.Protocols} registry and one of its setups.
  */
 package memcgspec.props;

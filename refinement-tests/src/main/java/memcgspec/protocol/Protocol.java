@@ -8,7 +8,7 @@ import java.util.Objects;
 import memcgspec.impl.Mm;
 
 /**
- * A protocol as the engines see it, one entry of the {@link Protocols} registry: the spec module
+ * A protocol as the engines see it, one entry of the {@link memcgspec.registry.Protocols} registry: the spec module
  * it is held to, the parts it is made of (a protocol built on another lists that one's parts
  * first), the property setups and the random mix of its workload, the spec mutants that show its
  * properties bite, and its docs page.

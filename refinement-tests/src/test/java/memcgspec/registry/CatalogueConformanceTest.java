@@ -1,4 +1,4 @@
-package memcgspec.protocol;
+package memcgspec.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,7 +1,8 @@
-package memcgspec.protocol;
+package memcgspec.registry;
 
 import java.util.List;
 import java.util.Optional;
+import memcgspec.protocol.Protocol;
 import memcgspec.protocol.charge.ChargeProtocol;
 import memcgspec.protocol.swap.SwapProtocol;
 

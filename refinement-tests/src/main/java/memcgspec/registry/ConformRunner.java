@@ -1,9 +1,10 @@
-package memcgspec.protocol;
+package memcgspec.registry;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import memcgspec.protocol.ProtocolBinding;
 import memcgspec.conform.Binding;
 import memcgspec.conform.Conformance;
 import memcgspec.conform.ConformanceReport;

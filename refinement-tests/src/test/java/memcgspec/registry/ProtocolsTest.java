@@ -1,4 +1,4 @@
-package memcgspec.protocol;
+package memcgspec.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import memcgspec.protocol.ActionTable;
+import memcgspec.protocol.Invariant;
+import memcgspec.protocol.Protocol;
 import memcgspec.tla.Catalogue;
 import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;
