@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The outcome of {@link Conformance#run}.
  *
- * @param model           the model's name (its .cfg without extension)
+ * @param model           the model's name (its .cfg without extension; the catalogue's name when run from it)
  * @param states          spec states
  * @param statesChecked   states the implementation was brought to (the others sit below a failed path)
  * @param edges           spec edges
@@ -22,6 +22,12 @@ public record ConformanceReport(String model, int states, int statesChecked, lon
     public ConformanceReport {
         mismatches = List.copyOf(mismatches);
         unboundActions = List.copyOf(unboundActions);
+    }
+
+    /** The same report under another name (the catalogue's model name, as the CLI says it). */
+    public ConformanceReport named(String name) {
+        return new ConformanceReport(name, states, statesChecked, edges, coveredEdges, disabledChecked, mismatchCount,
+                mismatches, unboundActions, seconds);
     }
 
     /** Every edge covered, no mismatch, every action bound. */

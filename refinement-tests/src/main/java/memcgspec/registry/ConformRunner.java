@@ -45,7 +45,7 @@ public final class ConformRunner {
                     g.size(), g.edgeCount(), g.exploreSeconds()));
             ConformanceReport r = Conformance.run(g, binding,
                     (done, total, edges, bad) -> progress.accept("replayed " + done + "/" + total + " states, " + edges + " edges, " + bad + " mismatches"));
-            return new Result(model, r, g.exploreSeconds());
+            return new Result(model, r.named(model.name()), g.exploreSeconds());
         }
     }
 
