@@ -87,7 +87,12 @@ VARIABLES
     cache,      \* cache[i]: the page at index i, or NoPage
     usage       \* usage[m]: memcg m's memory page_counter (hierarchical)
 
-vars == <<pc, held, chargeTo, index, refcount, mapcount, owner, locked, cache, usage>>
+(* Variable groups for UNCHANGED, as in raft.tla; vars is their            *)
+(* concatenation, in declaration order.  cache and usage stay single       *)
+(* variables: a group of one would name nothing new.                       *)
+cpuVars == <<pc, held, chargeTo, index>>            \* per CPU: its mm path and what it works on
+folioVars == <<refcount, mapcount, owner, locked>>  \* per page: the struct folio fields
+vars == <<cpuVars, folioVars, cache, usage>>
 
 (* Program counters.  "idle": between paths.  "anon_*": do_anonymous_page. *)
 (* "cache_*": add_to_page_cache_lru: "cache_inserted" is in the cache and  *)
@@ -290,7 +295,7 @@ Map(c, p) ==
     /\ mapcount[p] < MaxMap
     /\ mapcount' = [mapcount EXCEPT ![p] = @ + 1]
     /\ refcount' = [refcount EXCEPT ![p] = @ + 1]
-    /\ UNCHANGED <<pc, held, chargeTo, index, owner, locked, cache, usage>>
+    /\ UNCHANGED <<cpuVars, owner, locked, cache, usage>>
 
 (* zap_pte_range: one mapping of p goes.  The page's reference moves to    *)
 (* the CPU's mmu_gather batch, dropped later by tlb_finish_mmu.  Nothing   *)
@@ -335,7 +340,7 @@ DeleteFromCache(c, i) ==
           /\ cache' = [cache EXCEPT ![i] = NoPage]
           /\ pc' = [pc EXCEPT ![c] = "put"]
           /\ held' = [held EXCEPT ![c] = p]
-    /\ UNCHANGED <<chargeTo, index, refcount, mapcount, owner, locked, usage>>
+    /\ UNCHANGED <<chargeTo, index, folioVars, usage>>
 
 (* put_page (folio_put), not the last reference: only the count changes. *)
 PutPage(c) ==

@@ -94,9 +94,18 @@ VARIABLES
     swap,       \* swap[m]: v2 swap page_counter (0 on v1)
     state       \* state[m]: "online", "offline" or "freed"
 
-chargeVars == <<pc, held, chargeTo, index, refcount, mapcount, owner, locked, cache, usage>>
-swapVars == <<version, slot, allocated, swapMap, hasCache, swapCache, record, memswPart,
-              memsw, swap, state>>
+(* Variable groups for UNCHANGED, as in raft.tla (Charge.tla's two, and    *)
+(* two of swap's); vars is their concatenation, in declaration order.      *)
+(* version, slot and state stay single variables.  Charge.tla's groups are *)
+(* restated here: TLC 2.18 cannot take UNCHANGED C!cpuVars (it evaluates   *)
+(* the instantiated tuple in the half-built next state and stops with "pc  *)
+(* is either undefined or not an operator").                               *)
+cpuVars == <<pc, held, chargeTo, index>>            \* as Charge.tla's: per CPU, its mm path
+folioVars == <<refcount, mapcount, owner, locked>>  \* as Charge.tla's: per page, struct folio
+deviceVars == <<allocated, swapMap, hasCache, swapCache, record>>  \* the swap device, per slot
+swapAcctVars == <<memswPart, memsw, swap>>  \* swap side of the charge: PCG_MEMSW, memsw, swap counters
+chargeVars == <<cpuVars, folioVars, cache, usage>>  \* Charge.tla's variables, as its vars
+swapVars == <<version, slot, deviceVars, swapAcctVars, state>>
 vars == <<chargeVars, swapVars>>
 
 (* The charge protocol, whose steps this spec reuses where swap does not  *)
@@ -219,20 +228,20 @@ TryCharge(c) ==
     /\ C!TryCharge(c)
     /\ memsw' = IF version = 1 /\ pc'[c] /= "put" THEN PC!TryCharge(memsw, chargeTo[c], 1) ELSE memsw
     /\ memswPart' = memswPart
-    /\ UNCHANGED <<version, slot, allocated, swapMap, hasCache, swapCache, record, swap, state>>
+    /\ UNCHANGED <<version, slot, deviceVars, swap, state>>
 
 (* mem_cgroup_commit_charge: Charge.tla's step; on v1 the page's charge  *)
 (* covers memsw (PCG_MEMSW).                                               *)
 CommitCharge(c) ==
     /\ C!CommitCharge(c)
     /\ memswPart' = [memswPart EXCEPT ![held[c]] = (version = 1)]
-    /\ UNCHANGED <<version, slot, allocated, swapMap, hasCache, swapCache, record, memsw, swap, state>>
+    /\ UNCHANGED <<version, slot, deviceVars, memsw, swap, state>>
 
 (* mem_cgroup_cancel_charge: Charge.tla's step, and memsw on v1. *)
 CancelCharge(c) ==
     /\ C!CancelCharge(c)
     /\ memsw' = IF version = 1 THEN PC!Uncharge(memsw, chargeTo[c], 1) ELSE memsw
-    /\ UNCHANGED <<version, slot, allocated, swapMap, hasCache, swapCache, record, memswPart, swap, state>>
+    /\ UNCHANGED <<version, slot, deviceVars, memswPart, swap, state>>
 
 MapAnon(c) == C!MapAnon(c) /\ UNCHANGED swapVars
 AddToCache(c) == C!AddToCache(c) /\ UNCHANGED swapVars
@@ -256,7 +265,7 @@ Uncharge(c) ==
     /\ LET p == held[c] IN
           /\ memsw' = IF owner[p] /= NoMemcg /\ memswPart[p] THEN PC!Uncharge(memsw, owner[p], 1) ELSE memsw
           /\ memswPart' = [memswPart EXCEPT ![p] = FALSE]
-    /\ UNCHANGED <<version, slot, allocated, swapMap, hasCache, swapCache, record, swap, state>>
+    /\ UNCHANGED <<version, slot, deviceVars, swap, state>>
 
 (***************************************************************************)
 (* Reclaim of an anonymous page: shrink_page_list.                         *)
@@ -279,7 +288,7 @@ Reclaim(c, p) ==
     /\ refcount' = [refcount EXCEPT ![p] = @ + 1]
     /\ locked' = [locked EXCEPT ![p] = TRUE]
     /\ UNCHANGED <<chargeTo, index, mapcount, owner, cache, usage,
-                   version, allocated, swapMap, hasCache, swapCache, record, memswPart, memsw, swap, state>>
+                   version, deviceVars, swapAcctVars, state>>
 
 (* add_to_swap: get_swap_page allocates a free slot s with SWAP_HAS_CACHE *)
 (* set (count 0: no pte points at it yet, so no other CPU can reach it),   *)
@@ -321,8 +330,8 @@ TryToUnmap(c) ==
     /\ mapcount' = [mapcount EXCEPT ![held[c]] = @ - 1]
     /\ refcount' = [refcount EXCEPT ![held[c]] = @ - 1]
     /\ swapMap' = [swapMap EXCEPT ![slot[c]] = @ + 1]
-    /\ UNCHANGED <<pc, held, chargeTo, index, owner, locked, cache, usage,
-                   version, slot, allocated, hasCache, swapCache, record, memswPart, memsw, swap, state>>
+    /\ UNCHANGED <<cpuVars, owner, locked, cache, usage,
+                   version, slot, allocated, hasCache, swapCache, record, swapAcctVars, state>>
 
 (* __remove_mapping on a swap-cache page: page_ref_freeze succeeds only    *)
 (* when the swap cache and the reclaimer hold the only references (no     *)
@@ -373,7 +382,7 @@ ReclaimAbort(c) ==
     /\ slot' = [slot EXCEPT ![c] = NoSlot]
     /\ locked' = [locked EXCEPT ![held[c]] = FALSE]
     /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, cache, usage,
-                   version, allocated, swapMap, hasCache, swapCache, record, memswPart, memsw, swap, state>>
+                   version, deviceVars, swapAcctVars, state>>
 
 (***************************************************************************)
 (* The swap-in fault: do_swap_page -> swapin_readahead ->                  *)
@@ -393,7 +402,7 @@ SwapinHit(c, s) ==
     /\ slot' = [slot EXCEPT ![c] = s]
     /\ refcount' = [refcount EXCEPT ![swapCache[s]] = @ + 1]
     /\ UNCHANGED <<chargeTo, index, mapcount, owner, locked, cache, usage,
-                   version, allocated, swapMap, hasCache, swapCache, record, memswPart, memsw, swap, state>>
+                   version, deviceVars, swapAcctVars, state>>
 
 (* Nothing in the swap cache: alloc_page_vma allocates a new page, private *)
 (* to this CPU, for a fault of a task in (online) memcg m.                 *)
@@ -409,7 +418,7 @@ SwapinAlloc(c, s, p, m) ==
     /\ chargeTo' = [chargeTo EXCEPT ![c] = m]
     /\ refcount' = [refcount EXCEPT ![p] = 1]
     /\ UNCHANGED <<index, mapcount, owner, locked, cache, usage,
-                   version, allocated, swapMap, hasCache, swapCache, record, memswPart, memsw, swap, state>>
+                   version, deviceVars, swapAcctVars, state>>
 
 (* swapcache_prepare (under the swap device lock): take SWAP_HAS_CACHE.   *)
 (* -EEXIST if another CPU holds it (it is adding or removing a swap-cache *)
@@ -433,7 +442,7 @@ SwapcachePrepare(c) ==
                  /\ slot' = [slot EXCEPT ![c] = NoSlot]
                  /\ UNCHANGED <<hasCache, locked>>
     /\ UNCHANGED <<held, index, refcount, mapcount, owner, cache, usage,
-                   version, allocated, swapMap, swapCache, record, memswPart, memsw, swap, state>>
+                   version, allocated, swapMap, swapCache, record, swapAcctVars, state>>
 
 (* mem_cgroup_swapin_charge_folio (v5.8+): charge the new page BEFORE it  *)
 (* enters the swap cache, try_charge and commit_charge in one step (the   *)
@@ -457,7 +466,7 @@ SwapInCharge(c) ==
                  /\ UNCHANGED <<usage, owner, memsw, memswPart>>
     /\ chargeTo' = [chargeTo EXCEPT ![c] = NoMemcg]
     /\ UNCHANGED <<held, index, refcount, mapcount, locked, cache,
-                   version, slot, allocated, swapMap, hasCache, swapCache, record, swap, state>>
+                   version, slot, deviceVars, swap, state>>
 
 (* add_to_swap_cache: the charged, locked page enters the swap cache for  *)
 (* its slot (ours alone: we hold SWAP_HAS_CACHE), which takes a reference. *)
@@ -469,7 +478,7 @@ AddToSwapCache(c) ==
     /\ refcount' = [refcount EXCEPT ![held[c]] = @ + 1]
     /\ pc' = [pc EXCEPT ![c] = IF version = 1 THEN "swapin_added" ELSE "swapin_read"]
     /\ UNCHANGED <<held, chargeTo, index, mapcount, owner, locked, cache, usage,
-                   version, slot, allocated, swapMap, hasCache, record, memswPart, memsw, swap, state>>
+                   version, slot, allocated, swapMap, hasCache, record, swapAcctVars, state>>
 
 (* mem_cgroup_swapin_uncharge_swap (v1 only): the page's new charge      *)
 (* covers memory+swap, so the slot's memsw charge is dropped now rather   *)
@@ -488,7 +497,7 @@ SwapinUnchargeSwap(c) ==
        IN /\ record' = [record EXCEPT ![s] = NoMemcg]
           /\ memsw' = IF r /= NoMemcg THEN UnchargeRec(memsw, r) ELSE memsw
     /\ pc' = [pc EXCEPT ![c] = "swapin_read"]
-    /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, locked, cache, usage,
+    /\ UNCHANGED <<held, chargeTo, index, folioVars, cache, usage,
                    version, slot, allocated, swapMap, hasCache, swapCache, memswPart, swap, state>>
 
 (* The rest of do_swap_page, under the page lock (lock_page: the reading  *)
@@ -515,7 +524,7 @@ SwapinMap(c) ==
           /\ locked' = [locked EXCEPT ![p] = FALSE]
     /\ slot' = [slot EXCEPT ![c] = NoSlot]
     /\ UNCHANGED <<chargeTo, index, refcount, owner, cache, usage,
-                   version, allocated, hasCache, swapCache, record, memswPart, memsw, swap, state>>
+                   version, allocated, hasCache, swapCache, record, swapAcctVars, state>>
 
 (* put_swap_page (swapcache_free) after a failed swap-in charge: give     *)
 (* SWAP_HAS_CACHE back and unlock the page, which is then freed unowned.  *)
@@ -527,7 +536,7 @@ SwapcacheFree(c) ==
           /\ AfterDrop(c, s, swapMap[s] = 0)
     /\ locked' = [locked EXCEPT ![held[c]] = FALSE]
     /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, cache, usage,
-                   version, allocated, swapMap, swapCache, record, memswPart, memsw, swap, state>>
+                   version, allocated, swapMap, swapCache, record, swapAcctVars, state>>
 
 (***************************************************************************)
 (* Dropping swap entries and slots.                                        *)
@@ -543,8 +552,8 @@ FreeSwapAndCache(c, s) ==
     /\ swapMap[s] > 0
     /\ swapMap' = [swapMap EXCEPT ![s] = @ - 1]
     /\ AfterDrop(c, s, swapMap[s] = 1 /\ ~hasCache[s])
-    /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, locked, cache, usage,
-                   version, allocated, hasCache, swapCache, record, memswPart, memsw, swap, state>>
+    /\ UNCHANGED <<held, chargeTo, index, folioVars, cache, usage,
+                   version, allocated, hasCache, swapCache, record, swapAcctVars, state>>
 
 (* try_to_free_swap (free_swap_and_cache's __try_to_reclaim_swap, do_swap_ *)
 (* page when swap is full, cache-only swap reclaim): a swap-cache page     *)
@@ -564,8 +573,8 @@ DeleteFromSwapCache(c, s) ==
     /\ held' = [held EXCEPT ![c] = swapCache[s]]
     /\ pc' = [pc EXCEPT ![c] = "slot_free"]
     /\ slot' = [slot EXCEPT ![c] = s]
-    /\ UNCHANGED <<chargeTo, index, refcount, mapcount, owner, locked, cache, usage,
-                   version, allocated, swapMap, record, memswPart, memsw, swap, state>>
+    /\ UNCHANGED <<chargeTo, index, folioVars, cache, usage,
+                   version, allocated, swapMap, record, swapAcctVars, state>>
 
 (* swap_entry_free (today via swapcache_free_entries): the dead slot is   *)
 (* freed: mem_cgroup_uncharge_swap clears its swap_cgroup record,         *)
@@ -581,7 +590,7 @@ SwapSlotFree(c) ==
           /\ swap' = IF version = 2 /\ r /= NoMemcg THEN UnchargeRec(swap, r) ELSE swap
     /\ pc' = [pc EXCEPT ![c] = IF held[c] /= NoPage THEN "put" ELSE "idle"]
     /\ slot' = [slot EXCEPT ![c] = NoSlot]
-    /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, locked, cache, usage,
+    /\ UNCHANGED <<held, chargeTo, index, folioVars, cache, usage,
                    version, swapMap, hasCache, swapCache, memswPart, state>>
 
 (***************************************************************************)
@@ -597,8 +606,7 @@ Offline(m) ==
     /\ \A d \in PC!Children(m) : ~Online(d)
     /\ \A c \in CPUs : chargeTo[c] /= m
     /\ state' = [state EXCEPT ![m] = "offline"]
-    /\ UNCHANGED <<chargeVars, version, slot, allocated, swapMap, hasCache, swapCache, record,
-                   memswPart, memsw, swap>>
+    /\ UNCHANGED <<chargeVars, version, slot, deviceVars, swapAcctVars>>
 
 (* mem_cgroup_css_free, after the last css reference is put: every charged *)
 (* page, every swap record (through the memcg id), every charging CPU and  *)
@@ -610,8 +618,7 @@ Free(m) ==
     /\ \A c \in CPUs : chargeTo[c] /= m
     /\ \A d \in PC!Children(m) : state[d] = "freed"
     /\ state' = [state EXCEPT ![m] = "freed"]
-    /\ UNCHANGED <<chargeVars, version, slot, allocated, swapMap, hasCache, swapCache, record,
-                   memswPart, memsw, swap>>
+    /\ UNCHANGED <<chargeVars, version, slot, deviceVars, swapAcctVars>>
 
 Next ==
     \/ \E c \in CPUs, p \in Pages, m \in TaskMemcgs : AllocAnon(c, p, m)

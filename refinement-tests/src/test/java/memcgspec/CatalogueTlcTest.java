@@ -1,6 +1,7 @@
 package memcgspec;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -14,7 +15,10 @@ import memcgspec.tla.SpecRoot;
 import memcgspec.tla.TlcResult;
 import memcgspec.tla.TlcRunner;
 
-/** TLC on every {@code ci} model of spec/catalogue: each outcome must be the one the catalogue expects. */
+/**
+ * TLC on every {@code ci} model of spec/catalogue: each outcome must be the one the catalogue expects, and TLC's
+ * distinct states and depth the figures it records (a change of the state space shows as a failure).
+ */
 class CatalogueTlcTest {
 
     @TestFactory
@@ -31,6 +35,9 @@ class CatalogueTlcTest {
 
     static void check(CatalogueEntry m, TlcResult r) {
         assertTrue(r.matches(m.expect()), () -> explain(m, r));
+        m.figuresDiffer(r, TlcRunner.Options.defaults().workers()).ifPresent(diff -> fail("model " + m.name()
+                + ": TLC's figures differ from spec/catalogue: " + diff + ". If the state space changed on purpose,"
+                + " update the states and depth columns of " + m.name() + " in spec/catalogue."));
     }
 
     /** The failure message: expectation, outcome, statistics, the first lines of TLC's output and the trace's actions. */

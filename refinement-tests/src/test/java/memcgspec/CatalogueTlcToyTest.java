@@ -25,12 +25,14 @@ class CatalogueTlcToyTest {
     void oneTestPerCiModelPassingOnlyWhenTheOutcomeIsAsExpected(@TempDir Path tmp) throws Throwable {
         Path toy = Path.of(getClass().getResource("/toy/catalogue").toURI()).getParent();
         Path file = Files.write(tmp.resolve("catalogue"), List.of(
-                "# name   | spec    | cfg             | expect             | size | commit | description",
-                "toy-ok    | Counter | Counter_bad.cfg | violates AtMostOne | ci   | -      | expected violation",
-                "toy-wrong | Counter | Counter_bad.cfg | holds              | ci   | -      | wrong expectation",
-                "toy-deep  | Endless | Endless.cfg     | holds              | deep | -      | not run: deep"));
+                "# name     | spec    | cfg             | expect             | states | depth | size | commit | description",
+                "toy-ok      | Counter | Counter_bad.cfg | violates AtMostOne | -      | -     | ci   | -      | expected violation",
+                "toy-wrong   | Counter | Counter_bad.cfg | holds              | -      | -     | ci   | -      | wrong expectation",
+                "toy-figures | Counter | Counter.cfg     | holds              | 0      | 0     | ci   | -      | wrong figures",
+                "toy-deep    | Endless | Endless.cfg     | holds              | -      | -     | deep | -      | not run: deep"));
         List<DynamicTest> tests = CatalogueTlcTest.runAll(Catalogue.load(toy, file), new TlcRunner(toy, SpecRoot.targetDir())).toList();
-        assertEquals(List.of("toy-ok (Counter, Counter_bad.cfg: violates AtMostOne)", "toy-wrong (Counter, Counter_bad.cfg: holds)"),
+        assertEquals(List.of("toy-ok (Counter, Counter_bad.cfg: violates AtMostOne)", "toy-wrong (Counter, Counter_bad.cfg: holds)",
+                "toy-figures (Counter, Counter.cfg: holds)"),
                 tests.stream().map(DynamicTest::getDisplayName).toList());
 
         tests.get(0).getExecutable().execute();
@@ -39,6 +41,12 @@ class CatalogueTlcToyTest {
         assertTrue(msg.startsWith("model toy-wrong: expected holds, got violates AtMostOne (exit 12, "), msg);
         assertTrue(msg.contains("trace: 1:Initial predicate -> 2:TryCharge -> 3:TryCharge"), msg);
         assertTrue(msg.contains("Invariant AtMostOne is violated."), msg);
+
+        // The outcome is as expected, the figures are not: the failure names both and says what to update.
+        AssertionFailedError f = assertThrows(AssertionFailedError.class, () -> tests.get(2).getExecutable().execute());
+        String fmsg = f.getMessage();
+        assertTrue(fmsg.startsWith("model toy-figures: TLC's figures differ from spec/catalogue: distinct states "), fmsg);
+        assertTrue(fmsg.contains(" (catalogue: 0), depth ") && fmsg.contains("update the states and depth columns of toy-figures in spec/catalogue"), fmsg);
     }
 
     @Test

@@ -45,7 +45,7 @@ class SpecMutationTest {
             String head = cfg.substring(0, cfg.indexOf("INVARIANTS"));
             Files.writeString(dir.resolve(mod + ".cfg"), head + mu.check() + "\n");
             CatalogueEntry m = new CatalogueEntry("mutant-" + mu.name(), dir.resolve(mod).toString(), dir.resolve(mod + ".cfg").toString(),
-                    Expectation.violates(mu.violated()), "ci", "-", "mutant");
+                    Expectation.violates(mu.violated()), CatalogueEntry.NOT_RECORDED, CatalogueEntry.NOT_RECORDED, "ci", "-", "mutant");
             TlcResult r = new TlcRunner().run(m, TlcRunner.Options.defaults().withWorkers(1), l -> {});
             assertTrue(r.outcome() instanceof TlcResult.Outcome.Violates, mu.name() + ": " + r.outcome() + "\n" + r.head(30));
             assertEquals(mu.violated(), ((TlcResult.Outcome.Violates) r.outcome()).name(), mu.name());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.TlcResult;
@@ -14,9 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** check: model-check catalogue models with TLC (forked JVMs) and compare with the expected outcome. */
+/**
+ * check: model-check catalogue models with TLC (forked JVMs) and compare each outcome, and TLC's distinct states
+ * and depth, with the catalogue's.
+ */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "CatalogueEntry-check catalogue models with TLC and compare each outcome with the expected one. "
+        description = "Model-check catalogue models with TLC and compare each outcome, distinct states and depth "
+                + "with the catalogue's. "
                 + "Without MODEL: every CI-size model (with --deep: every deep model).")
 final class CheckCommand extends Base implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", arity = "0..*",
@@ -50,15 +55,20 @@ final class CheckCommand extends Base implements Callable<Integer> {
         Table table = new Table("model", "expected", "outcome", "ok", "distinct states", "depth", "seconds").rightAlign(4, 5, 6);
         List<Object> jsonModels = new ArrayList<>();
         boolean allOk = true;
+        List<String> figureNotes = new ArrayList<>();
         for (CatalogueEntry m : selected) {
             Common.progress("checking " + m.name() + " (" + m.cfg() + ") ...");
             TlcResult r = runner.run(m, options, Common::progress);
             if (r.inputError()) {
                 throw new UserError("model '" + m.name() + "': " + r.outcome());
             }
-            boolean ok = r.matches(m.expect());
+            Optional<String> figures = m.figuresDiffer(r, workers);
+            boolean ok = r.matches(m.expect()) && figures.isEmpty();
             allOk &= ok;
-            table.row(m.name(), m.expect(), r.outcome(), ok ? "yes" : "NO", r.distinctStates(), r.depth(), Common.seconds(r.seconds()));
+            figures.ifPresent(d -> figureNotes.add(m.name() + ": " + d));
+            table.row(m.name(), m.expect(), r.outcome(), ok ? "yes" : "NO",
+                    figure(r.distinctStates(), m.states(), m.statesDiffer(r, workers)),
+                    figure(r.depth(), m.depth(), m.depthDiffers(r, workers)), Common.seconds(r.seconds()));
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("name", m.name());
             j.put("spec", m.spec());
@@ -68,13 +78,31 @@ final class CheckCommand extends Base implements Callable<Integer> {
             j.put("outcome", r.outcome().toString());
             j.put("ok", ok);
             j.put("distinctStates", r.distinctStates());
+            j.put("expectedDistinctStates", recorded(m.states()));
             j.put("statesGenerated", r.statesGenerated());
             j.put("depth", r.depth());
+            j.put("expectedDepth", recorded(m.depth()));
+            j.put("figuresAsExpected", figures.isEmpty());
             j.put("seconds", r.seconds());
             j.put("commit", m.commit());
             jsonModels.add(j);
         }
-        String human = table.render() + (allOk ? "all " + selected.size() + " outcomes as expected\n" : "SOME OUTCOMES NOT AS EXPECTED\n");
-        return finish(json, allOk, jsonModels, human);
+        StringBuilder human = new StringBuilder(table.render());
+        for (String note : figureNotes) human.append("figures differ from spec/catalogue: ").append(note).append('\n');
+        if (!figureNotes.isEmpty()) {
+            human.append("(if a model's state space changed on purpose, update its states and depth columns in spec/catalogue)\n");
+        }
+        human.append(allOk ? "all " + selected.size() + " outcomes as expected\n" : "SOME OUTCOMES OR FIGURES NOT AS EXPECTED\n");
+        return finish(json, allOk, jsonModels, human.toString());
+    }
+
+    /** TLC's figure, followed by the catalogue's when they differ. */
+    private static String figure(long found, long recorded, boolean differ) {
+        return differ ? found + " (expected " + recorded + ")" : Long.toString(found);
+    }
+
+    /** A recorded figure, or null for '-'. */
+    private static Long recorded(long figure) {
+        return figure == CatalogueEntry.NOT_RECORDED ? null : figure;
     }
 }

@@ -48,7 +48,9 @@ final class Common {
         Path cfg = config != null ? Path.of(config).toAbsolutePath().normalize() : tla.resolveSibling(base + ".cfg");
         if (!Files.isRegularFile(cfg)) throw new UserError("no such config file: " + cfg);
         String spec = tla.toString().replaceFirst("\\.tla$", "");
-        return new CatalogueEntry(base, spec, cfg.toString(), Expectation.ofHolds(), "ci", "-", "ad-hoc model " + file);
+        // An ad-hoc model has no recorded figures: only its outcome is checked.
+        return new CatalogueEntry(base, spec, cfg.toString(), Expectation.ofHolds(), CatalogueEntry.NOT_RECORDED,
+                CatalogueEntry.NOT_RECORDED, "ci", "-", "ad-hoc model " + file);
     }
 
     /** Progress lines go to stderr, and only on a terminal, so that piped output stays clean. */

@@ -66,7 +66,8 @@ class MainTest {
         assertEquals(0, r.code(), r.err());
         String o = r.out();
         for (String key : new String[] {"\"models\"", "\"name\": \"swapin-2009-fixed\"", "\"expected\": \"holds\"",
-                "\"outcome\": \"holds\"", "\"ok\": true", "\"distinctStates\": ", "\"seconds\": "}) {
+                "\"outcome\": \"holds\"", "\"ok\": true", "\"distinctStates\": ", "\"expectedDistinctStates\": ",
+                "\"depth\": ", "\"expectedDepth\": ", "\"figuresAsExpected\": true", "\"seconds\": "}) {
             assertTrue(o.contains(key), "missing " + key + " in " + o);
         }
     }
@@ -98,6 +99,37 @@ class MainTest {
         Run r = run("check", dir.resolve("Bad.tla").toString());
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("violates Small") && r.out().contains("NO"), r.out());
+    }
+
+    @Test
+    void figuresOtherThanTheCatalogueSayExitOne(@TempDir Path root) throws IOException {
+        // A project of one model that holds, whose catalogue line records figures TLC cannot report.
+        Path spec = Files.createDirectories(root.resolve("spec"));
+        Files.writeString(spec.resolve("Up.tla"), "---- MODULE Up ----\nEXTENDS Naturals\nVARIABLE x\n"
+                + "Init == x = 0\nNext == x < 3 /\\ x' = x + 1\nSmall == x < 4\n====\n");
+        Files.writeString(spec.resolve("Up.cfg"), "INIT Init\nNEXT Next\nINVARIANT Small\nCHECK_DEADLOCK FALSE\n");
+        Files.writeString(spec.resolve("catalogue"), "up | Up | Up.cfg | holds | 9 | 9 | ci | - | counts to 3\n");
+        String saved = System.getProperty("memcgspec.root");
+        System.setProperty("memcgspec.root", root.toString());
+        try {
+            Run r = run("check", "up");
+            assertEquals(1, r.code(), r.out() + r.err());
+            String o = r.out();
+            assertTrue(o.contains("holds") && o.contains("NO"), o);
+            // x = 0..3: 4 distinct states, and TLC's depth counts the initial state, so 4 too.
+            assertTrue(o.lines().anyMatch(l -> l.startsWith("up ") && l.contains(" 4 (expected 9)  4 (expected 9) ")),
+                    "found and expected figures in the row: " + o);
+            assertTrue(o.contains("figures differ from spec/catalogue: up: distinct states 4 (catalogue: 9), depth 4 (catalogue: 9)"), o);
+            Run j = run("check", "up", "--json");
+            assertEquals(1, j.code(), j.out() + j.err());
+            for (String key : new String[] {"\"ok\": false", "\"distinctStates\": 4", "\"expectedDistinctStates\": 9",
+                    "\"depth\": 4", "\"expectedDepth\": 9", "\"figuresAsExpected\": false"}) {
+                assertTrue(j.out().contains(key), "missing " + key + " in " + j.out());
+            }
+        } finally {
+            if (saved == null) System.clearProperty("memcgspec.root");
+            else System.setProperty("memcgspec.root", saved);
+        }
     }
 
     @Test

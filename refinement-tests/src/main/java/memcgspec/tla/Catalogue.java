@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * The catalogue ({@code spec/catalogue}): ONE list of model runs, read by the CLI, the tests and the docs.
- * See the file's header for the format: '#' comments, blank lines, and one model a line in seven
- * '|'-separated columns: name | spec | cfg | expect | size | commit | description. Loading only parses;
- * whether the spec and cfg files exist is checked when a model is run.
+ * See the file's header for the format: '#' comments, blank lines, and one model a line in nine
+ * '|'-separated columns: name | spec | cfg | expect | states | depth | size | commit | description, where states
+ * and depth are TLC's figures for the run ('-': not recorded). Loading only parses; whether the spec and cfg files
+ * exist is checked when a model is run.
  */
 public final class Catalogue {
     public static final String FILE_NAME = "catalogue";
@@ -26,6 +27,7 @@ public final class Catalogue {
     private static final Pattern SPEC = Pattern.compile("[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*");
     private static final Pattern CFG = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\\.cfg");
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{12}|-");
+    private static final Pattern FIGURE = Pattern.compile("0|[1-9][0-9]{0,17}|-");
 
     private final Path specDir;
     private final Path file;
@@ -71,12 +73,12 @@ public final class Catalogue {
 
     private static CatalogueEntry parseLine(String line, Path file, int lineNo) {
         // The description is the last column, so it may itself contain '|'.
-        String[] c = line.split("\\|", 7);
-        if (c.length != 7) {
-            throw bad(file, lineNo, "expected 7 columns separated by '|', found " + c.length);
+        String[] c = line.split("\\|", 9);
+        if (c.length != 9) {
+            throw bad(file, lineNo, "expected 9 columns separated by '|', found " + c.length);
         }
         for (int j = 0; j < c.length; j++) c[j] = c[j].strip();
-        String name = c[0], spec = c[1], cfg = c[2], size = c[4], commit = c[5], description = c[6];
+        String name = c[0], spec = c[1], cfg = c[2], states = c[4], depth = c[5], size = c[6], commit = c[7], description = c[8];
         if (!NAME.matcher(name).matches()) throw bad(file, lineNo, "bad model name '" + name + "' (lower-case letters, digits, '-', '_', '.')");
         if (spec.endsWith(".tla")) throw bad(file, lineNo, "spec '" + spec + "' must be given without .tla");
         if (!SPEC.matcher(spec).matches()) throw bad(file, lineNo, "bad spec '" + spec + "' (a module path relative to spec/)");
@@ -87,10 +89,16 @@ public final class Catalogue {
         } catch (IllegalArgumentException e) {
             throw bad(file, lineNo, e.getMessage());
         }
+        if (!FIGURE.matcher(states).matches()) throw bad(file, lineNo, "states must be TLC's distinct states (digits) or -, found '" + states + "'");
+        if (!FIGURE.matcher(depth).matches()) throw bad(file, lineNo, "depth must be TLC's depth (digits) or -, found '" + depth + "'");
         if (!size.equals("ci") && !size.equals("deep")) throw bad(file, lineNo, "size must be ci or deep, found '" + size + "'");
         if (!COMMIT.matcher(commit).matches()) throw bad(file, lineNo, "commit must be 12 lower-case hex digits or -, found '" + commit + "'");
         if (description.isEmpty()) throw bad(file, lineNo, "empty description");
-        return new CatalogueEntry(name, spec, cfg, expect, size, commit, description);
+        return new CatalogueEntry(name, spec, cfg, expect, figure(states), figure(depth), size, commit, description);
+    }
+
+    private static long figure(String s) {
+        return s.equals("-") ? CatalogueEntry.NOT_RECORDED : Long.parseLong(s);
     }
 
     private static UserError bad(Path file, int lineNo, String why) {

@@ -1,7 +1,10 @@
 package memcgspec.tla;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One line of the catalogue: one TLC model run.
@@ -10,12 +13,17 @@ import java.util.Objects;
  * @param spec        root module relative to spec/, without .tla (e.g. {@code history/SwapinCharge2009})
  * @param cfg         TLC configuration file relative to spec/
  * @param expect      expected outcome
+ * @param states      TLC's distinct states for the run (one worker), or {@link #NOT_RECORDED} ({@code -})
+ * @param depth       the depth TLC prints for the run (one worker), or {@link #NOT_RECORDED} ({@code -})
  * @param size        {@code ci} or {@code deep}
  * @param commit      kernel commit (12 hex digits) or {@code -}
  * @param description one line of free text
  */
-public record CatalogueEntry(String name, String spec, String cfg, Expectation expect, String size, String commit,
-                   String description) {
+public record CatalogueEntry(String name, String spec, String cfg, Expectation expect, long states, long depth,
+                   String size, String commit, String description) {
+    /** A figure the catalogue does not record ({@code -}): not compared. */
+    public static final long NOT_RECORDED = -1;
+
     public CatalogueEntry {
         Objects.requireNonNull(name);
         Objects.requireNonNull(spec);
@@ -44,5 +52,29 @@ public record CatalogueEntry(String name, String spec, String cfg, Expectation e
 
     public boolean ci() {
         return size.equals("ci");
+    }
+
+    /**
+     * How TLC's figures differ from the recorded ones, e.g. {@code "distinct states 3790 (catalogue: 3782)"}; empty
+     * when they agree. A figure recorded as {@code -} is not compared. The catalogue records one worker's figures:
+     * with more workers TLC explores in no fixed order, so then only the distinct states of a run that holds (the
+     * whole state graph) are compared; where a violation stops depends on the order, and the depth TLC reports may.
+     */
+    public Optional<String> figuresDiffer(TlcResult r, int workers) {
+        List<String> diffs = new ArrayList<>();
+        if (statesDiffer(r, workers)) diffs.add("distinct states " + r.distinctStates() + " (catalogue: " + states + ")");
+        if (depthDiffers(r, workers)) diffs.add("depth " + r.depth() + " (catalogue: " + depth + ")");
+        return diffs.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", diffs));
+    }
+
+    /** True when the distinct states are recorded, comparable (see {@link #figuresDiffer}) and not TLC's. */
+    public boolean statesDiffer(TlcResult r, int workers) {
+        boolean comparable = workers == 1 || r.outcome() instanceof TlcResult.Outcome.Holds;
+        return states != NOT_RECORDED && comparable && r.distinctStates() != states;
+    }
+
+    /** True when the depth is recorded, comparable (one worker, see {@link #figuresDiffer}) and not TLC's. */
+    public boolean depthDiffers(TlcResult r, int workers) {
+        return depth != NOT_RECORDED && workers == 1 && r.depth() != depth;
     }
 }

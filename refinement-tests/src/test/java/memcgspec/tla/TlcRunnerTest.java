@@ -62,7 +62,8 @@ class TlcRunnerTest {
     }
 
     private static CatalogueEntry model(String name, String spec, String cfg) {
-        return new CatalogueEntry(name, spec, cfg, Expectation.ofHolds(), "ci", "-", "test");
+        return new CatalogueEntry(name, spec, cfg, Expectation.ofHolds(), CatalogueEntry.NOT_RECORDED, CatalogueEntry.NOT_RECORDED,
+                "ci", "-", "test");
     }
 
     @Test
