@@ -24,21 +24,21 @@ public final class SwapPaths {
     public enum ReclaimResult {
         /** Not reclaimable now (free, locked, not a charged anon folio on an LRU): nothing done. */
         SKIPPED,
-        /** Swapped out: the folio left the swap cache, its ptes are swap entries of its steps.slot(). */
+        /** Swapped out: the folio left the swap cache, its ptes are swap entries of its slot. */
         SWAPPED_OUT,
         /** cgroup v2: mem_cgroup_try_charge_swap failed against swap.max; the folio stays. */
         SWAP_MAX,
-        /** No free steps.slot() (swap full); the folio stays. */
+        /** No free slot (swap full); the folio stays. */
         SWAP_FULL,
         /** Kept (activate_locked): the freeze failed, someone else holds a reference. */
         KEPT
     }
 
     /**
-     * shrink_page_list on one anon folio: Reclaim (isolate and lock), AddToSwap to a free steps.slot()
+     * shrink_page_list on one anon folio: Reclaim (isolate and lock), AddToSwap to a free slot
      * unless the folio is in the swap cache already (ReclaimAbort when swap is full), TryToUnmap
      * until no pte maps it, then SwapOut, or ReclaimAbort when the freeze fails; SwapSlotFree when
-     * the swap-out killed the steps.slot(); finally the put of the isolation reference. Steps refused
+     * the swap-out killed the slot; finally the put of the isolation reference. Steps refused
      * because another thread changed the state meanwhile are retried from what the state is now;
      * the CPU always ends idle.
      */
@@ -105,7 +105,7 @@ public final class SwapPaths {
 
     /** What {@link #swapIn} did. */
     public enum SwapinResult {
-        /** No pte holds the steps.slot() (any more): nothing to fault in. */
+        /** No pte holds the slot (any more): nothing to fault in. */
         NO_ENTRY,
         /** Mapped a folio found in the swap cache. */
         MAPPED_HIT,
@@ -130,10 +130,10 @@ public final class SwapPaths {
     }
 
     /**
-     * do_swap_page for a pte holding steps.slot() s, for a task of memcg m: SwapinHit and SwapinMap when
-     * the steps.slot() has a swap-cache folio; else SwapinAlloc, SwapcachePrepare (on -EEXIST the fault
+     * do_swap_page for a pte holding slot s, for a task of memcg m: SwapinHit and SwapinMap when
+     * the slot has a swap-cache folio; else SwapinAlloc, SwapcachePrepare (on -EEXIST the fault
      * starts over, as the kernel's loop back to the swap-cache lookup does), SwapInCharge (on
-     * failure SwapcacheFree, and SwapSlotFree if the steps.slot() died meanwhile), AddToSwapCache,
+     * failure SwapcacheFree, and SwapSlotFree if the slot died meanwhile), AddToSwapCache,
      * SwapinUnchargeSwap (v1), SwapinMap; the put of a folio that was not mapped. The CPU always
      * ends idle.
      */
@@ -174,7 +174,7 @@ public final class SwapPaths {
             }
             if (!steps.SwapcachePrepare()) {
                 ChargePaths.put(cpu);
-                Thread.onSpinWait(); // -EEXIST: another CPU adds or removes the steps.slot()'s folio; -ENOENT: the entry is gone
+                Thread.onSpinWait(); // -EEXIST: another CPU adds or removes the slot's folio; -ENOENT: the entry is gone
                 continue;
             }
             if (!steps.SwapInCharge()) {
@@ -192,11 +192,11 @@ public final class SwapPaths {
     }
 
     /**
-     * zap_pte_range on a swap pte of steps.slot() s: free_swap_and_cache drops one count (FreeSwapAndCache),
-     * SwapSlotFree if that killed the steps.slot(); if only the swap-cache folio is left, try to free it
+     * zap_pte_range on a swap pte of slot s: free_swap_and_cache drops one count (FreeSwapAndCache),
+     * SwapSlotFree if that killed the slot; if only the swap-cache folio is left, try to free it
      * (__try_to_reclaim_swap, a trylock that may fail).
      *
-     * @return false when no pte holds steps.slot() s
+     * @return false when no pte holds slot s
      */
     public static boolean zapSwap(Cpu cpu, int s) {
         cpu.requirePc("zapSwap", Pc.IDLE);
@@ -215,10 +215,10 @@ public final class SwapPaths {
     }
 
     /**
-     * try_to_free_swap of steps.slot() s: DeleteFromSwapCache of a swap-cache folio no pte needs any more,
-     * SwapSlotFree of the steps.slot() that killed, and the put of the cache's reference.
+     * try_to_free_swap of slot s: DeleteFromSwapCache of a swap-cache folio no pte needs any more,
+     * SwapSlotFree of the slot that killed, and the put of the cache's reference.
      *
-     * @return false when the step was not enabled (no such folio, a pte holds the steps.slot(), or the folio is locked)
+     * @return false when the step was not enabled (no such folio, a pte holds the slot, or the folio is locked)
      */
     public static boolean freeSwapCache(Cpu cpu, int s) {
         cpu.requirePc("freeSwapCache", Pc.IDLE);
