@@ -86,7 +86,7 @@ public final class ChargeSteps implements CpuPart {
      */
     public void AllocCache(Folio p, MemCgroup m, int i) {
         cpu.requirePc("AllocCache", Pc.IDLE);
-        cpu.requireTaskMemcg("AllocCache", m);
+        Cpu.requireTaskMemcg("AllocCache", m);
         if (!m.online()) throw cpu.refuse("AllocCache", m + " is not online");
         if (mm.cache().lookup(i) != null) throw cpu.refuse("AllocCache", "index " + i + " is already cached");
         cpu.beginTask("AllocCache", m);
