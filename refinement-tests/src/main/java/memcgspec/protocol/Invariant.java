@@ -1,9 +1,6 @@
 package memcgspec.protocol;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * One named invariant of a spec, evaluated on the Java machine under the spec's name. A protocol
@@ -29,33 +26,5 @@ public record Invariant(String name, boolean javaOnly, Check check) {
 
     public static Invariant javaOnly(String name, Check check) {
         return new Invariant(name, true, check);
-    }
-
-    /**
-     * The machine with the tallies that several invariants need (pages owned per memcg, holders
-     * per folio, ...), each computed once per evaluation by the protocol that defines it. Call only
-     * while no step is running.
-     */
-    public static final class Census {
-        private final Machine machine;
-        private final Map<Class<?>, Object> tallies = new HashMap<>();
-
-        public Census(Machine machine) {
-            this.machine = machine;
-        }
-
-        public Machine machine() {
-            return machine;
-        }
-
-        /** The tally of the given class, computed on first use. */
-        public <T> T get(Class<T> type, Function<Census, T> compute) {
-            Object t = tallies.get(type);
-            if (t == null) {
-                t = compute.apply(this);
-                tallies.put(type, t);
-            }
-            return type.cast(t);
-        }
     }
 }

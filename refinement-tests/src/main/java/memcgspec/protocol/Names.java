@@ -1,6 +1,7 @@
 package memcgspec.protocol;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,8 +15,65 @@ import memcgspec.trace.V;
  * model's CONSTANTs (sorted, as neutral sets are); a property run makes them from the machine's
  * shape ({@link #of(Mm.Config)}), so that one action table serves both.
  */
-public record Names(List<V.Model> cpus, List<V.Model> pages, List<V.Model> indexes, List<V.Model> slots,
-                    V.Model noMemcg, V.Model noPage, V.Model noIndex, V.Model noSlot) {
+public final class Names {
+    private final List<V.Model> cpus, pages, indexes, slots;
+    private final V.Model noMemcg, noPage, noIndex, noSlot;
+    /** Name -> Java id, per kind: every step resolves its parameters through them. */
+    private final Map<Object, Integer> cpuIds, pageIds, indexIds, slotIds;
+
+    public Names(List<V.Model> cpus, List<V.Model> pages, List<V.Model> indexes, List<V.Model> slots,
+                 V.Model noMemcg, V.Model noPage, V.Model noIndex, V.Model noSlot) {
+        this.cpus = List.copyOf(cpus);
+        this.pages = List.copyOf(pages);
+        this.indexes = List.copyOf(indexes);
+        this.slots = List.copyOf(slots);
+        this.noMemcg = noMemcg;
+        this.noPage = noPage;
+        this.noIndex = noIndex;
+        this.noSlot = noSlot;
+        cpuIds = ids(this.cpus);
+        pageIds = ids(this.pages);
+        indexIds = ids(this.indexes);
+        slotIds = ids(this.slots);
+    }
+
+    private static Map<Object, Integer> ids(List<V.Model> names) {
+        Map<Object, Integer> m = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) m.put(names.get(i), i);
+        return m;
+    }
+
+    public List<V.Model> cpus() {
+        return cpus;
+    }
+
+    public List<V.Model> pages() {
+        return pages;
+    }
+
+    public List<V.Model> indexes() {
+        return indexes;
+    }
+
+    public List<V.Model> slots() {
+        return slots;
+    }
+
+    public V.Model noMemcg() {
+        return noMemcg;
+    }
+
+    public V.Model noPage() {
+        return noPage;
+    }
+
+    public V.Model noIndex() {
+        return noIndex;
+    }
+
+    public V.Model noSlot() {
+        return noSlot;
+    }
 
     /** The names of a model, from its CONSTANTs (CPUs, Pages, Indexes, Slots if any, and the No* values). */
     public static Names fromConstants(Map<String, Object> k) {
@@ -45,24 +103,24 @@ public record Names(List<V.Model> cpus, List<V.Model> pages, List<V.Model> index
     }
 
     public int cpu(Object name) {
-        return indexOf(cpus, name, "CPU");
+        return id(cpuIds, name, "CPU");
     }
 
     public int page(Object name) {
-        return indexOf(pages, name, "page");
+        return id(pageIds, name, "page");
     }
 
     public int index(Object name) {
-        return indexOf(indexes, name, "index");
+        return id(indexIds, name, "index");
     }
 
     public int slot(Object name) {
-        return indexOf(slots, name, "slot");
+        return id(slotIds, name, "slot");
     }
 
-    private static int indexOf(List<V.Model> l, Object name, String what) {
-        int i = l.indexOf(name);
-        if (i < 0) throw new IllegalArgumentException("unknown " + what + " " + V.show(name));
+    private static int id(Map<Object, Integer> ids, Object name, String what) {
+        Integer i = ids.get(name);
+        if (i == null) throw new IllegalArgumentException("unknown " + what + " " + V.show(name));
         return i;
     }
 }

@@ -134,7 +134,7 @@ public final class Protocol {
     /** Every violated invariant of the machine, as "Name: detail"; empty when all hold. */
     public List<String> check(Machine m) {
         List<String> v = new ArrayList<>();
-        Invariant.Census c = new Invariant.Census(m);
+        Census c = new Census(m);
         for (Invariant i : invariants()) i.check().check(c, msg -> v.add(i.name() + ": " + msg));
         return v;
     }

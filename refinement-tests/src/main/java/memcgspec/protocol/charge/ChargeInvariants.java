@@ -9,7 +9,7 @@ import memcgspec.impl.Mm;
 import memcgspec.impl.Pc;
 import memcgspec.impl.charge.ChargePc;
 import memcgspec.protocol.Invariant;
-import memcgspec.protocol.Invariant.Census;
+import memcgspec.protocol.Census;
 
 /**
  * The invariants of spec/Charge.tla, evaluated on the Java machine under the same names, in the
@@ -30,17 +30,17 @@ public final class ChargeInvariants {
 
         Tally(Census c) {
             Mm mm = c.machine().mm();
-            own = new long[mm.memcgs().size()];
-            for (Folio f : mm.folios()) if (f.memcg() != null) own[f.memcg().id()]++;
-            for (Cpu cpu : mm.cpus()) if (cpu.pc().pending() && cpu.chargeTo() != null) own[cpu.chargeTo().id()]++;
+            own = new long[c.memcgs().length];
+            for (Folio f : c.folios()) if (c.owner[f.id()] != null) own[c.owner[f.id()].id()]++;
+            for (Cpu cpu : c.cpus()) if (cpu.pc().pending() && cpu.chargeTo() != null) own[cpu.chargeTo().id()]++;
             subtree = subtree(mm, own);
-            inCache = new boolean[mm.folios().size()];
+            inCache = new boolean[c.folios().length];
             for (int i = 0; i < mm.cache().size(); i++) {
                 Folio f = mm.cache().lookup(i);
                 if (f != null) inCache[f.id()] = true;
             }
-            holders = new int[mm.folios().size()];
-            for (Cpu cpu : mm.cpus()) if (cpu.held() != null) holders[cpu.held().id()]++;
+            holders = new int[c.folios().length];
+            for (Cpu cpu : c.cpus()) if (cpu.held() != null) holders[cpu.held().id()]++;
         }
     }
 
@@ -69,7 +69,7 @@ public final class ChargeInvariants {
     /** Conservation: every memcg's usage is what its subtree owns or has pending. */
     static void conservation(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        for (MemCgroup m : mm(c).memcgs()) {
+        for (MemCgroup m : c.memcgs()) {
             long usage = m.memory().usage(), accounted = t.subtree[m.id()];
             if (usage != accounted) v.accept(m + " usage " + usage + " but " + accounted + " pages owned or pending in its subtree");
         }
@@ -78,7 +78,7 @@ public final class ChargeInvariants {
     /** Hierarchy: a memcg's usage less its children's is what it owns itself (nothing, for the root). */
     static void hierarchy(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        for (MemCgroup m : mm(c).memcgs()) {
+        for (MemCgroup m : c.memcgs()) {
             long ownUsage = m.memory().usage();
             for (MemCgroup ch : m.children()) ownUsage -= ch.memory().usage();
             long expectOwn = m.isRoot() ? 0 : t.own[m.id()];
@@ -87,17 +87,17 @@ public final class ChargeInvariants {
     }
 
     static void ownedPagesLive(Census c, Consumer<String> v) {
-        for (Folio f : mm(c).folios()) if (f.memcg() != null && f.refcount() == 0) v.accept("free " + f + " still owned");
+        for (Folio f : c.folios()) if (c.owner[f.id()] != null && c.refcount[f.id()] == 0) v.accept("free " + f + " still owned");
     }
 
     static void pendingPageUnowned(Census c, Consumer<String> v) {
-        for (Cpu cpu : mm(c).cpus()) {
+        for (Cpu cpu : c.cpus()) {
             if (cpu.pc().pending() && cpu.held().memcg() != null) v.accept(cpu + " has a pending charge for a folio that is already owned");
         }
     }
 
     static void committedIsOwned(Census c, Consumer<String> v) {
-        for (Cpu cpu : mm(c).cpus()) {
+        for (Cpu cpu : c.cpus()) {
             if ((cpu.pc() == ChargePc.ANON_COMMITTED || cpu.pc() == ChargePc.CACHE_COMMITTED) && cpu.held().memcg() == null) {
                 v.accept(cpu + " committed but its folio has no owner");
             }
@@ -105,7 +105,7 @@ public final class ChargeInvariants {
     }
 
     static void noUnderflow(Census c, Consumer<String> v) {
-        for (MemCgroup m : mm(c).memcgs()) {
+        for (MemCgroup m : c.memcgs()) {
             if (m.memory().usage() < 0 || m.memory().underflows() > 0) {
                 v.accept(m + " usage " + m.memory().usage() + ", underflows " + m.memory().underflows());
             }
@@ -113,23 +113,23 @@ public final class ChargeInvariants {
     }
 
     static void withinLimit(Census c, Consumer<String> v) {
-        for (MemCgroup m : mm(c).memcgs()) {
+        for (MemCgroup m : c.memcgs()) {
             if (m.memory().usage() > m.memory().max()) v.accept(m + " usage " + m.memory().usage() + " > max " + m.memory().max());
         }
     }
 
     static void refcountBalance(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        for (Folio f : mm(c).folios()) {
-            int expected = f.mapcount() + (t.inCache[f.id()] ? 1 : 0) + t.holders[f.id()];
-            if (f.refcount() != expected) v.accept(f + " refcount " + f.refcount() + " but " + expected + " references accounted");
+        for (Folio f : c.folios()) {
+            int expected = c.mapcount[f.id()] + (t.inCache[f.id()] ? 1 : 0) + t.holders[f.id()];
+            if (c.refcount[f.id()] != expected) v.accept(f + " refcount " + f.refcount() + " but " + expected + " references accounted");
         }
     }
 
     /** ChargeUnderExclusion: a folio being charged is private to its CPU (and locked, for an insertion). */
     static void chargeUnderExclusion(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        List<Cpu> cpus = mm(c).cpus();
+        Cpu[] cpus = c.cpus();
         for (Cpu cpu : cpus) {
             if (!(cpu.pc() instanceof ChargePc pc)) continue;
             Folio p = cpu.held();
@@ -142,29 +142,28 @@ public final class ChargeInvariants {
     }
 
     /** Whether a CPU other than c holds c's folio for anything but dropping a reference. */
-    public static boolean othersUse(Cpu c, List<Cpu> cpus) {
+    public static boolean othersUse(Cpu c, Cpu[] cpus) {
         for (Cpu d : cpus) if (d != c && d.held() == c.held() && d.pc() != Pc.PUT) return true;
         return false;
     }
 
     /** Charge.tla's Quiescent: every CPU idle, every folio free. */
-    static boolean quiescent(Mm mm) {
-        for (Cpu cpu : mm.cpus()) if (cpu.pc() != Pc.IDLE) return false;
-        for (Folio f : mm.folios()) if (f.refcount() != 0) return false;
+    public static boolean quiescent(Census c) {
+        for (Cpu cpu : c.cpus()) if (cpu.pc() != Pc.IDLE) return false;
+        for (Folio f : c.folios()) if (c.refcount[f.id()] != 0) return false;
         return true;
     }
 
     static void noLeakAtQuiescence(Census c, Consumer<String> v) {
-        Mm mm = mm(c);
-        if (!quiescent(mm)) return;
-        for (MemCgroup m : mm.memcgs()) {
+        if (!quiescent(c)) return;
+        for (MemCgroup m : c.memcgs()) {
             if (m.memory().usage() != 0) v.accept(m + " usage " + m.memory().usage() + " with every folio free");
         }
-        for (Folio f : mm.folios()) if (f.memcg() != null) v.accept(f + " owned while free");
+        for (Folio f : c.folios()) if (c.owner[f.id()] != null) v.accept(f + " owned while free");
     }
 
     static void freeMeansUnreferenced(Census c, Consumer<String> v) {
-        for (Folio f : mm(c).folios()) if (f.isFree() != (f.refcount() == 0)) v.accept(f + " free=" + f.isFree());
+        for (Folio f : c.folios()) if (c.free[f.id()] != (c.refcount[f.id()] == 0)) v.accept(f + " free=" + f.isFree());
     }
 
     /** Every invariant, in the order of Charge.cfg, then the Java-only one. */

@@ -8,11 +8,13 @@ import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
+import memcgspec.impl.PageCounter;
 import memcgspec.impl.Pc;
 import memcgspec.impl.charge.ChargePc;
 import memcgspec.impl.charge.ChargeSteps;
 import memcgspec.props.Call;
 import memcgspec.protocol.ActionTable;
+import memcgspec.protocol.Census;
 import memcgspec.protocol.Invariant;
 import memcgspec.protocol.Machine;
 import memcgspec.protocol.Picks;
@@ -187,31 +189,38 @@ public final class ChargePart implements ProtocolPart {
     /** The memory counters (usage, max, failcnt, underflows), every folio, the cache, every CPU's core and index. */
     @Override
     public void snapshot(Machine m, List<Object> out) {
+        // Indexed loops, each folio read once: this runs before every step of a property run.
         Mm mm = m.mm();
-        long[] a = new long[mm.memcgs().size() * 4 + mm.folios().size() * 5 + mm.cache().size() + mm.cpus().size() * 3];
+        Mm.Config shape = mm.config();
+        int nm = shape.nMemcg() + 1, nf = shape.folios(), ni = shape.indexes(), nc = shape.cpus();
+        long[] a = new long[nm * 4 + nf * 5 + ni + nc * 3];
         int k = 0;
-        for (MemCgroup g : mm.memcgs()) {
-            a[k++] = g.memory().usage();
-            a[k++] = g.memory().max();
-            a[k++] = g.memory().failcnt();
-            a[k++] = g.memory().underflows();
+        for (int i = 0; i < nm; i++) {
+            PageCounter memory = mm.memcg(i).memory();
+            a[k++] = memory.usage();
+            a[k++] = memory.max();
+            a[k++] = memory.failcnt();
+            a[k++] = memory.underflows();
         }
-        for (Folio f : mm.folios()) {
+        for (int i = 0; i < nf; i++) {
+            Folio f = mm.folio(i);
+            MemCgroup owner = f.memcg();
             a[k++] = f.refcount();
             a[k++] = f.mapcount();
-            a[k++] = f.memcg() == null ? 0 : f.memcg().id() + 1;
+            a[k++] = owner == null ? 0 : owner.id() + 1;
             a[k++] = f.locked() ? 1 : 0;
             a[k++] = f.isFree() ? 1 : 0;
         }
-        for (int i = 0; i < mm.cache().size(); i++) {
+        for (int i = 0; i < ni; i++) {
             Folio f = mm.cache().lookup(i);
             a[k++] = f == null ? 0 : f.id() + 1;
         }
-        for (Cpu c : mm.cpus()) {
-            out.add(c.pc());
-            a[k++] = c.held() == null ? 0 : c.held().id() + 1;
-            a[k++] = c.chargeTo() == null ? 0 : c.chargeTo().id() + 1;
-            a[k++] = ChargeSteps.of(c).index() + 1;
+        for (int i = 0; i < nc; i++) {
+            Cpu cpu = mm.cpu(i);
+            out.add(cpu.pc());
+            a[k++] = cpu.held() == null ? 0 : cpu.held().id() + 1;
+            a[k++] = cpu.chargeTo() == null ? 0 : cpu.chargeTo().id() + 1;
+            a[k++] = ChargeSteps.of(cpu).index() + 1;
         }
         out.add(a);
     }

@@ -14,7 +14,7 @@ import memcgspec.impl.SwapDevice;
 import memcgspec.impl.swap.SwapPc;
 import memcgspec.impl.swap.SwapSteps;
 import memcgspec.protocol.Invariant;
-import memcgspec.protocol.Invariant.Census;
+import memcgspec.protocol.Census;
 import memcgspec.protocol.charge.ChargeInvariants;
 
 /**
@@ -47,13 +47,13 @@ public final class SwapInvariants {
             Mm mm = c.machine().mm();
             SwapDevice dev = mm.swap();
             v1 = mm.accounting() == Accounting.V1;
-            int ns = dev.size(), nm = mm.memcgs().size();
+            int ns = dev.size(), nm = c.memcgs().length;
             allocated = new boolean[ns];
             hasCache = new boolean[ns];
             count = new int[ns];
             cached = new Folio[ns];
             record = new MemCgroup[ns];
-            swapSlotOf = new int[mm.folios().size()];
+            swapSlotOf = new int[c.folios().length];
             Arrays.fill(swapSlotOf, -1);
             for (int s = 0; s < ns; s++) {
                 allocated[s] = dev.allocated(s);
@@ -69,14 +69,14 @@ public final class SwapInvariants {
             }
             long[] memswOwn = new long[nm], window = new long[nm], rec = new long[nm];
             refs = new long[nm];
-            for (Folio f : mm.folios()) {
-                MemCgroup o = f.memcg();
+            for (Folio f : c.folios()) {
+                MemCgroup o = c.owner[f.id()];
                 if (o == null) continue;
                 refs[o.id()]++;
-                if (f.memswCharged()) memswOwn[o.id()]++;
+                if (c.memsw[f.id()]) memswOwn[o.id()]++;
                 else window[o.id()]++;
             }
-            for (Cpu cpu : mm.cpus()) {
+            for (Cpu cpu : c.cpus()) {
                 MemCgroup t = cpu.chargeTo();
                 if (t == null) continue;
                 refs[t.id()]++;
@@ -87,7 +87,7 @@ public final class SwapInvariants {
                 refs[record[s].id()]++;
                 if (!record[s].isRoot()) rec[record[s].id()]++;
             }
-            for (MemCgroup m : mm.memcgs()) {
+            for (MemCgroup m : c.memcgs()) {
                 for (MemCgroup ch : m.children()) if (ch.state() != MemCgroup.State.FREED) refs[m.id()]++;
             }
             memswT = ChargeInvariants.subtree(mm, memswOwn);
@@ -107,11 +107,11 @@ public final class SwapInvariants {
     static void refcountBalance(Census c, Consumer<String> v) {
         ChargeInvariants.Tally ct = ChargeInvariants.tally(c);
         Tally t = tally(c);
-        for (Folio f : mm(c).folios()) {
+        for (Folio f : c.folios()) {
             int id = f.id();
             boolean inSwap = t.swapSlotOf[id] >= 0;
-            int expected = f.mapcount() + (ct.inCache[id] ? 1 : 0) + (inSwap ? 1 : 0) + ct.holders[id];
-            if (f.refcount() != expected) {
+            int expected = c.mapcount[f.id()] + (ct.inCache[id] ? 1 : 0) + (inSwap ? 1 : 0) + ct.holders[id];
+            if (c.refcount[f.id()] != expected) {
                 v.accept(f + " refcount " + f.refcount() + " but " + expected + " references accounted (map " + f.mapcount()
                         + ", cache " + ct.inCache[id] + ", swap cache " + inSwap + ", CPUs " + ct.holders[id] + ")");
             }
@@ -119,7 +119,7 @@ public final class SwapInvariants {
     }
 
     static void noUnderflow(Census c, Consumer<String> v) {
-        for (MemCgroup m : mm(c).memcgs()) {
+        for (MemCgroup m : c.memcgs()) {
             for (PageCounter pcnt : List.of(m.memory(), m.memsw(), m.swap())) {
                 if (pcnt.usage() < 0 || pcnt.underflows() > 0) v.accept(pcnt + ", underflows " + pcnt.underflows());
             }
@@ -129,20 +129,20 @@ public final class SwapInvariants {
     static void memswConservation(Census c, Consumer<String> v) {
         Tally t = tally(c);
         if (t.v1) {
-            for (MemCgroup m : mm(c).memcgs()) {
+            for (MemCgroup m : c.memcgs()) {
                 int id = m.id();
                 if (m.memsw().usage() != t.memswT[id] + t.recT[id]) {
                     v.accept(m.memsw() + " but " + t.memswT[id] + " pages/pending charged with memsw and " + t.recT[id] + " slots recorded in its subtree");
                 }
             }
         }
-        for (Folio f : mm(c).folios()) if (f.memcg() == null && f.memswCharged()) v.accept("unowned " + f + " has a memsw part");
+        for (Folio f : c.folios()) if (c.owner[f.id()] == null && c.memsw[f.id()]) v.accept("unowned " + f + " has a memsw part");
     }
 
     static void memswIsMemoryPlusSwap(Census c, Consumer<String> v) {
         Tally t = tally(c);
         if (!t.v1) return;
-        for (MemCgroup m : mm(c).memcgs()) {
+        for (MemCgroup m : c.memcgs()) {
             int id = m.id();
             long usage = m.memory().usage(), memsw = m.memsw().usage();
             if (memsw != usage + t.recT[id] - t.windowT[id]) {
@@ -154,7 +154,7 @@ public final class SwapInvariants {
     static void memswCoversMemory(Census c, Consumer<String> v) {
         Tally t = tally(c);
         if (!t.v1) return;
-        for (MemCgroup m : mm(c).memcgs()) {
+        for (MemCgroup m : c.memcgs()) {
             if (t.windowT[m.id()] == 0 && m.memsw().usage() < m.memory().usage()) {
                 v.accept(m + " memsw " + m.memsw().usage() + " < memory " + m.memory().usage());
             }
@@ -162,8 +162,8 @@ public final class SwapInvariants {
     }
 
     /** Swap.tla's SwapinWindow(c): between the swap-in charge and the v1 record drop. */
-    private static boolean inSwapinWindow(Mm mm, int s) {
-        for (Cpu cpu : mm.cpus()) {
+    private static boolean inSwapinWindow(Census c, int s) {
+        for (Cpu cpu : c.cpus()) {
             if ((cpu.pc() == SwapPc.SWAPIN_CHARGED || cpu.pc() == SwapPc.SWAPIN_ADDED) && SwapSteps.of(cpu).slot() == s) return true;
         }
         return false;
@@ -173,7 +173,7 @@ public final class SwapInvariants {
         Tally t = tally(c);
         if (!t.v1) return;
         for (int s = 0; s < t.cached.length; s++) {
-            if (t.cached[s] != null && t.record[s] != null && !inSwapinWindow(mm(c), s)) {
+            if (t.cached[s] != null && t.record[s] != null && !inSwapinWindow(c, s)) {
                 v.accept("slot " + s + " recorded to " + t.record[s] + " while " + t.cached[s] + " is in the swap cache, outside any swap-in window");
             }
         }
@@ -181,7 +181,7 @@ public final class SwapInvariants {
 
     static void swapCounter(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        for (MemCgroup m : mm(c).memcgs()) {
+        for (MemCgroup m : c.memcgs()) {
             long swap = m.swap().usage();
             if (t.v1) {
                 if (swap != 0) v.accept("v1 but " + m.swap());
@@ -190,12 +190,12 @@ public final class SwapInvariants {
                 if (m.memsw().usage() != 0) v.accept("v2 but " + m.memsw());
             }
         }
-        if (!t.v1) for (Folio f : mm(c).folios()) if (f.memswCharged()) v.accept("v2 but " + f + " has a memsw part");
+        if (!t.v1) for (Folio f : c.folios()) if (c.memsw[f.id()]) v.accept("v2 but " + f + " has a memsw part");
     }
 
     static void swapWithinLimit(Census c, Consumer<String> v) {
         Mm mm = mm(c);
-        for (MemCgroup m : mm.memcgs()) {
+        for (MemCgroup m : c.memcgs()) {
             long swapMax = m.isRoot() ? mm.swap().size() : m.swap().max();
             if (m.swap().usage() > swapMax) v.accept(m.swap() + " over " + swapMax);
         }
@@ -230,7 +230,7 @@ public final class SwapInvariants {
             }
         }
         boolean[] freeing = new boolean[t.cached.length];
-        for (Cpu cpu : mm(c).cpus()) {
+        for (Cpu cpu : c.cpus()) {
             if (cpu.pc() != SwapPc.SLOT_FREE) continue;
             int s = SwapSteps.of(cpu).slot();
             if (s < 0 || !t.allocated[s] || t.count[s] != 0 || t.hasCache[s]) {
@@ -250,17 +250,17 @@ public final class SwapInvariants {
     }
 
     static void ownerNamesLiveMemcg(Census c, Consumer<String> v) {
-        for (Folio f : mm(c).folios()) {
-            if (f.memcg() != null && f.memcg().state() == MemCgroup.State.FREED) v.accept(f + " owned by freed " + f.memcg());
+        for (Folio f : c.folios()) {
+            if (c.owner[f.id()] != null && c.owner[f.id()].state() == MemCgroup.State.FREED) v.accept(f + " owned by freed " + f.memcg());
         }
-        for (Cpu cpu : mm(c).cpus()) {
+        for (Cpu cpu : c.cpus()) {
             if (cpu.chargeTo() != null && cpu.chargeTo().state() == MemCgroup.State.FREED) v.accept(cpu + " charges for freed " + cpu.chargeTo());
         }
     }
 
     static void swapinChargeUnderExclusion(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        List<Cpu> cpus = mm(c).cpus();
+        Cpu[] cpus = c.cpus();
         for (Cpu cpu : cpus) {
             Pc pc = cpu.pc();
             Folio p = cpu.held();
@@ -279,24 +279,22 @@ public final class SwapInvariants {
     }
 
     /** Swap.tla's Quiescent: every CPU idle, every folio free, no pte holds a slot. */
-    public static boolean quiescent(Mm mm) {
-        for (Cpu cpu : mm.cpus()) if (cpu.pc() != Pc.IDLE) return false;
-        for (Folio f : mm.folios()) if (f.refcount() != 0) return false;
-        for (int s = 0; s < mm.swap().size(); s++) if (mm.swap().count(s) != 0) return false;
+    public static boolean quiescent(Census c) {
+        if (!ChargeInvariants.quiescent(c)) return false;
+        for (int n : tally(c).count) if (n != 0) return false;
         return true;
     }
 
     static void noLeakAtQuiescence(Census c, Consumer<String> v) {
-        Mm mm = mm(c);
-        if (!quiescent(mm)) return;
+        if (!quiescent(c)) return;
         Tally t = tally(c);
-        for (MemCgroup m : mm.memcgs()) {
+        for (MemCgroup m : c.memcgs()) {
             if (m.memory().usage() != 0 || m.memsw().usage() != 0 || m.swap().usage() != 0) {
                 v.accept(m + " memory " + m.memory().usage() + " memsw " + m.memsw().usage() + " swap " + m.swap().usage()
                         + " with every folio free and no swap pte");
             }
         }
-        for (Folio f : mm.folios()) if (f.memcg() != null) v.accept(f + " owned while free");
+        for (Folio f : c.folios()) if (c.owner[f.id()] != null) v.accept(f + " owned while free");
         for (int s = 0; s < t.allocated.length; s++) {
             if (t.allocated[s] || t.record[s] != null) v.accept("slot " + s + " allocated=" + t.allocated[s] + " record " + t.record[s]);
         }
@@ -304,7 +302,7 @@ public final class SwapInvariants {
 
     static void cssRefBalance(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        for (MemCgroup m : mm(c).memcgs()) {
+        for (MemCgroup m : c.memcgs()) {
             long refs = t.refs[m.id()];
             if (m.cssRefs() != refs) {
                 v.accept(m + " (" + m.state().spec() + ") has " + m.cssRefs() + " css references but " + refs
@@ -316,7 +314,7 @@ public final class SwapInvariants {
 
     static void offlineOnlyRemovable(Census c, Consumer<String> v) {
         Mm mm = mm(c);
-        for (MemCgroup m : mm.memcgs()) {
+        for (MemCgroup m : c.memcgs()) {
             if (m.state() != MemCgroup.State.ONLINE && (m.isRoot() || !mm.removable(m))) v.accept(m + " is " + m.state().spec() + " but not removable");
         }
     }

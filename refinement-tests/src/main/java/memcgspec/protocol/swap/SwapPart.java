@@ -15,6 +15,7 @@ import memcgspec.impl.swap.SwapPc;
 import memcgspec.impl.swap.SwapSteps;
 import memcgspec.props.Call;
 import memcgspec.protocol.ActionTable;
+import memcgspec.protocol.Census;
 import memcgspec.protocol.Invariant;
 import memcgspec.protocol.Machine;
 import memcgspec.protocol.Picks;
@@ -216,6 +217,17 @@ public final class SwapPart implements ProtocolPart {
         return null;
     }
 
+    /** An unlocked folio of the swap cache (found by its slot), or any folio when there is none. */
+    private static int swapCacheFolio(Mm mm, Random r) {
+        SwapDevice d = mm.swap();
+        List<Integer> ok = new java.util.ArrayList<>();
+        for (int s = 0; s < d.size(); s++) {
+            Folio f = d.cached(s);
+            if (f != null && !f.locked()) ok.add(f.id());
+        }
+        return ok.isEmpty() ? r.nextInt(mm.folios().size()) : ok.get(r.nextInt(ok.size()));
+    }
+
     /** A mapped, charged, unlocked anon folio: what reclaim of anon memory takes. */
     private static boolean anon(Mm mm, Folio f) {
         return f.mapcount() > 0 && f.memcg() != null && !f.locked() && !mm.cache().contains(f);
@@ -227,9 +239,7 @@ public final class SwapPart implements ProtocolPart {
         mv.put("Reclaim", (m, c, r) -> {
             Mm mm = m.mm();
             // A quarter of the time a swap-cache folio (whose slot ptes may hold), else a mapped anon folio.
-            return call("Reclaim", c, r.nextInt(4) == 0
-                    ? Picks.folio(mm, r, f -> !f.locked() && mm.swap().slotOf(f) >= 0)
-                    : Picks.folio(mm, r, f -> anon(mm, f)));
+            return call("Reclaim", c, r.nextInt(4) == 0 ? swapCacheFolio(mm, r) : Picks.folio(mm, r, f -> anon(mm, f)));
         });
         mv.put("Swapin", (m, c, r) -> {
             Mm mm = m.mm();
@@ -293,7 +303,7 @@ public final class SwapPart implements ProtocolPart {
         for (int s = 0; s < d.size(); s++) {
             if (d.count(s) != 0 || d.hasCache(s) || d.cached(s) != null) v.add("Quiescent: slot " + s + " still used after the drain");
         }
-        if (!SwapInvariants.quiescent(mm)) v.add("Quiescent: not quiescent after the drain");
+        if (!SwapInvariants.quiescent(new Census(m))) v.add("Quiescent: not quiescent after the drain");
         for (MemCgroup g : mm.memcgs()) {
             if (g.memsw().usage() != 0 || g.swap().usage() != 0) v.add("NoLeakAtQuiescence: " + g.memsw() + " " + g.swap() + " after the drain");
             if (g.state() == MemCgroup.State.OFFLINE) v.add("NoLeakAtQuiescence: " + g + " offline but never freed: " + g.cssRefs() + " css references left");
@@ -312,17 +322,20 @@ public final class SwapPart implements ProtocolPart {
     @Override
     public void snapshot(Machine m, List<Object> out) {
         Mm mm = m.mm();
+        Mm.Config shape = mm.config();
         SwapDevice d = mm.swap();
-        long[] a = new long[mm.memcgs().size() * 10 + mm.folios().size() + d.size() * 5 + mm.cpus().size()];
+        int nm = shape.nMemcg() + 1, nf = shape.folios(), ns = d.size(), nc = shape.cpus();
+        long[] a = new long[nm * 10 + nf + ns * 5 + nc];
         int k = 0;
-        for (MemCgroup g : mm.memcgs()) {
+        for (int i = 0; i < nm; i++) {
+            MemCgroup g = mm.memcg(i);
             k = counter(a, k, g.memsw());
             k = counter(a, k, g.swap());
             a[k++] = g.state().ordinal();
             a[k++] = g.cssRefs();
         }
-        for (Folio f : mm.folios()) a[k++] = f.memswCharged() ? 1 : 0;
-        for (int s = 0; s < d.size(); s++) {
+        for (int i = 0; i < nf; i++) a[k++] = mm.folio(i).memswCharged() ? 1 : 0;
+        for (int s = 0; s < ns; s++) {
             a[k++] = d.allocated(s) ? 1 : 0;
             a[k++] = d.count(s);
             a[k++] = d.hasCache(s) ? 1 : 0;
@@ -331,7 +344,7 @@ public final class SwapPart implements ProtocolPart {
             MemCgroup r = d.record(s);
             a[k++] = r == null ? 0 : r.id() + 1;
         }
-        for (Cpu c : mm.cpus()) a[k++] = SwapSteps.of(c).slot() + 1;
+        for (int i = 0; i < nc; i++) a[k++] = SwapSteps.of(mm.cpu(i)).slot() + 1;
         out.add(a);
     }
 
