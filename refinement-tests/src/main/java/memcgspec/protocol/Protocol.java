@@ -90,12 +90,18 @@ public final class Protocol {
             machine = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(machine));
             idle = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(idle));
         }
+
+        /** Move weights in the order given: alternating names and weights. */
+        public static Map<String, Integer> weights(Object... namesAndWeights) {
+            Map<String, Integer> m = new LinkedHashMap<>();
+            for (int i = 0; i < namesAndWeights.length; i += 2) m.put((String) namesAndWeights[i], (Integer) namesAndWeights[i + 1]);
+            return m;
+        }
     }
 
     /**
-     * A property setup: a machine shape plus memory.max values that differ from the common one.
-     *
-     * {@code maxes memcg id -> memory.max, applied with {@link Mm#setMax} after creation
+     * A property setup: a machine shape plus memory.max values that differ from the common one
+     * ({@code maxes}: memcg id -> memory.max, applied with {@link Mm#setMax} after creation).
      */
     public record Setup(String name, Mm.Config mm, Map<Integer, Long> maxes) {
         public Setup {
@@ -144,11 +150,5 @@ public final class Protocol {
         List<Class<?>> l = new ArrayList<>();
         for (ProtocolPart p : parts) for (Class<?> c : p.stepClasses()) if (!l.contains(c)) l.add(c);
         return l;
-    }
-
-    /** The setup of this name. */
-    public Setup setup(String setupName) {
-        for (Setup s : setups) if (s.name().equals(setupName)) return s;
-        throw new IllegalArgumentException("protocol " + name + " has no setup " + setupName);
     }
 }

@@ -14,9 +14,6 @@ import memcgspec.props.Call;
  * part and Swap's, as Swap.tla INSTANCEs Charge.tla; a part never subclasses another.
  */
 public interface ProtocolPart {
-    /** A short name, e.g. "charge". */
-    String name();
-
     /** This part's own actions (not those of the parts it builds on). */
     ActionTable actions();
 

@@ -14,7 +14,6 @@ import memcgspec.impl.charge.ChargePc;
 import memcgspec.impl.charge.ChargeSteps;
 import memcgspec.props.Call;
 import memcgspec.protocol.ActionTable;
-import memcgspec.protocol.Census;
 import memcgspec.protocol.Invariant;
 import memcgspec.protocol.Machine;
 import memcgspec.protocol.Picks;
@@ -56,11 +55,6 @@ public final class ChargePart implements ProtocolPart {
     /** A call of one of Charge.tla's actions (Java ids: see {@link ActionTable#call}). */
     public static Call<Machine> call(String action, int... ids) {
         return ACTIONS.call(action, ids);
-    }
-
-    @Override
-    public String name() {
-        return "charge";
     }
 
     @Override

@@ -30,7 +30,7 @@ public final class ChargeProtocol {
             new Protocol.Setup("many-cpus", new Mm.Config(12, 256, 32, 12, 3, 14), Map.of(1, 10L, 4, 4L, 7, 3L, 12, 3L));
 
     /** Faults and insertions, mapping, unmapping, PFN walkers, truncation; 4% arbitrary steps. */
-    static final Protocol.Mix MIX = new Protocol.Mix(40, Map.of(), linked(
+    static final Protocol.Mix MIX = new Protocol.Mix(40, Map.of(), Protocol.Mix.weights(
             "AllocAnon", 36, "AllocCache", 18, "Map", 10, "Unmap", 16, "GetPage", 8, "DeleteFromCache", 12));
 
     /** Plausible bugs re-introduced into Charge.tla, each with the check that must catch it. */
@@ -64,11 +64,4 @@ public final class ChargeProtocol {
 
     public static final Protocol PROTOCOL = new Protocol("charge", "Charge", List.of(ChargePart.PART), MIX,
             List.of(TIGHT, DEEP_CHAIN, MANY_CPUS), MUTANTS, "charge.md");
-
-    /** An insertion-ordered map from alternating keys and weights. */
-    public static Map<String, Integer> linked(Object... kv) {
-        Map<String, Integer> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], (Integer) kv[i + 1]);
-        return m;
-    }
 }

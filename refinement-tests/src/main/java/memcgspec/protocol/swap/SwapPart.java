@@ -100,11 +100,6 @@ public final class SwapPart implements ProtocolPart {
     }
 
     @Override
-    public String name() {
-        return "swap";
-    }
-
-    @Override
     public ActionTable actions() {
         return ACTIONS;
     }

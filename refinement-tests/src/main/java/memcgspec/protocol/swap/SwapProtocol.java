@@ -6,7 +6,6 @@ import java.util.Map;
 import memcgspec.impl.Mm;
 import memcgspec.protocol.Protocol;
 import memcgspec.protocol.charge.ChargePart;
-import memcgspec.protocol.charge.ChargeProtocol;
 
 /**
  * The swap protocol as the registry holds it: spec/Swap.tla, held to by Charge's part and
@@ -52,7 +51,7 @@ public final class SwapProtocol {
      * 3% arbitrary steps, 0.6% offline, 1% free; an idle CPU mostly faults anon memory, reclaims it
      * and swaps it back in, with light page-cache traffic.
      */
-    static final Protocol.Mix MIX = new Protocol.Mix(30, ChargeProtocol.linked("Offline", 6, "Free", 10), ChargeProtocol.linked(
+    static final Protocol.Mix MIX = new Protocol.Mix(30, Protocol.Mix.weights("Offline", 6, "Free", 10), Protocol.Mix.weights(
             "AllocAnon", 28, "AllocCache", 3, "Map", 5, "Unmap", 6, "GetPage", 3, "DeleteFromCache", 2,
             "Reclaim", 19, "Swapin", 22, "FreeSwapAndCache", 7, "DeleteFromSwapCache", 5));
 
