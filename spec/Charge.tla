@@ -8,7 +8,12 @@
 (* Which kernel.  The steps and their order are those of v3.17 to v5.7,    *)
 (* where the design was introduced by Johannes Weiner's "rewrite charge    *)
 (* API" (00501b531c47) and "rewrite uncharge API" (0a31bc97c80c, seed 001) *)
-(* and every charge site used try/commit/cancel.  From v5.8 on,            *)
+(* and every charge site used try/commit/cancel.  The names are today's:  *)
+(* the counter is page_counter from v3.19 (3e32cb2e0a12; v3.17 and v3.18   *)
+(* charged a res_counter, res_counter_charge / res_counter_uncharge, with  *)
+(* the same semantics at this granularity), and the owner is               *)
+(* page->mem_cgroup from v4.0 (pc->mem_cgroup of the page's page_cgroup,   *)
+(* valid while PCG_USED is set, in v3.17 and v3.18).  From v5.8 on,        *)
 (* mem_cgroup_charge() runs try_charge and commit_charge back to back and  *)
 (* cancel is gone from these paths: an abandoned anonymous fault frees its *)
 (* committed page through the final put, and a failed page-cache insertion *)
@@ -83,16 +88,19 @@ VARIABLES
     mapcount,   \* mapcount[p]: page-table mappings
     owner,      \* owner[p]: folio->memcg_data, the memcg the page is charged to, or NoMemcg
     locked,     \* locked[p]: PG_locked
+    anon,       \* anon[p]: PageAnon (page->mapping points at an anon_vma)
     \* --- the page cache of one file, and the counters ---
     cache,      \* cache[i]: the page at index i, or NoPage
-    usage       \* usage[m]: memcg m's memory page_counter (hierarchical)
+    usage,      \* usage[m]: memcg m's memory page_counter (hierarchical)
+    stat        \* stat[m]: memcg m's own statistics (memory.stat, not hierarchical):
+                \*   anon (v1 "rss"), file (v1 "cache"), file_mapped (v1 "mapped_file")
 
 (* Variable groups for UNCHANGED, as in raft.tla; vars is their            *)
-(* concatenation, in declaration order.  cache and usage stay single       *)
+(* concatenation, in declaration order.  cache, usage and stat stay single *)
 (* variables: a group of one would name nothing new.                       *)
-cpuVars == <<pc, held, chargeTo, index>>            \* per CPU: its mm path and what it works on
-folioVars == <<refcount, mapcount, owner, locked>>  \* per page: the struct folio fields
-vars == <<cpuVars, folioVars, cache, usage>>
+cpuVars == <<pc, held, chargeTo, index>>                  \* per CPU: its mm path and what it works on
+folioVars == <<refcount, mapcount, owner, locked, anon>>  \* per page: the struct folio fields
+vars == <<cpuVars, folioVars, cache, usage, stat>>
 
 (* Program counters.  "idle": between paths.  "anon_*": do_anonymous_page. *)
 (* "cache_*": add_to_page_cache_lru: "cache_inserted" is in the cache and  *)
@@ -111,6 +119,14 @@ PendingPCs == {"anon_charged", "cache_charged", "cache_inserted", "cache_eexist"
 InCache(p) == \E i \in Indexes : cache[i] = p
 Holders(p) == {c \in CPUs : held[c] = p}
 
+(* The statistics items and their update: stat[m].item += d, skipped for   *)
+(* an unowned page, as the kernel's statistics updates skip a page with no *)
+(* memcg (mem_cgroup_update_page_stat found no USED page_cgroup in 2010,   *)
+(* which is seed 003's underflow; lock_page_memcg returns NULL today).     *)
+StatItems == {"anon", "file", "file_mapped"}
+NoStat == [item \in StatItems |-> 0]
+ModStat(st, m, item, d) == IF m = NoMemcg THEN st ELSE [st EXCEPT ![m][item] = @ + d]
+
 TypeOK ==
     /\ pc \in [CPUs -> PCs]
     /\ held \in [CPUs -> Pages \cup {NoPage}]
@@ -120,8 +136,10 @@ TypeOK ==
     /\ mapcount \in [Pages -> 0..MaxMap]
     /\ owner \in [Pages -> TaskMemcgs \cup {NoMemcg}]
     /\ locked \in [Pages -> BOOLEAN]
+    /\ anon \in [Pages -> BOOLEAN]
     /\ cache \in [Indexes -> Pages \cup {NoPage}]
     /\ usage \in [Memcgs -> Int]
+    /\ stat \in [Memcgs -> [StatItems -> Int]]
 
 Init ==
     /\ pc = [c \in CPUs |-> "idle"]
@@ -132,8 +150,10 @@ Init ==
     /\ mapcount = [p \in Pages |-> 0]
     /\ owner = [p \in Pages |-> NoMemcg]
     /\ locked = [p \in Pages |-> FALSE]
+    /\ anon = [p \in Pages |-> FALSE]
     /\ cache = [i \in Indexes |-> NoPage]
     /\ usage = [m \in Memcgs |-> 0]
+    /\ stat = [m \in Memcgs |-> NoStat]
 
 (***************************************************************************)
 (* The anonymous fault: do_anonymous_page.                                 *)
@@ -151,7 +171,7 @@ AllocAnon(c, p, m) ==
     /\ held' = [held EXCEPT ![c] = p]
     /\ chargeTo' = [chargeTo EXCEPT ![c] = m]
     /\ refcount' = [refcount EXCEPT ![p] = 1]
-    /\ UNCHANGED <<index, mapcount, owner, locked, cache, usage>>
+    /\ UNCHANGED <<index, mapcount, owner, locked, anon, cache, usage, stat>>
 
 (***************************************************************************)
 (* Page-cache insertion: add_to_page_cache_lru (readahead, a read fault).  *)
@@ -173,7 +193,7 @@ AllocCache(c, p, m, i) ==
     /\ index' = [index EXCEPT ![c] = i]
     /\ refcount' = [refcount EXCEPT ![p] = 1]
     /\ locked' = [locked EXCEPT ![p] = TRUE]
-    /\ UNCHANGED <<mapcount, owner, cache, usage>>
+    /\ UNCHANGED <<mapcount, owner, anon, cache, usage, stat>>
 
 (***************************************************************************)
 (* The charge: try_charge, commit_charge, cancel_charge.                   *)
@@ -200,7 +220,7 @@ TryCharge(c) ==
               /\ index' = [index EXCEPT ![c] = NoIndex]
               \* a failed insertion unlocks its page before the put (__ClearPageLocked)
               /\ locked' = [locked EXCEPT ![held[c]] = FALSE]
-    /\ UNCHANGED <<held, refcount, mapcount, owner, cache>>
+    /\ UNCHANGED <<held, refcount, mapcount, owner, anon, cache, stat>>
 
 (* mem_cgroup_commit_charge -> commit_charge: the pending charge becomes   *)
 (* the page's (page->mem_cgroup, today folio->memcg_data).  No counter     *)
@@ -209,10 +229,18 @@ TryCharge(c) ==
 (* once the page is in the cache, still locked.  Either way no other CPU  *)
 (* can reach the page to charge, map or free it (ChargeUnderExclusion).    *)
 (* The kernel asserts, but does not test, that the page has no owner yet  *)
-(* (VM_BUG_ON_PAGE(page->mem_cgroup, page)): the spec has no such guard    *)
+(* (VM_BUG_ON_PAGE(page->mem_cgroup, page); in v3.17 and v3.18             *)
+(* VM_BUG_ON_PAGE(PageCgroupUsed(pc), page)): the spec has no such guard   *)
 (* either and checks instead that it can never fail (PendingPageUnowned). *)
+(* The anonymous fault has just set the page's anon rmap                   *)
+(* (page_add_new_anon_rmap, PageAnon), and commit_charge counts the page   *)
+(* in its memcg's statistics, anon or file by PageAnon                     *)
+(* (mem_cgroup_charge_statistics).                                         *)
 CommitCharge(c) ==
     /\ pc[c] \in {"anon_charged", "cache_inserted"}
+    /\ LET isAnon == pc[c] = "anon_charged" IN
+          /\ anon' = [anon EXCEPT ![held[c]] = isAnon]
+          /\ stat' = ModStat(stat, chargeTo[c], IF isAnon THEN "anon" ELSE "file", 1)
     /\ owner' = [owner EXCEPT ![held[c]] = chargeTo[c]]
     /\ pc' = [pc EXCEPT ![c] = IF pc[c] = "anon_charged" THEN "anon_committed" ELSE "cache_committed"]
     /\ chargeTo' = [chargeTo EXCEPT ![c] = NoMemcg]
@@ -235,7 +263,7 @@ CancelCharge(c) ==
     /\ chargeTo' = [chargeTo EXCEPT ![c] = NoMemcg]
     /\ index' = [index EXCEPT ![c] = NoIndex]
     /\ locked' = [locked EXCEPT ![held[c]] = FALSE]
-    /\ UNCHANGED <<held, refcount, mapcount, owner, cache>>
+    /\ UNCHANGED <<held, refcount, mapcount, owner, anon, cache, stat>>
 
 (***************************************************************************)
 (* Finishing the two charging paths.                                       *)
@@ -252,7 +280,7 @@ MapAnon(c) ==
     /\ mapcount' = [mapcount EXCEPT ![held[c]] = 1]
     /\ pc' = [pc EXCEPT ![c] = "idle"]
     /\ held' = [held EXCEPT ![c] = NoPage]
-    /\ UNCHANGED <<chargeTo, index, refcount, owner, locked, cache, usage>>
+    /\ UNCHANGED <<chargeTo, index, refcount, owner, locked, anon, cache, usage, stat>>
 
 (* __add_to_page_cache_locked: under the xarray (radix tree) lock, store  *)
 (* the locked page at its index, the cache taking a reference; the charge  *)
@@ -270,7 +298,7 @@ AddToCache(c) ==
             ELSE /\ pc' = [pc EXCEPT ![c] = "cache_eexist"]
                  /\ UNCHANGED <<cache, refcount>>
     /\ index' = [index EXCEPT ![c] = NoIndex]
-    /\ UNCHANGED <<held, chargeTo, mapcount, owner, locked, usage>>
+    /\ UNCHANGED <<held, chargeTo, mapcount, owner, locked, anon, usage, stat>>
 
 (* unlock_page when the read completes: from now on the page can be found  *)
 (* unlocked, mapped and truncated.  The inserting CPU still holds its      *)
@@ -279,7 +307,7 @@ UnlockPage(c) ==
     /\ pc[c] = "cache_committed"
     /\ locked' = [locked EXCEPT ![held[c]] = FALSE]
     /\ pc' = [pc EXCEPT ![c] = "put"]
-    /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, cache, usage>>
+    /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, anon, cache, usage, stat>>
 
 (***************************************************************************)
 (* Paths that use pages without charging them.                             *)
@@ -288,26 +316,33 @@ UnlockPage(c) ==
 (* Another mapping of page p: fork's copy_one_pte (today copy_present_pte) *)
 (* of a mapped page, or a fault on a cached page (filemap_map_pages, which *)
 (* skips locked pages).  A mapping holds a reference.  No charge: the page *)
-(* is charged once, to its first user, however many map it.               *)
+(* is charged once, to its first user, however many map it.  The first    *)
+(* mapping of a file page counts it in its owner's file_mapped            *)
+(* (page_add_file_rmap, when _mapcount goes from -1 to 0, under           *)
+(* lock_page_memcg, against page->mem_cgroup at that moment).             *)
 Map(c, p) ==
     /\ pc[c] = "idle"
     /\ mapcount[p] > 0 \/ (InCache(p) /\ ~locked[p])
     /\ mapcount[p] < MaxMap
     /\ mapcount' = [mapcount EXCEPT ![p] = @ + 1]
     /\ refcount' = [refcount EXCEPT ![p] = @ + 1]
-    /\ UNCHANGED <<cpuVars, owner, locked, cache, usage>>
+    /\ stat' = IF ~anon[p] /\ mapcount[p] = 0 THEN ModStat(stat, owner[p], "file_mapped", 1) ELSE stat
+    /\ UNCHANGED <<cpuVars, owner, locked, anon, cache, usage>>
 
 (* zap_pte_range: one mapping of p goes.  The page's reference moves to    *)
 (* the CPU's mmu_gather batch, dropped later by tlb_finish_mmu.  Nothing   *)
 (* is uncharged here, even when mapcount reaches 0: that was the 2009      *)
 (* protocol, and its races (seed 000, seed 002 Type-2) are in history/.    *)
+(* The last unmapping of a file page takes it out of its owner's           *)
+(* file_mapped (page_remove_rmap -> page_remove_file_rmap).                *)
 Unmap(c, p) ==
     /\ pc[c] = "idle"
     /\ mapcount[p] > 0
     /\ mapcount' = [mapcount EXCEPT ![p] = @ - 1]
     /\ pc' = [pc EXCEPT ![c] = "put"]
     /\ held' = [held EXCEPT ![c] = p]
-    /\ UNCHANGED <<chargeTo, index, refcount, owner, locked, cache, usage>>
+    /\ stat' = IF ~anon[p] /\ mapcount[p] = 1 THEN ModStat(stat, owner[p], "file_mapped", -1) ELSE stat
+    /\ UNCHANGED <<chargeTo, index, refcount, owner, locked, anon, cache, usage>>
 
 (* get_page_unless_zero (today folio_try_get): a speculative reference,    *)
 (* as a lockless page-cache lookup, compaction or a PFN walker takes one.  *)
@@ -320,7 +355,7 @@ GetPage(c, p) ==
     /\ refcount' = [refcount EXCEPT ![p] = @ + 1]
     /\ pc' = [pc EXCEPT ![c] = "put"]
     /\ held' = [held EXCEPT ![c] = p]
-    /\ UNCHANGED <<chargeTo, index, mapcount, owner, locked, cache, usage>>
+    /\ UNCHANGED <<chargeTo, index, mapcount, owner, locked, anon, cache, usage, stat>>
 
 (* delete_from_page_cache (today filemap_remove_folio), from truncation of *)
 (* an unmapped page: the page leaves the cache at index i and the cache's  *)
@@ -340,7 +375,7 @@ DeleteFromCache(c, i) ==
           /\ cache' = [cache EXCEPT ![i] = NoPage]
           /\ pc' = [pc EXCEPT ![c] = "put"]
           /\ held' = [held EXCEPT ![c] = p]
-    /\ UNCHANGED <<chargeTo, index, folioVars, usage>>
+    /\ UNCHANGED <<chargeTo, index, folioVars, usage, stat>>
 
 (* put_page (folio_put), not the last reference: only the count changes. *)
 PutPage(c) ==
@@ -349,21 +384,24 @@ PutPage(c) ==
     /\ refcount' = [refcount EXCEPT ![held[c]] = @ - 1]
     /\ pc' = [pc EXCEPT ![c] = "idle"]
     /\ held' = [held EXCEPT ![c] = NoPage]
-    /\ UNCHANGED <<chargeTo, index, mapcount, owner, locked, cache, usage>>
+    /\ UNCHANGED <<chargeTo, index, mapcount, owner, locked, anon, cache, usage, stat>>
 
 (* The final put_page: __put_page -> mem_cgroup_uncharge -> free (today    *)
 (* __folio_put; batched frees use mem_cgroup_uncharge_list).  The          *)
 (* refcount reaches 0, so no other CPU can see the page: uncharge needs no *)
 (* lock and cannot race with a charge, a commit or a migration of it.      *)
 (* A page with an owner gives its charge back (once: the owner is         *)
-(* cleared); an unowned page (its charge failed or was cancelled) frees    *)
-(* with no counter change.                                                  *)
+(* cleared) and leaves its memcg's statistics (uncharge_batch); an unowned *)
+(* page (its charge failed or was cancelled) frees with no counter change. *)
+(* Freeing clears PageAnon (page->mapping = NULL).                         *)
 Uncharge(c) ==
     /\ pc[c] = "put"
     /\ refcount[held[c]] = 1
     /\ LET p == held[c] IN
           /\ usage' = IF owner[p] /= NoMemcg THEN PC!Uncharge(usage, owner[p], 1) ELSE usage
+          /\ stat' = ModStat(stat, owner[p], IF anon[p] THEN "anon" ELSE "file", -1)
           /\ owner' = [owner EXCEPT ![p] = NoMemcg]
+          /\ anon' = [anon EXCEPT ![p] = FALSE]
           /\ refcount' = [refcount EXCEPT ![p] = 0]
     /\ pc' = [pc EXCEPT ![c] = "idle"]
     /\ held' = [held EXCEPT ![c] = NoPage]
@@ -388,50 +426,67 @@ Next ==
 Spec == Init /\ [][Next]_vars
 
 (***************************************************************************)
-(* Invariants.                                                             *)
+(* Properties.  Each one exists to catch a class of protocol bugs, named   *)
+(* in its comment; docs/mutants.md lists the mutants (plausible bugs, the *)
+(* museum's races re-introduced) that each one catches.                   *)
 (***************************************************************************)
 
 (* Charges tried and not yet committed or cancelled, per memcg. *)
 Pending(m) == Cardinality({c \in CPUs : pc[c] \in PendingPCs /\ chargeTo[c] = m})
 
 (* Conservation: each memcg's counter = the pages owned in its subtree +  *)
-(* the pending charges there.  Together with TypeOK this also says that a  *)
-(* page is owned only after a successful TryCharge and at most once: an    *)
-(* extra owner, or an owner without a charge, would break the count.       *)
+(* the pending charges there.  Catches a charge lost (a cancel or uncharge *)
+(* forgotten, a commit that uncharges), counted twice (an uncharge repeated *)
+(* or a commit over another owner) or an owner without a charge.  With     *)
+(* TypeOK it also says that a page is owned at most once.                   *)
 Conservation ==
     \A m \in Memcgs :
         usage[m] = Cardinality({p \in Pages : owner[p] \in PC!Subtree(m)})
                    + Cardinality({c \in CPUs : pc[c] \in PendingPCs /\ chargeTo[c] \in PC!Subtree(m)})
 
-(* Hierarchy: a parent's counter is its own charges plus its children's   *)
-(* counters; the root's own charge is zero (tasks never charge it).        *)
-Hierarchy ==
-    /\ \A m \in Memcgs :
-          PC!OwnUsage(usage, m) = Cardinality({p \in Pages : owner[p] = m}) + Pending(m)
-    /\ PC!OwnUsage(usage, Root) = 0
+(* A page in use is charged: mapped, or in the page cache and unlocked    *)
+(* (findable by lookups, faults and reclaim).  Catches an uncharge while  *)
+(* the page is still used (the 2009 protocol's uncharge at unmap, whose   *)
+(* races left mapped pages uncharged: seed 000) and a page published      *)
+(* before its commit (mapped or unlocked too early).                       *)
+InUseCharged(p) == mapcount[p] > 0 \/ (InCache(p) /\ ~locked[p])
+InUseIsCharged == \A p \in Pages : InUseCharged(p) => owner[p] /= NoMemcg
 
-(* Ownership: an owned page is a live page (not freed with a charge); a   *)
-(* page whose charge is pending has no owner yet, so CommitCharge never    *)
-(* overwrites one (the kernel's VM_BUG_ON in commit_charge); a path that  *)
-(* committed still finds its page owned.                                   *)
+(* An owned page is a live page.  Catches a free that keeps the page's    *)
+(* charge (a leak, and a stale owner if the frame is reused).             *)
 OwnedPagesLive == \A p \in Pages : owner[p] /= NoMemcg => refcount[p] > 0
+
+(* A page whose charge is pending has no owner yet, so CommitCharge never  *)
+(* overwrites one (the kernel's VM_BUG_ON in commit_charge).  Catches a    *)
+(* charging path that starts on a page that is not free.                  *)
 PendingPageUnowned ==
     \A c \in CPUs : pc[c] \in PendingPCs => owner[held[c]] = NoMemcg
-CommittedIsOwned ==
-    \A c \in CPUs : pc[c] \in {"anon_committed", "cache_committed"}
-                        => owner[held[c]] /= NoMemcg
 
-(* No counter below zero (the kernel's "page_counter underflow" warning). *)
-NoUnderflow == \A m \in Memcgs : usage[m] >= 0
+(* Statistics: each memcg's anon, file and file_mapped count exactly the  *)
+(* pages attributed to it: owned anon pages, owned file pages, owned      *)
+(* mapped file pages.  Catches a statistics update skipped, repeated or   *)
+(* made against another memcg than the owner of the moment (seed 003's    *)
+(* remap that skipped FILE_MAPPED for a not yet committed page, and its    *)
+(* underflow at the later unmap).  Never negative follows.                 *)
+StatOf(m, item) ==
+    Cardinality({p \in Pages :
+        /\ owner[p] = m
+        /\ CASE item = "anon" -> anon[p]
+              [] item = "file" -> ~anon[p]
+              [] item = "file_mapped" -> ~anon[p] /\ mapcount[p] > 0})
+StatsMatch == \A m \in Memcgs, item \in StatItems : stat[m][item] = StatOf(m, item)
 
-(* usage <= max on every level.  A property of this model, where every    *)
-(* charge is a try-charge taken as one atomic step: the kernel's counter   *)
-(* shows a transient overshoot while a failing try-charge backs out, and   *)
-(* forced charges (__GFP_NOFAIL, a dying task, page replacement) may pass  *)
-(* max on purpose.                                                         *)
-WithinLimit == \A m \in Memcgs : usage[m] <= Max[m]
+(* usage <= max below the root (the root has no max).  Catches a charge   *)
+(* that ignores a limit on some level of the hierarchy.  A property of    *)
+(* this model, where every charge is a try-charge taken as one atomic     *)
+(* step: the kernel's counter shows a transient overshoot while a failing *)
+(* try-charge backs out, and forced charges (__GFP_NOFAIL, a dying task,  *)
+(* page replacement) may pass max on purpose.                              *)
+WithinLimit == \A m \in TaskMemcgs : usage[m] <= Max[m]
 
-(* Every reference is accounted for: mappings, the cache, CPUs. *)
+(* Every reference is accounted for: mappings, the cache, CPUs.  Catches  *)
+(* a reference dropped twice or never, so a page freed while in use or    *)
+(* never freed.                                                            *)
 RefcountBalance ==
     \A p \in Pages :
         refcount[p] = mapcount[p] + (IF InCache(p) THEN 1 ELSE 0) + Cardinality(Holders(p))
@@ -441,7 +496,9 @@ RefcountBalance ==
 (* unmapped and not in the cache; a cache page is locked, and in the cache *)
 (* only between AddToCache and UnlockPage.  Other CPUs may hold only       *)
 (* speculative references (GetPage), which they can only drop.  This is    *)
-(* why commit_charge needs no lock of its own (seed 001).                  *)
+(* why commit_charge needs no lock of its own (seed 001).  Catches a path *)
+(* that reaches a page being charged: a fault mapping a locked cache page, *)
+(* a truncation or reclaim that does not skip it.                          *)
 ChargeUnderExclusion ==
     \A c \in CPUs :
         LET p == held[c] IN
@@ -455,8 +512,39 @@ ChargeUnderExclusion ==
         /\ pc[c] \in {"cache_alloc", "cache_charged", "cache_eexist",
                       "cache_inserted", "cache_committed"} => locked[p]
 
-(* No leaked charge: once every CPU is idle and every page is free, every  *)
-(* counter is back to zero and no page has an owner.                       *)
+(***************************************************************************)
+(* Lemmas: implied by the properties above (or restating a guard), kept    *)
+(* in the configs as a cheap second net.  No mutant is expected to break   *)
+(* one of them without breaking a property too.                            *)
+(***************************************************************************)
+
+(* Hierarchy: a parent's counter is its own charges plus its children's   *)
+(* counters; the root's own charge is zero.  Implied by Conservation (the *)
+(* subtree counts add up) and TypeOK (owners are task memcgs).            *)
+Hierarchy ==
+    /\ \A m \in Memcgs :
+          PC!OwnUsage(usage, m) = Cardinality({p \in Pages : owner[p] = m}) + Pending(m)
+    /\ PC!OwnUsage(usage, Root) = 0
+
+(* No counter below zero (the kernel's "page_counter underflow" warning): *)
+(* implied by Conservation, whose right-hand side is a count.             *)
+NoUnderflow == \A m \in Memcgs : usage[m] >= 0
+
+(* No statistic below zero: implied by StatsMatch. *)
+StatsNonNegative == \A m \in Memcgs, item \in StatItems : stat[m][item] >= 0
+
+(* A path that committed still finds its page owned: implied by            *)
+(* Refinement (no charge leaves a live page) and the committing CPU's own  *)
+(* reference.                                                               *)
+CommittedIsOwned ==
+    \A c \in CPUs : pc[c] \in {"anon_committed", "cache_committed"}
+                        => owner[held[c]] /= NoMemcg
+
+(* No leaked charge once every CPU is idle and every page is free:        *)
+(* implied by Conservation (no pending charge, so usage = owned pages) and *)
+(* OwnedPagesLive (no live page, so none owned).  Its antecedent holds in  *)
+(* the initial state only of a model without swap (every page freed means *)
+(* every cache emptied): the swap protocol's version is a property.        *)
 Quiescent == (\A c \in CPUs : pc[c] = "idle") /\ (\A p \in Pages : refcount[p] = 0)
 NoLeakAtQuiescence ==
     Quiescent => /\ \A m \in Memcgs : usage[m] = 0
@@ -466,13 +554,19 @@ NoLeakAtQuiescence ==
 (* Refinement of the abstract accounting spec.                             *)
 (***************************************************************************)
 
-(* Charge has no swap: no slots, nothing recorded. *)
+(* Charge has no swap: no slots, nothing recorded.  A page is live while  *)
+(* its refcount is above zero.                                              *)
 Abs == INSTANCE MemcgAccounting
          WITH pending <- [m \in Memcgs |-> Pending(m)],
+              live <- [p \in Pages |-> refcount[p] > 0],
               Slots <- {},
               record <- [s \in {} |-> NoMemcg],
               swapUsage <- [m \in Memcgs |-> 0]
 
+(* Refinement: every step is a step of the abstract accounting spec.      *)
+(* Catches what no state invariant can: a charge that leaves a live page   *)
+(* (uncharged before its final put, then counted again at its next charge, *)
+(* or moved to another page), a page allocated while still charged.        *)
 Refinement == Abs!Spec
 
 (* Symmetry: CPUs, pages and indexes are interchangeable.  Memcgs are not *)
