@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A page frame (struct folio of order 0): reference count, map count, the memcg it is charged to
- * (folio->memcg_data) and the page lock (PG_locked).
+ * (folio->memcg_data), the page lock (PG_locked) and PageAnon.
  *
  * <p>The fields are atomics; the protocol, not a folio-wide lock, makes their combinations
  * consistent, as in the kernel: the owner is set only while the folio is invisible to other paths
@@ -18,6 +18,12 @@ public final class Folio {
     private final AtomicInteger mapcount = new AtomicInteger();
     private final AtomicReference<MemCgroup> memcg = new AtomicReference<>();
     private final AtomicBoolean locked = new AtomicBoolean();
+    /**
+     * PageAnon (folio_test_anon): page->mapping points at an anon_vma. Set by the anonymous
+     * fault's page_add_new_anon_rmap, before its commit_charge; cleared when the folio is freed
+     * (page->mapping = NULL).
+     */
+    private final AtomicBoolean anon = new AtomicBoolean();
     /** cgroup v1: the folio's charge includes memory+swap (PCG_MEMSW); cleared when swap-out moves it to the slot. */
     private final AtomicBoolean memsw = new AtomicBoolean();
     /** True while the folio sits in the page allocator's free lists. */
@@ -48,6 +54,11 @@ public final class Folio {
         return locked.get();
     }
 
+    /** PageAnon (folio_test_anon). */
+    public boolean anon() {
+        return anon.get();
+    }
+
     /** cgroup v1: the folio's charge includes the memsw part. */
     public boolean memswCharged() {
         return memsw.get();
@@ -66,8 +77,9 @@ public final class Folio {
         return true;
     }
 
-    /** Back to the free lists, after the final put. */
+    /** Back to the free lists, after the final put (and its uncharge): PageAnon is cleared. */
     public void release() {
+        anon.set(false);
         inAllocator.set(true);
     }
 
@@ -111,7 +123,11 @@ public final class Folio {
         }
     }
 
-    /** The first mapping (0 -> 1); false if already mapped. */
+    /**
+     * The first mapping (0 -> 1); false if already mapped. One CAS decides it (page_add_file_rmap's
+     * atomic_inc_and_test(&page->_mapcount)): of two CPUs mapping a folio, exactly one makes the
+     * first mapping.
+     */
     public boolean firstMapping() {
         return mapcount.compareAndSet(0, 1);
     }
@@ -132,10 +148,19 @@ public final class Folio {
 
     /** -1 mapping; false (and no change) when not mapped. */
     public boolean dropMapping() {
+        return removeMapping() >= 0;
+    }
+
+    /**
+     * -1 mapping: the mapcount left, so 0 for the last mapping (page_remove_rmap's
+     * atomic_add_negative(-1, &page->_mapcount)); -1 (and no change) when not mapped. One CAS
+     * decides it: of two CPUs unmapping a folio, exactly one sees its last mapping go.
+     */
+    public int removeMapping() {
         for (;;) {
             int m = mapcount.get();
-            if (m == 0) return false;
-            if (mapcount.compareAndSet(m, m - 1)) return true;
+            if (m == 0) return -1;
+            if (mapcount.compareAndSet(m, m - 1)) return m - 1;
         }
     }
 
@@ -153,6 +178,21 @@ public final class Folio {
     /** Clears and returns the owner. */
     public MemCgroup clearMemcg() {
         return memcg.getAndSet(null);
+    }
+
+    // --- PageAnon ---
+
+    /**
+     * page_add_new_anon_rmap's __page_set_anon_rmap (today folio_add_new_anon_rmap): the folio
+     * becomes anonymous. Called on a folio private to its fault.
+     */
+    public void setAnon() {
+        anon.set(true);
+    }
+
+    /** Undoes {@link #setAnon} on a folio still private to its fault (a refused commit). */
+    public void clearAnon() {
+        anon.set(false);
     }
 
     // --- PG_locked ---
@@ -178,6 +218,7 @@ public final class Folio {
         mapcount.set(o.mapcount.get());
         memcg.set(owner);
         locked.set(o.locked.get());
+        anon.set(o.anon.get());
         memsw.set(o.memsw.get());
         inAllocator.set(o.inAllocator.get());
     }
@@ -185,6 +226,6 @@ public final class Folio {
     @Override
     public String toString() {
         return "folio" + id + "[ref=" + refcount.get() + ", map=" + mapcount.get() + ", memcg=" + memcg.get()
-                + (memsw.get() ? ", memsw" : "") + (locked.get() ? ", locked" : "") + "]";
+                + (anon.get() ? ", anon" : "") + (memsw.get() ? ", memsw" : "") + (locked.get() ? ", locked" : "") + "]";
     }
 }

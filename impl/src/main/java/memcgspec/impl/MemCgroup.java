@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One memory cgroup (struct mem_cgroup): an id, a place in the hierarchy, its page counters
  * (memory; memsw on cgroup v1; swap on cgroup v2), each parented by the parent memcg's counter of
- * the same kind, its lifetime state and its css reference count.
+ * the same kind, its statistics (memory.stat), its lifetime state and its css reference count.
  *
  * <p>The css reference count keeps the structure alive: each folio charged to the memcg, each
  * swap slot recorded to it, each CPU charging for one of its tasks and each child that is not yet
@@ -32,6 +33,35 @@ public final class MemCgroup {
         }
     }
 
+    /**
+     * The statistics items of memory.stat that the specs count (the specs' StatItems), each with
+     * its spec name: the kernel's memcg vmstats, enum mem_cgroup_stat_index in v3.17-v4.x
+     * (MEM_CGROUP_STAT_RSS, _CACHE, _FILE_MAPPED), memcg_stat_item / node_stat_item later
+     * (MEMCG_RSS, MEMCG_CACHE, NR_FILE_MAPPED up to v5.7; NR_ANON_MAPPED, NR_FILE_PAGES since
+     * v5.8).
+     */
+    public enum Stat {
+        /** Anonymous pages charged to the memcg (v1 "rss", v2 "anon"): counted at commit_charge, by PageAnon. */
+        ANON("anon"),
+        /** Page-cache pages charged to the memcg (v1 "cache", v2 "file"): counted at commit_charge. */
+        FILE("file"),
+        /** Page-cache pages charged to the memcg and mapped (v1 "mapped_file", v2 "file_mapped"). */
+        FILE_MAPPED("file_mapped"),
+        /** Swap-cache pages charged to the memcg ("swapcached"): the swap protocol's. */
+        SWAPCACHED("swapcached");
+
+        private final String spec;
+
+        Stat(String spec) {
+            this.spec = spec;
+        }
+
+        /** The spec's name of this item (a field of the record stat[m]). */
+        public String spec() {
+            return spec;
+        }
+    }
+
     private final int id;
     private final MemCgroup parent;
     private final List<MemCgroup> children = new ArrayList<>();
@@ -40,6 +70,11 @@ public final class MemCgroup {
     private final PageCounter swap;
     private final AtomicReference<State> state = new AtomicReference<>(State.ONLINE);
     private final AtomicLong css = new AtomicLong();
+    /**
+     * This memcg's own statistics (not hierarchical), by {@link Stat} ordinal. The kernel keeps
+     * per-CPU deltas summed at read; one atomic per item is the same sum, read at once.
+     */
+    private final AtomicLongArray stats = new AtomicLongArray(Stat.values().length);
     /** CPUs charging for one of this memcg's tasks (a task in a fault keeps the cgroup populated). */
     private int chargers;
 
@@ -88,6 +123,21 @@ public final class MemCgroup {
 
     public State state() {
         return state.get();
+    }
+
+    /** memcg_page_state (memory.stat): this memcg's own count of {@code item}, not its subtree's. */
+    public long stat(Stat item) {
+        return stats.get(item.ordinal());
+    }
+
+    /**
+     * __mod_memcg_state / mod_memcg_state (v4.14+; before: mem_cgroup_inc_page_stat,
+     * __this_cpu_add/sub on memcg->stat->count[]): this memcg's count of {@code item} changes by
+     * {@code delta}. Atomic: concurrent updates of one item never lose one another. Local: no
+     * ancestor changes (memory.stat's hierarchical totals are sums taken at read).
+     */
+    public void modState(Stat item, long delta) {
+        stats.addAndGet(item.ordinal(), delta);
     }
 
     public boolean online() {
@@ -157,6 +207,7 @@ public final class MemCgroup {
         memory.copyValuesFrom(o.memory);
         memsw.copyValuesFrom(o.memsw);
         swap.copyValuesFrom(o.swap);
+        for (int i = 0; i < stats.length(); i++) stats.set(i, o.stats.get(i));
         state.set(o.state.get());
         css.set(o.css.get());
         chargers = o.chargers;

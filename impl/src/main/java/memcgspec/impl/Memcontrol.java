@@ -32,9 +32,11 @@ public final class Memcontrol {
     }
 
     /**
-     * commit_charge: record the owner (page->mem_cgroup, today folio->memcg_data). The caller
-     * guarantees exclusion (a private anon folio, or a locked folio the caller is inserting). The
-     * folio holds a css reference on its memcg from now until its uncharge.
+     * commit_charge: record the owner (page->mem_cgroup, today folio->memcg_data), then
+     * mem_cgroup_charge_statistics: the folio counts in its memcg's anon or file statistic, by
+     * PageAnon (which the anonymous fault's page_add_new_anon_rmap has set just before). The
+     * caller guarantees exclusion (a private anon folio, or a locked folio the caller is
+     * inserting). The folio holds a css reference on its memcg from now until its uncharge.
      *
      * @return false, changing nothing, when the folio already has an owner (the kernel asserts
      *     this never happens: VM_BUG_ON_PAGE(page->mem_cgroup, page))
@@ -42,13 +44,35 @@ public final class Memcontrol {
     public static boolean commitCharge(Folio folio, MemCgroup memcg) {
         if (!folio.setMemcg(memcg)) return false;
         memcg.cssGet();
+        chargeStatistics(memcg, folio, 1);
         return true;
     }
 
     /**
+     * mem_cgroup_charge_statistics (v3.17-v5.7): a committed folio counts in {@code memcg}'s
+     * statistics, anon (MEM_CGROUP_STAT_RSS, later MEMCG_RSS) or file (MEM_CGROUP_STAT_CACHE,
+     * later MEMCG_CACHE) by PageAnon; {@code nr} -1 takes it out again (uncharge_batch).
+     */
+    private static void chargeStatistics(MemCgroup memcg, Folio folio, int nr) {
+        memcg.modState(folio.anon() ? MemCgroup.Stat.ANON : MemCgroup.Stat.FILE, nr);
+    }
+
+    /**
+     * mod_memcg_page_state (v4.14-v5.7; mem_cgroup_update_page_stat before, lock_page_memcg +
+     * __mod_lruvec_page_state since): the statistic {@code item} of the folio's memcg at this
+     * moment changes by {@code delta}; nothing happens for a folio with no memcg. The caller keeps
+     * the folio's memcg stable (a mapped or referenced, committed folio keeps its owner).
+     */
+    public static void modMemcgPageState(Folio folio, MemCgroup.Stat item, long delta) {
+        MemCgroup m = folio.memcg();
+        if (m != null) m.modState(item, delta);
+    }
+
+    /**
      * mem_cgroup_uncharge, called from the final put (__put_page, today __folio_put) once the
-     * refcount is zero: clear the owner and give its page back (with its memsw part, on v1). An
-     * unowned folio changes nothing.
+     * refcount is zero: clear the owner and give its page back (with its memsw part, on v1), and
+     * take the folio out of its memcg's anon or file statistic (uncharge_batch). An unowned folio
+     * changes nothing. PageAnon is cleared after, as the folio is freed ({@link Folio#release}).
      *
      * @return the memcg that was uncharged, or null
      */
@@ -61,6 +85,7 @@ public final class Memcontrol {
             m.memory().uncharge(1);
             if (folio.memswCharged()) m.memsw().uncharge(1);
             folio.setMemsw(false);
+            chargeStatistics(m, folio, -1);
             m.cssPut();
         }
         return m;

@@ -8,6 +8,7 @@ import memcgspec.impl.Memcontrol;
 import memcgspec.impl.Mm;
 import memcgspec.impl.PageCache;
 import memcgspec.impl.Pc;
+import memcgspec.impl.Rmap;
 import memcgspec.impl.StepRefused;
 
 /**
@@ -128,19 +129,27 @@ public final class ChargeSteps implements CpuPart {
 
     /**
      * mem_cgroup_commit_charge -> commit_charge: the pending charge becomes the folio's
-     * (folio->memcg_data). The anonymous fault commits once it knows its pte is still none; the
-     * insertion commits once its locked folio is in the cache. No other path can reach the folio
-     * meanwhile. The commit of a folio that already has an owner is refused, changing nothing; the
-     * kernel treats it as a bug (VM_BUG_ON_PAGE(page->mem_cgroup, page)) and the spec shows it
-     * cannot happen (invariant PendingPageUnowned).
+     * (folio->memcg_data). The anonymous fault commits once it knows its pte is still none, its
+     * folio made anonymous just before (page_add_new_anon_rmap sets PageAnon); the insertion
+     * commits once its locked folio is in the cache. mem_cgroup_charge_statistics then counts the
+     * folio in its memcg's anon or file statistic (in {@link memcgspec.impl.Memcontrol#commitCharge}).
+     * No other path can reach the folio meanwhile. The commit of a folio that already has an owner
+     * is refused, changing nothing; the kernel treats it as a bug (VM_BUG_ON_PAGE(page->mem_cgroup,
+     * page)) and the spec shows it cannot happen (invariant PendingPageUnowned).
      */
     public void CommitCharge() {
         cpu.requirePc("CommitCharge", ChargePc.ANON_CHARGED, ChargePc.CACHE_INSERTED);
-        if (!mm.accounting().commitCharge(cpu.held(), cpu.chargeTo())) {
-            throw cpu.refuse("CommitCharge", cpu.held() + " is already charged (VM_BUG_ON in commit_charge)");
+        Folio f = cpu.held();
+        boolean anon = cpu.pc() == ChargePc.ANON_CHARGED;
+        // page_add_new_anon_rmap before mem_cgroup_commit_charge (v3.17-v5.7 do_anonymous_page);
+        // the folio is private to this fault, so the flag and the commit need no lock.
+        if (anon) f.setAnon();
+        if (!mm.accounting().commitCharge(f, cpu.chargeTo())) {
+            if (anon) f.clearAnon();
+            throw cpu.refuse("CommitCharge", f + " is already charged (VM_BUG_ON in commit_charge)");
         }
         cpu.endTask();
-        cpu.setPc(cpu.pc() == ChargePc.ANON_CHARGED ? ChargePc.ANON_COMMITTED : ChargePc.CACHE_COMMITTED);
+        cpu.setPc(anon ? ChargePc.ANON_COMMITTED : ChargePc.CACHE_COMMITTED);
     }
 
     /**
@@ -163,8 +172,10 @@ public final class ChargeSteps implements CpuPart {
     // ------------------------------------------------------------------------------------------
 
     /**
-     * page_add_new_anon_rmap + set_pte_at (today folio_add_new_anon_rmap, set_ptes): the fault's
-     * reference becomes the mapping's.
+     * set_pte_at (today set_ptes), with the first mapcount of page_add_new_anon_rmap (today
+     * folio_add_new_anon_rmap), whose PageAnon {@link #CommitCharge} has set: the fault's
+     * reference becomes the mapping's. No statistic changes: an anonymous folio counted in its
+     * memcg's anon at its commit.
      */
     public void MapAnon() {
         cpu.requirePc("MapAnon", ChargePc.ANON_COMMITTED);
@@ -209,7 +220,10 @@ public final class ChargeSteps implements CpuPart {
     /**
      * Another mapping of folio p: fork's copy of a pte of a mapped folio, or a fault on a cached,
      * unlocked folio. Takes a reference (speculatively first, so that a folio being freed is never
-     * mapped), then the mapping. No charge.
+     * mapped), then the mapping. No charge. The first mapping of a file folio counts it in its
+     * memcg's file_mapped (page_add_file_rmap: {@link Rmap#pageAddFirstRmap}); which CPU makes
+     * the first mapping is decided by the mapcount's CAS, so two CPUs mapping one folio count it
+     * once.
      */
     public void Map(Folio p) {
         cpu.requirePc("Map", Pc.IDLE);
@@ -221,7 +235,7 @@ public final class ChargeSteps implements CpuPart {
         boolean mapped = pcache.locked(() -> {
             if (!pcache.containsLocked(p) || p.locked()) return false;
             for (int m = p.mapcount(); m < bound; m = p.mapcount()) {
-                if (m == 0 ? p.firstMapping() : p.dupMapping(bound)) return true;
+                if (m == 0 ? Rmap.pageAddFirstRmap(p) : p.dupMapping(bound)) return true;
             }
             return false;
         });
@@ -231,12 +245,14 @@ public final class ChargeSteps implements CpuPart {
     }
 
     /**
-     * zap_pte_range: one mapping of p goes; its reference moves to this CPU (the mmu_gather
-     * batch), to be dropped by the next step. Nothing is uncharged at unmap.
+     * zap_pte_range: one mapping of p goes (page_remove_rmap: {@link Rmap#pageRemoveRmap}; the
+     * last mapping of a file folio takes it out of its memcg's file_mapped); its reference moves
+     * to this CPU (the mmu_gather batch), to be dropped by the next step. Nothing is uncharged at
+     * unmap.
      */
     public void Unmap(Folio p) {
         cpu.requirePc("Unmap", Pc.IDLE);
-        if (!p.dropMapping()) throw cpu.refuse("Unmap", p + " is not mapped");
+        if (Rmap.pageRemoveRmap(p) < 0) throw cpu.refuse("Unmap", p + " is not mapped");
         cpu.setHeld(p);
         cpu.setPc(Pc.PUT);
     }
@@ -283,7 +299,8 @@ public final class ChargeSteps implements CpuPart {
 
     /**
      * The final folio_put: refcount 1 -> 0, then mem_cgroup_uncharge (nobody else can see the
-     * folio, so no lock) and back to the allocator.
+     * folio, so no lock; the owner's charge and its anon or file statistic go, uncharge_batch) and
+     * back to the allocator, which clears PageAnon.
      */
     public void Uncharge() {
         cpu.requirePc("Uncharge", Pc.PUT);

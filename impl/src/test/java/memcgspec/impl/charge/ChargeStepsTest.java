@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import memcgspec.impl.Folio;
+import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Memcontrol;
 import memcgspec.impl.Mm;
 import memcgspec.impl.Pc;
@@ -24,7 +25,10 @@ class ChargeStepsTest {
         StringBuilder s = new StringBuilder();
         mm.cpus().forEach(c -> s.append(c).append(' '));
         mm.folios().forEach(f -> s.append(f).append(f.isFree() ? "free " : " "));
-        mm.memcgs().forEach(m -> s.append(m.memory()).append(' '));
+        mm.memcgs().forEach(m -> {
+            s.append(m.memory()).append(' ');
+            for (MemCgroup.Stat item : MemCgroup.Stat.values()) s.append(item.spec()).append('=').append(m.stat(item)).append(' ');
+        });
         s.append(mm.cache().lookup(0));
         return s.toString();
     }
@@ -142,5 +146,67 @@ class ChargeStepsTest {
         y.Uncharge();
         assertTrue(big.folio(1).isFree());
         assertNull(big.folio(1).memcg());
+    }
+
+    @Test
+    void statisticsFollowCommitMappingAndTheFinalPut() {
+        Mm big = new Mm(new Mm.Config(2, 3, 1, 2, 2, 5));  // root -> {1, 2}, roomy limits
+        ChargeSteps x = ChargeSteps.of(big.cpu(0)), y = ChargeSteps.of(big.cpu(1));
+        MemCgroup m1 = big.memcg(1), m2 = big.memcg(2);
+        Folio anon = big.folio(0), file = big.folio(1);
+        // Anonymous fault: PageAnon and the anon statistic at the commit, nothing more at the pte.
+        x.AllocAnon(anon, m1);
+        assertTrue(x.TryCharge());
+        assertFalse(anon.anon());
+        x.CommitCharge();
+        assertTrue(anon.anon(), "page_add_new_anon_rmap before commit_charge");
+        assertEquals(1, m1.stat(MemCgroup.Stat.ANON));
+        x.MapAnon();
+        assertEquals(1, m1.stat(MemCgroup.Stat.ANON));
+        assertEquals(0, m1.stat(MemCgroup.Stat.FILE_MAPPED), "an anonymous mapping is no file_mapped");
+        // Page-cache insertion: the file statistic at the commit.
+        y.AllocCache(file, m2, 0);
+        assertTrue(y.TryCharge());
+        assertTrue(y.AddToCache());
+        y.CommitCharge();
+        assertFalse(file.anon());
+        assertEquals(1, m2.stat(MemCgroup.Stat.FILE));
+        y.UnlockPage();
+        y.PutPage();
+        // file_mapped: the first mapping adds, further ones do not; the last unmapping subtracts.
+        x.Map(file);
+        assertEquals(1, m2.stat(MemCgroup.Stat.FILE_MAPPED));
+        y.Map(file);
+        assertEquals(1, m2.stat(MemCgroup.Stat.FILE_MAPPED));
+        x.Unmap(file);
+        x.PutPage();
+        assertEquals(1, m2.stat(MemCgroup.Stat.FILE_MAPPED));
+        y.Unmap(file);
+        y.PutPage();
+        assertEquals(0, m2.stat(MemCgroup.Stat.FILE_MAPPED));
+        // The final puts take the folios out of anon and file, and clear PageAnon.
+        x.Unmap(anon);
+        x.Uncharge();
+        assertEquals(0, m1.stat(MemCgroup.Stat.ANON));
+        assertFalse(anon.anon(), "a freed folio is not anonymous");
+        y.DeleteFromCache(0);
+        y.Uncharge();
+        assertEquals(0, m2.stat(MemCgroup.Stat.FILE));
+        for (MemCgroup m : big.memcgs()) {
+            for (MemCgroup.Stat item : MemCgroup.Stat.values()) assertEquals(0, m.stat(item), m + " " + item.spec());
+        }
+    }
+
+    @Test
+    void aCancelledAnonymousFaultCountsNothing() {
+        Folio f = mm.folio(0);
+        a.AllocAnon(f, mm.memcg(1));
+        assertTrue(a.TryCharge());
+        a.CancelCharge();
+        a.Uncharge();
+        assertFalse(f.anon());
+        for (MemCgroup m : mm.memcgs()) {
+            for (MemCgroup.Stat item : MemCgroup.Stat.values()) assertEquals(0, m.stat(item), m + " " + item.spec());
+        }
     }
 }
