@@ -27,7 +27,9 @@ public final class Census {
      */
     public final int[] refcount, mapcount;
     public final MemCgroup[] owner;
-    public final boolean[] locked, free, memsw;
+    public final boolean[] locked, free, memsw, anon;
+    /** Each memcg's statistics (by memcg id, then {@link MemCgroup.Stat} ordinal), read once. */
+    public final long[][] stat;
 
     public Census(Machine machine) {
         this.machine = machine;
@@ -46,6 +48,7 @@ public final class Census {
         locked = new boolean[n];
         free = new boolean[n];
         memsw = new boolean[n];
+        anon = new boolean[n];
         for (int i = 0; i < n; i++) {
             Folio f = folios[i] = mm.folio(i);
             refcount[i] = f.refcount();
@@ -54,6 +57,12 @@ public final class Census {
             locked[i] = f.locked();
             free[i] = f.isFree();
             memsw[i] = f.memswCharged();
+            anon[i] = f.anon();
+        }
+        MemCgroup.Stat[] items = MemCgroup.Stat.values();
+        stat = new long[memcgs.length][items.length];
+        for (int m = 0; m < memcgs.length; m++) {
+            for (MemCgroup.Stat item : items) stat[m][item.ordinal()] = memcgs[m].stat(item);
         }
     }
 

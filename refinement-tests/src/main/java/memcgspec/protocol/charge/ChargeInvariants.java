@@ -13,9 +13,11 @@ import memcgspec.protocol.Census;
 
 /**
  * The invariants of spec/Charge.tla, evaluated on the Java machine under the same names, in the
- * order of Charge.cfg (TypeOK holds by the Java types), plus FreeMeansUnreferenced (Java only: the
- * allocator's free lists agree with the refcount). Swap.tla reuses most of them (C!Conservation,
- * ...), and so does the swap protocol's part: {@link #ALL} is what protocols built on Charge take.
+ * order of Charge.cfg (its properties, then its lemmas; TypeOK holds by the Java types), plus
+ * FreeMeansUnreferenced (Java only: the allocator's free lists agree with the refcount). Swap.tla
+ * reuses most of them (C!Conservation, ...), and so does the swap protocol's part: {@link #ALL} is
+ * what protocols built on Charge take, replacing by name those their spec redefines (StatsMatch,
+ * when a statistic such as swapcached is added).
  */
 public final class ChargeInvariants {
     private ChargeInvariants() {}
@@ -86,6 +88,61 @@ public final class ChargeInvariants {
         }
     }
 
+    /** InUseIsCharged: a mapped folio, or an unlocked one in the page cache, has an owner. */
+    static void inUseIsCharged(Census c, Consumer<String> v) {
+        Tally t = tally(c);
+        for (Folio f : c.folios()) {
+            int i = f.id();
+            boolean inUse = c.mapcount[i] > 0 || (t.inCache[i] && !c.locked[i]);
+            if (inUse && c.owner[i] == null) {
+                v.accept(f + " is " + (c.mapcount[i] > 0 ? "mapped" : "in the page cache, unlocked,") + " but charged to nobody");
+            }
+        }
+    }
+
+    /**
+     * Charge.tla's StatOf for its items (anon, file, file_mapped), by memcg id and
+     * {@link MemCgroup.Stat} ordinal: the owned anonymous folios, the owned file folios, the owned
+     * mapped file folios.
+     */
+    public static long[][] expectedStats(Census c) {
+        long[][] e = new long[c.memcgs().length][MemCgroup.Stat.values().length];
+        for (Folio f : c.folios()) {
+            int i = f.id();
+            MemCgroup o = c.owner[i];
+            if (o == null) continue;
+            long[] row = e[o.id()];
+            if (c.anon[i]) {
+                row[MemCgroup.Stat.ANON.ordinal()]++;
+            } else {
+                row[MemCgroup.Stat.FILE.ordinal()]++;
+                if (c.mapcount[i] > 0) row[MemCgroup.Stat.FILE_MAPPED.ordinal()]++;
+            }
+        }
+        return e;
+    }
+
+    /** StatsMatch: each memcg's anon, file and file_mapped count exactly the folios attributed to it. */
+    static void statsMatch(Census c, Consumer<String> v) {
+        long[][] e = expectedStats(c);
+        for (MemCgroup m : c.memcgs()) {
+            for (MemCgroup.Stat item : ChargePart.STATS) {
+                long got = c.stat[m.id()][item.ordinal()], want = e[m.id()][item.ordinal()];
+                if (got != want) v.accept(m + " " + item.spec() + " " + got + " but " + want + " folios attributed to it");
+            }
+        }
+    }
+
+    /** StatsNonNegative: no statistic below zero. */
+    static void statsNonNegative(Census c, Consumer<String> v) {
+        for (MemCgroup m : c.memcgs()) {
+            for (MemCgroup.Stat item : MemCgroup.Stat.values()) {
+                long got = c.stat[m.id()][item.ordinal()];
+                if (got < 0) v.accept(m + " " + item.spec() + " " + got);
+            }
+        }
+    }
+
     static void ownedPagesLive(Census c, Consumer<String> v) {
         for (Folio f : c.folios()) if (c.owner[f.id()] != null && c.refcount[f.id()] == 0) v.accept("free " + f + " still owned");
     }
@@ -112,8 +169,10 @@ public final class ChargeInvariants {
         }
     }
 
+    /** WithinLimit: usage <= max below the root (the root has no max). */
     static void withinLimit(Census c, Consumer<String> v) {
         for (MemCgroup m : c.memcgs()) {
+            if (m.isRoot()) continue;
             if (m.memory().usage() > m.memory().max()) v.accept(m + " usage " + m.memory().usage() + " > max " + m.memory().max());
         }
     }
@@ -166,17 +225,20 @@ public final class ChargeInvariants {
         for (Folio f : c.folios()) if (c.free[f.id()] != (c.refcount[f.id()] == 0)) v.accept(f + " free=" + f.isFree());
     }
 
-    /** Every invariant, in the order of Charge.cfg, then the Java-only one. */
+    /** Every invariant, in the order of Charge.cfg (properties, then lemmas), then the Java-only one. */
     public static final List<Invariant> ALL = List.of(
             Invariant.of("Conservation", ChargeInvariants::conservation),
-            Invariant.of("Hierarchy", ChargeInvariants::hierarchy),
+            Invariant.of("InUseIsCharged", ChargeInvariants::inUseIsCharged),
             Invariant.of("OwnedPagesLive", ChargeInvariants::ownedPagesLive),
             Invariant.of("PendingPageUnowned", ChargeInvariants::pendingPageUnowned),
-            Invariant.of("CommittedIsOwned", ChargeInvariants::committedIsOwned),
-            Invariant.of("NoUnderflow", ChargeInvariants::noUnderflow),
+            Invariant.of("StatsMatch", ChargeInvariants::statsMatch),
             Invariant.of("WithinLimit", ChargeInvariants::withinLimit),
             Invariant.of("RefcountBalance", ChargeInvariants::refcountBalance),
             Invariant.of("ChargeUnderExclusion", ChargeInvariants::chargeUnderExclusion),
+            Invariant.of("Hierarchy", ChargeInvariants::hierarchy),
+            Invariant.of("NoUnderflow", ChargeInvariants::noUnderflow),
+            Invariant.of("StatsNonNegative", ChargeInvariants::statsNonNegative),
+            Invariant.of("CommittedIsOwned", ChargeInvariants::committedIsOwned),
             Invariant.of("NoLeakAtQuiescence", ChargeInvariants::noLeakAtQuiescence),
             Invariant.javaOnly("FreeMeansUnreferenced", ChargeInvariants::freeMeansUnreferenced));
 }

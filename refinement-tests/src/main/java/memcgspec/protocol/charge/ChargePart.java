@@ -22,13 +22,28 @@ import memcgspec.trace.V;
 
 /**
  * The charge protocol's part (spec/Charge.tla): its 14 actions bound to the {@link ChargeSteps}
- * methods of the same names, its ten variables (pc, held, chargeTo, index, refcount, mapcount,
- * owner, locked, cache, usage: the core of every CPU, every folio, the page cache and the memory
- * counters, which the protocols built on it share), its invariants ({@link ChargeInvariants}), and
- * how random runs drive its paths.
+ * methods of the same names, its twelve variables (pc, held, chargeTo, index, refcount, mapcount,
+ * owner, locked, anon, cache, usage, stat: the core of every CPU, every folio, the page cache, the
+ * memory counters and the memcg statistics, which the protocols built on it share), its invariants
+ * ({@link ChargeInvariants}), and how random runs drive its paths.
  */
 public final class ChargePart implements ProtocolPart {
-    public static final ChargePart PART = new ChargePart();
+    /** Charge.tla's StatItems: the fields of each memcg's record stat[m]. */
+    public static final List<MemCgroup.Stat> STATS = List.of(MemCgroup.Stat.ANON, MemCgroup.Stat.FILE, MemCgroup.Stat.FILE_MAPPED);
+
+    /** The charge protocol's part, with Charge.tla's statistics items. */
+    public static final ChargePart PART = new ChargePart(STATS);
+
+    /**
+     * Charge's part for a spec built on Charge.tla whose StatItems has more items (Swap.tla's
+     * swapcached): the abstraction's stat[m] records then have these fields.
+     */
+    public static ChargePart withStats(List<MemCgroup.Stat> items) {
+        return new ChargePart(items);
+    }
+
+    /** The fields of the stat[m] records, in order. */
+    private final List<MemCgroup.Stat> statItems;
 
     private static ChargeSteps on(ActionTable.Args a) {
         return ChargeSteps.of(a.cpu("c"));
@@ -50,7 +65,14 @@ public final class ChargePart implements ProtocolPart {
             .step("PutPage", a -> on(a).PutPage(), "c:cpu")
             .step("Uncharge", a -> on(a).Uncharge(), "c:cpu");
 
-    private ChargePart() {}
+    private ChargePart(List<MemCgroup.Stat> statItems) {
+        this.statItems = List.copyOf(statItems);
+    }
+
+    /** The statistics items this part's abstraction shows (the spec's StatItems). */
+    public List<MemCgroup.Stat> statItems() {
+        return statItems;
+    }
 
     /** A call of one of Charge.tla's actions (Java ids: see {@link ActionTable#call}). */
     public static Call<Machine> call(String action, int... ids) {
@@ -86,18 +108,25 @@ public final class ChargePart implements ProtocolPart {
             index.put(name, i < 0 ? m.names().noIndex() : m.names().indexes().get(i));
         }
         Map<Object, Object> refcount = new LinkedHashMap<>(), mapcount = new LinkedHashMap<>(),
-                owner = new LinkedHashMap<>(), locked = new LinkedHashMap<>();
+                owner = new LinkedHashMap<>(), locked = new LinkedHashMap<>(), anon = new LinkedHashMap<>();
         for (Folio f : mm.folios()) {
             Object name = m.page(f);
             refcount.put(name, f.refcount());
             mapcount.put(name, f.mapcount());
             owner.put(name, m.memcgValue(f.memcg()));
             locked.put(name, f.locked());
+            anon.put(name, f.anon());
         }
         Map<Object, Object> cache = new LinkedHashMap<>();
         for (int i = 0; i < mm.cache().size(); i++) cache.put(m.names().indexes().get(i), m.page(mm.cache().lookup(i)));
         Map<Object, Object> usage = new LinkedHashMap<>();
-        for (MemCgroup g : mm.memcgs()) usage.put(g.id(), (int) g.memory().usage());
+        Map<Object, Object> stat = new LinkedHashMap<>();
+        for (MemCgroup g : mm.memcgs()) {
+            usage.put(g.id(), (int) g.memory().usage());
+            Map<Object, Object> items = new LinkedHashMap<>();
+            for (MemCgroup.Stat item : statItems) items.put(item.spec(), (int) g.stat(item));
+            stat.put(g.id(), V.fcn(items));
+        }
         vars.put("pc", V.fcn(pc));
         vars.put("held", V.fcn(held));
         vars.put("chargeTo", V.fcn(chargeTo));
@@ -106,8 +135,10 @@ public final class ChargePart implements ProtocolPart {
         vars.put("mapcount", V.fcn(mapcount));
         vars.put("owner", V.fcn(owner));
         vars.put("locked", V.fcn(locked));
+        vars.put("anon", V.fcn(anon));
         vars.put("cache", V.fcn(cache));
         vars.put("usage", V.fcn(usage));
+        vars.put("stat", V.fcn(stat));
     }
 
     // ---------------------------------------------------------------- random runs
@@ -180,21 +211,27 @@ public final class ChargePart implements ProtocolPart {
         }
     }
 
-    /** The memory counters (usage, max, failcnt, underflows), every folio, the cache, every CPU's core and index. */
+    /**
+     * The memory counters (usage, max, failcnt, underflows) and statistics, every folio, the cache,
+     * every CPU's core and index.
+     */
     @Override
     public void snapshot(Machine m, List<Object> out) {
         // Indexed loops, each folio read once: this runs before every step of a property run.
         Mm mm = m.mm();
         Mm.Config shape = mm.config();
         int nm = shape.nMemcg() + 1, nf = shape.folios(), ni = shape.indexes(), nc = shape.cpus();
-        long[] a = new long[nm * 4 + nf * 5 + ni + nc * 3];
+        MemCgroup.Stat[] items = MemCgroup.Stat.values();
+        long[] a = new long[nm * (4 + items.length) + nf * 6 + ni + nc * 3];
         int k = 0;
         for (int i = 0; i < nm; i++) {
-            PageCounter memory = mm.memcg(i).memory();
+            MemCgroup g = mm.memcg(i);
+            PageCounter memory = g.memory();
             a[k++] = memory.usage();
             a[k++] = memory.max();
             a[k++] = memory.failcnt();
             a[k++] = memory.underflows();
+            for (MemCgroup.Stat item : items) a[k++] = g.stat(item);
         }
         for (int i = 0; i < nf; i++) {
             Folio f = mm.folio(i);
@@ -203,6 +240,7 @@ public final class ChargePart implements ProtocolPart {
             a[k++] = f.mapcount();
             a[k++] = owner == null ? 0 : owner.id() + 1;
             a[k++] = f.locked() ? 1 : 0;
+            a[k++] = f.anon() ? 1 : 0;
             a[k++] = f.isFree() ? 1 : 0;
         }
         for (int i = 0; i < ni; i++) {
@@ -219,17 +257,27 @@ public final class ChargePart implements ProtocolPart {
         out.add(a);
     }
 
-    /** usage[m] of every memcg; owner, ref, map, locked of each folio, and cache[i], when not 0/none. */
+    /**
+     * usage[m] of every memcg; its statistics, owner, ref, map, locked, anon of each folio, and
+     * cache[i], when not 0/none.
+     */
     @Override
     public void view(Machine m, Map<String, String> v) {
         Mm mm = m.mm();
-        for (MemCgroup g : mm.memcgs()) v.put("usage[" + g.id() + "]", String.valueOf(g.memory().usage()));
+        for (MemCgroup g : mm.memcgs()) {
+            v.put("usage[" + g.id() + "]", String.valueOf(g.memory().usage()));
+            for (MemCgroup.Stat item : statItems) {
+                long n = g.stat(item);
+                if (n != 0) v.put("stat[" + g.id() + "]." + item.spec(), String.valueOf(n));
+            }
+        }
         for (Folio f : mm.folios()) {
             String p = V.show(m.page(f));
             if (f.memcg() != null) v.put("owner[" + p + "]", String.valueOf(f.memcg().id()));
             if (f.refcount() != 0) v.put("ref[" + p + "]", String.valueOf(f.refcount()));
             if (f.mapcount() != 0) v.put("map[" + p + "]", String.valueOf(f.mapcount()));
             if (f.locked()) v.put("locked[" + p + "]", "T");
+            if (f.anon()) v.put("anon[" + p + "]", "T");
         }
         for (int i = 0; i < mm.cache().size(); i++) {
             Folio f = mm.cache().lookup(i);

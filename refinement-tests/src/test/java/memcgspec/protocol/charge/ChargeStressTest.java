@@ -108,4 +108,39 @@ class ChargeStressTest {
             assertTrue(failcnt > 0, "the limits never bit");
         }
     }
+
+    /**
+     * file_mapped under concurrency: every thread maps and unmaps the same file folio, so that
+     * first mappings (0 -> 1) and last unmappings (1 -> 0) race with further ones; the statistic is
+     * updated only by the CPU whose CAS on the mapcount made the transition, so after the join the
+     * folio counts once in its memcg's file_mapped if mapped, else not at all, and every invariant
+     * (StatsMatch among them) holds.
+     */
+    @Test
+    void racingMapsAndUnmapsOfOneFileFolioCountItsFileMappedOnce() throws Exception {
+        for (long seed = 1; seed <= 4; seed++) {
+            Mm mm = machine();
+            MemCgroup m = mm.memcg(3);
+            assertTrue(ChargePaths.filemapAddFolio(mm.cpu(0), m, 0));
+            Folio f = mm.cache().lookup(0);
+            AtomicLong firstMaps = new AtomicLong();
+            Stress.run(mm, THREADS, seed, OPS, (cpu, r) -> {
+                if (r.nextBoolean()) {
+                    ChargePaths.zap(cpu, f);
+                } else if (ChargePaths.map(cpu, f) && f.mapcount() == 1) {
+                    firstMaps.incrementAndGet();
+                }
+            });
+            assertEquals(f.mapcount() > 0 ? 1 : 0, m.stat(MemCgroup.Stat.FILE_MAPPED), "seed " + seed + ": " + f);
+            assertEquals(1, m.stat(MemCgroup.Stat.FILE), "seed " + seed);
+            List<String> v = ChargeProtocol.PROTOCOL.check(Machine.of(mm));
+            assertTrue(v.isEmpty(), "seed " + seed + ", after the join: " + v);
+            drain(mm);
+            v = ChargeProtocol.PROTOCOL.check(Machine.of(mm));
+            assertTrue(v.isEmpty(), "seed " + seed + ", after the drain: " + v);
+            assertEquals(0, m.stat(MemCgroup.Stat.FILE_MAPPED));
+            assertEquals(0, m.stat(MemCgroup.Stat.FILE));
+            assertTrue(firstMaps.get() > 0, "the folio was never mapped from unmapped");
+        }
+    }
 }
