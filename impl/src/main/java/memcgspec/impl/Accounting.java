@@ -21,7 +21,7 @@ public enum Accounting {
 
         @Override
         public boolean commitCharge(Folio folio, MemCgroup memcg) {
-            return MemcontrolV1.commitCharge(folio, memcg);
+            return Memcontrol.commitCharge(folio, memcg);
         }
 
         @Override
@@ -115,15 +115,17 @@ public enum Accounting {
     /** cancel_charge: memory, and memsw on v1. */
     public abstract void cancelCharge(MemCgroup memcg, long n);
 
-    /** commit_charge: the owner, and PCG_MEMSW on v1. @return false when the folio has an owner already */
+    /** commit_charge: the owner. @return false when the folio has an owner already */
     public abstract boolean commitCharge(Folio folio, MemCgroup memcg);
 
     /** The swap charge when a slot is allocated for {@code folio}: v2 charges swap.max now, v1 nothing. */
     public abstract SwapCharge tryChargeSwap(Folio folio);
 
     /**
-     * mem_cgroup_swapout as the folio leaves the swap cache: the slot's record afterwards. v1
-     * records now and moves memsw; v2 recorded at allocation and keeps {@code recorded}.
+     * mem_cgroup_swapout as the frozen folio leaves the swap cache: the slot's record afterwards.
+     * v1 records now, uncharges the folio's memory and leaves its memsw charge to the slot; v2
+     * recorded at allocation, keeps {@code recorded} and the folio's charge (uncharged when reclaim
+     * frees the folio).
      */
     public abstract MemCgroup swapout(Folio folio, MemCgroup recorded);
 

@@ -82,13 +82,14 @@ public final class Cpu {
 
     /**
      * The CPU starts charging for a task of memcg m: refused if m is the root (its tasks are not
-     * charged) or not online (a removed memcg has no tasks); the CPU holds a css reference on m
+     * charged), not online (a removed memcg has no tasks), or, on a machine of leaf tasks, has an
+     * online child; the CPU holds a css reference on m
      * and counts as one of its chargers (which {@link Mm#Offline} waits for) until
      * {@link #endTask}.
      */
     public void beginTask(String step, MemCgroup m) {
         requireTaskMemcg(step, m);
-        if (!m.tryEnterTask()) throw refuse(step, m + " is not online");
+        if (!m.tryEnterTask(mm.config().leafTasks())) throw refuse(step, m + " is not online, or (leaf tasks) has an online child");
         chargeTo = m;
     }
 
@@ -97,7 +98,7 @@ public final class Cpu {
      * not online.
      */
     public boolean tryBeginTask(MemCgroup m) {
-        if (!m.tryEnterTask()) return false;
+        if (!m.tryEnterTask(mm.config().leafTasks())) return false;
         chargeTo = m;
         return true;
     }

@@ -24,8 +24,6 @@ public final class Folio {
      * (page->mapping = NULL).
      */
     private final AtomicBoolean anon = new AtomicBoolean();
-    /** cgroup v1: the folio's charge includes memory+swap (PCG_MEMSW); cleared when swap-out moves it to the slot. */
-    private final AtomicBoolean memsw = new AtomicBoolean();
     /** True while the folio sits in the page allocator's free lists. */
     private final AtomicBoolean inAllocator = new AtomicBoolean(true);
 
@@ -57,11 +55,6 @@ public final class Folio {
     /** PageAnon (folio_test_anon). */
     public boolean anon() {
         return anon.get();
-    }
-
-    /** cgroup v1: the folio's charge includes the memsw part. */
-    public boolean memswCharged() {
-        return memsw.get();
     }
 
     public boolean isFree() {
@@ -138,12 +131,13 @@ public final class Folio {
     }
 
     /**
-     * page_ref_freeze for reclaim: succeeds only when the folio has exactly {@code expected}
-     * references, dropping one (the swap cache's); the reclaimer keeps the last, dropped by its
-     * final put.
+     * page_ref_freeze (folio_ref_freeze) for reclaim's __remove_mapping: succeeds only when the
+     * folio has exactly {@code expected} references, and sets the count to 0. From then on
+     * {@link #tryGet} fails; the folio is not back in the allocator until reclaim frees it
+     * ({@link #release}).
      */
-    public boolean freezeDrop(int expected) {
-        return refcount.compareAndSet(expected, expected - 1);
+    public boolean freeze(int expected) {
+        return refcount.compareAndSet(expected, 0);
     }
 
     /** -1 mapping; false (and no change) when not mapped. */
@@ -169,10 +163,6 @@ public final class Folio {
     /** Sets the owner of an uncharged folio; false if it already has one. */
     public boolean setMemcg(MemCgroup m) {
         return memcg.compareAndSet(null, m);
-    }
-
-    public void setMemsw(boolean v) {
-        memsw.set(v);
     }
 
     /** Clears and returns the owner. */
@@ -219,13 +209,12 @@ public final class Folio {
         memcg.set(owner);
         locked.set(o.locked.get());
         anon.set(o.anon.get());
-        memsw.set(o.memsw.get());
         inAllocator.set(o.inAllocator.get());
     }
 
     @Override
     public String toString() {
         return "folio" + id + "[ref=" + refcount.get() + ", map=" + mapcount.get() + ", memcg=" + memcg.get()
-                + (anon.get() ? ", anon" : "") + (memsw.get() ? ", memsw" : "") + (locked.get() ? ", locked" : "") + "]";
+                + (anon.get() ? ", anon" : "") + (locked.get() ? ", locked" : "") + "]";
     }
 }

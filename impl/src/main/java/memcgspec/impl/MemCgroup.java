@@ -10,11 +10,18 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One memory cgroup (struct mem_cgroup): an id, a place in the hierarchy, its page counters
  * (memory; memsw on cgroup v1; swap on cgroup v2), each parented by the parent memcg's counter of
- * the same kind, its statistics (memory.stat), its lifetime state and its css reference count.
+ * the same kind, its statistics (memory.stat), its lifetime state, its memcg id's reference count
+ * and its css reference count.
  *
- * <p>The css reference count keeps the structure alive: each folio charged to the memcg, each
- * swap slot recorded to it, each CPU charging for one of its tasks and each child that is not yet
- * freed holds one. {@link Mm#Free} frees an offline memcg only when the count is zero.
+ * <p>The css reference count keeps the structure alive. Its holders, as spec/Swap.tla's
+ * CssRefBalance counts them: the base reference of an online css (kill_css drops it at offline),
+ * the memcg id while its count is above zero, each folio charged to the memcg, each CPU faulting
+ * for one of its tasks, and each child that is not yet freed. {@link Mm#Free} frees an offline
+ * memcg only when the count is zero (css_free after the last css_put).
+ *
+ * <p>The id's count (memcg->id.ref) is 1 while online plus 1 per swap record
+ * (mem_cgroup_id_get_online, mem_cgroup_id_put); when it falls to 0 the id is removed and puts
+ * its css reference.
  */
 public final class MemCgroup {
     /** Online (tasks may run in it), offline (removed, still referenced), freed (structure gone). */
@@ -69,7 +76,12 @@ public final class MemCgroup {
     private final PageCounter memsw;
     private final PageCounter swap;
     private final AtomicReference<State> state = new AtomicReference<>(State.ONLINE);
-    private final AtomicLong css = new AtomicLong();
+    /** The css reference count; 2 at creation: the base reference and the id's (css_online). */
+    private final AtomicLong css = new AtomicLong(2);
+    /** memcg->id.ref: 1 while online, plus 1 per swap record. */
+    private final AtomicLong idRef = new AtomicLong(1);
+    /** do_memsw_account(): the memsw counter follows every memory charge (cgroup v1). */
+    private final boolean memswAccount;
     /**
      * This memcg's own statistics (not hierarchical), by {@link Stat} ordinal. The kernel keeps
      * per-CPU deltas summed at read; one atomic per item is the same sum, read at once.
@@ -78,8 +90,9 @@ public final class MemCgroup {
     /** CPUs charging for one of this memcg's tasks (a task in a fault keeps the cgroup populated). */
     private int chargers;
 
-    MemCgroup(int id, MemCgroup parent, long max, long swapMax) {
+    MemCgroup(int id, MemCgroup parent, long max, long swapMax, boolean memswAccount) {
         this.id = id;
+        this.memswAccount = memswAccount;
         this.parent = parent;
         this.memory = new PageCounter("memcg" + id, parent == null ? null : parent.memory, max);
         this.memsw = new PageCounter("memcg" + id + ".memsw", parent == null ? null : parent.memsw, PageCounter.UNLIMITED);
@@ -144,9 +157,42 @@ public final class MemCgroup {
         return state.get() == State.ONLINE;
     }
 
-    /** The css reference count (not counting the online state itself). */
+    /** The css reference count (the base reference of an online css included). */
     public long cssRefs() {
         return css.get();
+    }
+
+    /** memcg->id.ref. */
+    public long idRefs() {
+        return idRef.get();
+    }
+
+    /** do_memsw_account(): every memory charge of this memcg is a memsw charge too (cgroup v1). */
+    public boolean memswAccount() {
+        return memswAccount;
+    }
+
+    /**
+     * mem_cgroup_id_get_online: walk up from this memcg while
+     * refcount_inc_not_zero(&memcg->id.ref) fails; the first memcg whose id is alive gets the
+     * reference and is returned (the root's id never dies). An offline memcg whose swap records
+     * keep its id alive is chosen.
+     */
+    public MemCgroup idGetOnline() {
+        for (MemCgroup m = this; ; m = m.parent) {
+            for (;;) {
+                long r = m.idRef.get();
+                if (r == 0) break;
+                if (m.idRef.compareAndSet(r, r + 1)) return m;
+            }
+        }
+    }
+
+    /** mem_cgroup_id_put: the last reference removes the id, which puts its css reference. */
+    public void idPut() {
+        long r = idRef.decrementAndGet();
+        if (r < 0) throw new AssertionError("id reference underflow on " + this);
+        if (r == 0) cssPut();
     }
 
     public void cssGet() {
@@ -158,12 +204,14 @@ public final class MemCgroup {
     }
 
     /**
-     * A CPU starts charging for a task of this memcg: refused (false) unless online; takes a css
-     * reference. Serialized with {@link #offlineIfIdle} (cgroup_mutex: a populated cgroup cannot
-     * be removed).
+     * A CPU starts charging for a task of this memcg: refused (false) unless online, and with
+     * {@code leafOnly} (cgroup v2's no-internal-process rule, a model's LeafTasks) unless no child
+     * is online; takes a css reference. Serialized with {@link #offlineIfIdle} (cgroup_mutex: a
+     * populated cgroup cannot be removed).
      */
-    public synchronized boolean tryEnterTask() {
+    public synchronized boolean tryEnterTask(boolean leafOnly) {
         if (state.get() != State.ONLINE) return false;
+        if (leafOnly) for (MemCgroup d : children) if (d.online()) return false;
         chargers++;
         cssGet();
         return true;
@@ -174,25 +222,21 @@ public final class MemCgroup {
         cssPut();
     }
 
-    /** Offline if online and no CPU charges for one of its tasks; false (no change) otherwise. */
+    /**
+     * Offline if online and no CPU charges for one of its tasks; false (no change) otherwise.
+     * kill_css drops the base css reference, and mem_cgroup_css_offline the id's online
+     * reference (mem_cgroup_id_put).
+     */
     public synchronized boolean offlineIfIdle() {
         if (state.get() != State.ONLINE || chargers != 0) return false;
         state.set(State.OFFLINE);
+        cssPut();
+        idPut();
         return true;
     }
 
     boolean setState(State from, State to) {
         return state.compareAndSet(from, to);
-    }
-
-    /**
-     * mem_cgroup_id_get_online: this memcg if online, else its nearest online ancestor (the root
-     * is always online).
-     */
-    public MemCgroup nearestOnline() {
-        MemCgroup m = this;
-        while (!m.online()) m = m.parent;
-        return m;
     }
 
     /** True when {@code other} is this memcg or one of its descendants. */
@@ -210,6 +254,7 @@ public final class MemCgroup {
         for (int i = 0; i < stats.length(); i++) stats.set(i, o.stats.get(i));
         state.set(o.state.get());
         css.set(o.css.get());
+        idRef.set(o.idRef.get());
         chargers = o.chargers;
     }
 

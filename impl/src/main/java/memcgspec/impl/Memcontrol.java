@@ -70,9 +70,10 @@ public final class Memcontrol {
 
     /**
      * mem_cgroup_uncharge, called from the final put (__put_page, today __folio_put) once the
-     * refcount is zero: clear the owner and give its page back (with its memsw part, on v1), and
-     * take the folio out of its memcg's anon or file statistic (uncharge_batch). An unowned folio
-     * changes nothing. PageAnon is cleared after, as the folio is freed ({@link Folio#release}).
+     * refcount is zero, and mem_cgroup_uncharge_list for the folios reclaim froze and frees: clear
+     * the owner and give its page back (memsw too, on v1), take the folio out of its memcg's anon
+     * or file statistic (uncharge_batch) and put its css reference. An unowned folio changes
+     * nothing. PageAnon is cleared after, as the folio is freed ({@link Folio#release}).
      *
      * @return the memcg that was uncharged, or null
      */
@@ -83,8 +84,7 @@ public final class Memcontrol {
         MemCgroup m = folio.clearMemcg();
         if (m != null) {
             m.memory().uncharge(1);
-            if (folio.memswCharged()) m.memsw().uncharge(1);
-            folio.setMemsw(false);
+            if (m.memswAccount()) m.memsw().uncharge(1);
             chargeStatistics(m, folio, -1);
             m.cssPut();
         }
@@ -92,25 +92,30 @@ public final class Memcontrol {
     }
 
     /**
-     * mem_cgroup_try_charge_swap (cgroup v2, at slot allocation): charge one slot to the folio's
-     * memcg or its nearest online ancestor, against swap.max.
+     * mem_cgroup_try_charge_swap (cgroup v2, at slot allocation): take an id reference with
+     * mem_cgroup_id_get_online on the folio's memcg (the first memcg up the tree whose id is
+     * alive) and charge its swap counter against swap.max; when that fails the id reference is
+     * put back (mem_cgroup_id_put).
      *
      * @return the memcg to record, or null when swap.max forbids it (nothing charged)
      */
     public static MemCgroup tryChargeSwap(Folio folio) {
-        MemCgroup m = folio.memcg().nearestOnline();
-        if (!m.isRoot() && m.swap().tryCharge(1) != null) return null;
-        m.cssGet();
+        MemCgroup m = folio.memcg().idGetOnline();
+        if (!m.isRoot() && m.swap().tryCharge(1) != null) {
+            m.idPut();
+            return null;
+        }
         return m;
     }
 
     /**
      * mem_cgroup_uncharge_swap (cgroup v2): the swap_cgroup record of a slot was cleared: uncharge
-     * the recorded memcg's swap counter (the root's excepted) and drop the record's reference.
+     * the recorded memcg's swap counter (the root's excepted) and drop the record's id reference
+     * (mem_cgroup_id_put_many).
      */
     public static void unchargeSwap(MemCgroup recorded) {
         if (recorded == null) return;
         if (!recorded.isRoot()) recorded.swap().uncharge(1);
-        recorded.cssPut();
+        recorded.idPut();
     }
 }

@@ -2,9 +2,10 @@ package memcgspec.impl;
 
 /**
  * The cgroup v1 parts of the memcg hooks, after mm/memcontrol-v1.c (before v6.10 they were in
- * mm/memcontrol.c under do_memsw_account()): the memory+swap counter (memsw), which a charge
- * covers together with memory, and mem_cgroup_swapout, which moves the memsw part of a folio's
- * charge to its swap slot.
+ * mm/memcontrol.c under do_memsw_account()): the memory+swap counter (memsw), which every charge
+ * covers together with memory, and mem_cgroup_swapout, which as reclaim frees a folio uncharges
+ * its memory and leaves its memsw charge to its swap slot ("mm: memcontrol: uncharge pages on
+ * swapout", v3.19).
  */
 public final class MemcontrolV1 {
     private MemcontrolV1() {}
@@ -26,40 +27,38 @@ public final class MemcontrolV1 {
         memcg.memsw().uncharge(n);
     }
 
-    /** commit_charge on v1: the folio's charge includes memsw (PCG_MEMSW). */
-    public static boolean commitCharge(Folio folio, MemCgroup memcg) {
-        if (!Memcontrol.commitCharge(folio, memcg)) return false;
-        folio.setMemsw(true);
-        return true;
-    }
-
     /**
      * mem_cgroup_uncharge_swap on v1: the swap_cgroup record of a slot was cleared (the slot is
      * freed, or a swap-in now covers memsw): uncharge the recorded memcg's memsw counter (the
-     * root's excepted) and drop the record's reference.
+     * root's excepted) and drop the record's id reference (mem_cgroup_id_put_many).
      */
     public static void unchargeSwap(MemCgroup recorded) {
         if (recorded == null) return;
         if (!recorded.isRoot()) recorded.memsw().uncharge(1);
-        recorded.cssPut();
+        recorded.idPut();
     }
 
     /**
-     * mem_cgroup_swapout (folio frozen and leaving the swap cache): record the folio's memcg, or
-     * its nearest online ancestor (1f47b61fb407), and move the memsw part of the charge to the
-     * slot; the folio keeps its memory charge until its final put.
+     * mem_cgroup_swapout, in __remove_mapping with the folio's refcount frozen at 0: record the
+     * slot to mem_cgroup_id_get_online(owner) (an id reference; recording nothing for an offline
+     * memcg leaked the charge, 1f47b61fb407), uncharge the folio's memory, move its memsw charge
+     * to the recorded memcg if that is not the owner, take the folio out of its memcg's anon
+     * statistic (mem_cgroup_charge_statistics), clear its memcg and put its css reference.
      *
      * @return the memcg to record
      */
     public static MemCgroup swapout(Folio folio) {
+        if (folio.refcount() != 0) throw new AssertionError("mem_cgroup_swapout of a folio that is not frozen: " + folio);
         MemCgroup o = folio.memcg();
-        MemCgroup a = o.nearestOnline();
-        a.cssGet();
-        folio.setMemsw(false);
+        MemCgroup a = o.idGetOnline();
+        Memcontrol.modMemcgPageState(folio, MemCgroup.Stat.ANON, -1);
+        folio.clearMemcg();
+        if (!o.isRoot()) o.memory().uncharge(1);
         if (a != o) {
             if (!a.isRoot()) a.memsw().charge(1);
             o.memsw().uncharge(1);
         }
+        o.cssPut();
         return a;
     }
 }

@@ -41,9 +41,11 @@ public final class Mm {
      * @param swapMax cgroup v2 swap.max of every memcg below the first level, in slots (the first
      *     level, like the root, is unlimited)
      * @param version the accounting mode: 1 (cgroup v1, memsw counter) or 2 (cgroup v2, swap counter)
+     * @param leafTasks tasks run only in memcgs with no online child (cgroup v2's no-internal-process
+     *     rule; Swap.tla's LeafTasks); false: in any online non-root memcg
      */
     public record Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit, int maxMapcount,
-                         int swapSlots, long swapMax, int version) {
+                         int swapSlots, long swapMax, int version, boolean leafTasks) {
         public Config {
             if (cpus < 1 || folios < 1 || indexes < 0 || nMemcg < 1 || fanout < 1 || limit < 0 || maxMapcount < 1
                     || swapSlots < 0 || swapMax < 0 || (version != 1 && version != 2)) {
@@ -52,7 +54,7 @@ public final class Mm {
         }
 
         public Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit, int maxMapcount) {
-            this(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, 0, 0, 2);
+            this(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, 0, 0, 2, false);
         }
 
         public Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit) {
@@ -61,7 +63,12 @@ public final class Mm {
 
         /** The same machine with a swap device of {@code slots} slots, swap.max and accounting mode. */
         public Config withSwap(int slots, long max, int ver) {
-            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, slots, max, ver);
+            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, slots, max, ver, leafTasks);
+        }
+
+        /** The same machine where tasks run only in memcgs with no online child, or anywhere. */
+        public Config withLeafTasks(boolean leaf) {
+            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, swapSlots, swapMax, version, leaf);
         }
     }
 
@@ -69,11 +76,12 @@ public final class Mm {
         this.config = config;
         this.accounting = Accounting.of(config.version());
         memcgs = new MemCgroup[config.nMemcg() + 1];
-        memcgs[0] = new MemCgroup(0, null, PageCounter.UNLIMITED, PageCounter.UNLIMITED);
+        boolean memsw = accounting.doMemswAccount();
+        memcgs[0] = new MemCgroup(0, null, PageCounter.UNLIMITED, PageCounter.UNLIMITED, memsw);
         for (int m = 1; m <= config.nMemcg(); m++) {
             MemCgroup parent = memcgs[(m - 1) / config.fanout()];
             // swap.max is set below the first level (Swap.tla's SwapMaxOf); the first level is unlimited.
-            memcgs[m] = new MemCgroup(m, parent, config.limit(), parent.isRoot() ? PageCounter.UNLIMITED : config.swapMax());
+            memcgs[m] = new MemCgroup(m, parent, config.limit(), parent.isRoot() ? PageCounter.UNLIMITED : config.swapMax(), memsw);
         }
         folios = new Folio[config.folios()];
         for (int i = 0; i < folios.length; i++) folios[i] = new Folio(i);
@@ -144,7 +152,8 @@ public final class Mm {
     /**
      * cgroup_rmdir -> mem_cgroup_css_offline: memcg m goes offline. Refused unless m is removable,
      * online, has no online child and no CPU charges for one of its tasks (rmdir needs an empty
-     * cgroup). Its folios keep their charges and its swap records stay.
+     * cgroup). The base css reference and the id's online reference are dropped; its folios keep
+     * their charges and its swap records stay, keeping its id alive.
      */
     public void Offline(MemCgroup m) {
         synchronized (memcgs) {
@@ -156,9 +165,9 @@ public final class Mm {
     }
 
     /**
-     * mem_cgroup_css_free, after the last css_put: an offline memcg that nothing refers to any more
-     * (no charged folio, no swap record, no charging CPU, no child left) is freed, and its
-     * reference on its parent is dropped.
+     * mem_cgroup_css_free (css_free_rwork_fn), after the last css_put: an offline memcg whose css
+     * count is zero (no charged folio, no live id, no charging CPU, no child left) is freed, and
+     * its reference on its parent is dropped.
      */
     public void Free(MemCgroup m) {
         synchronized (memcgs) {

@@ -27,7 +27,7 @@ public final class Census {
      */
     public final int[] refcount, mapcount;
     public final MemCgroup[] owner;
-    public final boolean[] locked, free, memsw, anon;
+    public final boolean[] locked, free, anon;
     /** Each memcg's statistics (by memcg id, then {@link MemCgroup.Stat} ordinal), read once. */
     public final long[][] stat;
 
@@ -47,7 +47,6 @@ public final class Census {
         owner = new MemCgroup[n];
         locked = new boolean[n];
         free = new boolean[n];
-        memsw = new boolean[n];
         anon = new boolean[n];
         for (int i = 0; i < n; i++) {
             Folio f = folios[i] = mm.folio(i);
@@ -56,7 +55,6 @@ public final class Census {
             owner[i] = f.memcg();
             locked[i] = f.locked();
             free[i] = f.isFree();
-            memsw[i] = f.memswCharged();
             anon[i] = f.anon();
         }
         MemCgroup.Stat[] items = MemCgroup.Stat.values();

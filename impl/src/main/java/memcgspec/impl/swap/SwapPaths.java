@@ -37,8 +37,9 @@ public final class SwapPaths {
     /**
      * shrink_page_list on one anon folio: Reclaim (isolate and lock), AddToSwap to a free slot
      * unless the folio is in the swap cache already (ReclaimAbort when swap is full), TryToUnmap
-     * until no pte maps it, then SwapOut, or ReclaimAbort when the freeze fails; SwapSlotFree when
-     * the swap-out killed the slot; finally the put of the isolation reference. Steps refused
+     * until no pte maps it, then SwapOut (the refcount frozen at 0), or ReclaimAbort when the freeze
+     * fails (and the put of the isolation reference); SwapSlotFree when the swap-out killed the
+     * slot; finally UnchargeList, which frees the frozen folio. Steps refused
      * because another thread changed the state meanwhile are retried from what the state is now;
      * the CPU always ends idle.
      */
@@ -98,8 +99,8 @@ public final class SwapPaths {
                 // the other reference went away: try the swap-out again
             }
         }
-        if (cpu.pc() == SwapPc.SLOT_FREE) steps.SwapSlotFree();
-        ChargePaths.put(cpu);
+        if (cpu.pc() == SwapPc.SWAPOUT_SLOT_FREE) steps.SwapSlotFree();
+        steps.UnchargeList();
         return ReclaimResult.SWAPPED_OUT;
     }
 
@@ -134,7 +135,8 @@ public final class SwapPaths {
      * the slot has a swap-cache folio; else SwapinAlloc, SwapcachePrepare (on -EEXIST the fault
      * starts over, as the kernel's loop back to the swap-cache lookup does), SwapInCharge (on
      * failure SwapcacheFree, and SwapSlotFree if the slot died meanwhile), AddToSwapCache,
-     * SwapinUnchargeSwap (v1), SwapinMap; the put of a folio that was not mapped. The CPU always
+     * SwapinUnchargeSwap (v1), EndSwapRead (the read unlocks the folio), SwapinMap (relock and
+     * check); the put of a folio that was not mapped. The CPU always
      * ends idle.
      */
     public static SwapinResult swapIn(Cpu cpu, int s, MemCgroup m) {
@@ -153,17 +155,7 @@ public final class SwapPaths {
             } catch (StepRefused miss) {
                 hit = false;
             }
-            if (hit) {
-                for (;;) {
-                    try {
-                        if (steps.SwapinMap()) return SwapinResult.MAPPED_HIT;
-                        ChargePaths.put(cpu);
-                        return SwapinResult.LOST_RACE;
-                    } catch (StepRefused lockedByOther) {
-                        Thread.onSpinWait(); // lock_page: wait for the reader or the reclaimer
-                    }
-                }
-            }
+            if (hit) return relockAndMap(cpu, steps, SwapinResult.MAPPED_HIT);
             if (!m.online()) return SwapinResult.NO_PAGE;
             Folio p = freeFolioFrom(mm, hint++);
             if (p == null) return SwapinResult.NO_PAGE;
@@ -185,9 +177,25 @@ public final class SwapPaths {
             }
             steps.AddToSwapCache();
             if (cpu.pc() == SwapPc.SWAPIN_ADDED) steps.SwapinUnchargeSwap();
-            if (steps.SwapinMap()) return SwapinResult.MAPPED_READ;
-            ChargePaths.put(cpu);
-            return SwapinResult.LOST_RACE;
+            steps.EndSwapRead();
+            return relockAndMap(cpu, steps, SwapinResult.MAPPED_READ);
+        }
+    }
+
+    /**
+     * do_swap_page after the lookup or the read: lock_page_or_retry (wait while the reclaimer or
+     * another path holds the lock), then SwapinMap, which maps the folio if it is still the slot's
+     * swap-cache folio and a pte still holds the entry; else the put of the fault's reference.
+     */
+    private static SwapinResult relockAndMap(Cpu cpu, SwapSteps steps, SwapinResult mapped) {
+        for (;;) {
+            try {
+                if (steps.SwapinMap()) return mapped;
+                ChargePaths.put(cpu);
+                return SwapinResult.LOST_RACE;
+            } catch (StepRefused lockedByOther) {
+                Thread.onSpinWait(); // lock_page: wait for the reclaimer or another path
+            }
         }
     }
 

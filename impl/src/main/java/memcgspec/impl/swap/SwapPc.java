@@ -6,6 +6,10 @@ import memcgspec.impl.Pc;
 public enum SwapPc implements Pc {
     /** shrink_page_list: an anon folio isolated and locked for reclaim. */
     RECLAIM("reclaim"),
+    /** shrink_page_list: the folio frozen at refcount 0 by SwapOut, on reclaim's free list. */
+    RECLAIM_FREED("reclaim_freed"),
+    /** shrink_page_list: the same, and the slot died with the swap-out: it is freed first. */
+    SWAPOUT_SLOT_FREE("swapout_slot_free"),
     /** do_swap_page: a new folio allocated for the slot, SWAP_HAS_CACHE not yet taken. */
     SWAPIN_ALLOC("swapin_alloc"),
     /** do_swap_page: SWAP_HAS_CACHE taken, the new folio locked, not yet charged. */
@@ -14,10 +18,10 @@ public enum SwapPc implements Pc {
     SWAPIN_CHARGED("swapin_charged"),
     /** do_swap_page (v1): the folio in the swap cache, the slot's memsw charge not yet dropped. */
     SWAPIN_ADDED("swapin_added"),
-    /** do_swap_page: the folio read into the swap cache, locked, ready to map. */
+    /** do_swap_page: the folio in the swap cache, locked, its read in flight. */
     SWAPIN_READ("swapin_read"),
-    /** do_swap_page: a reference on a folio found in the swap cache. */
-    SWAPIN_HIT("swapin_hit"),
+    /** do_swap_page: a reference on a swap-cache folio (found by the lookup, or read), to relock and map. */
+    SWAPIN_LOCK("swapin_lock"),
     /** do_swap_page: the charge failed; SWAP_HAS_CACHE is given back next. */
     SWAPIN_NOMEM("swapin_nomem"),
     /** The CPU dropped the last use of its slot and frees it next. */

@@ -5,6 +5,7 @@ import memcgspec.impl.Cpu;
 import memcgspec.impl.CpuPart;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
+import memcgspec.impl.Memcontrol;
 import memcgspec.impl.MemcontrolV1;
 import memcgspec.impl.Mm;
 import memcgspec.impl.Pc;
@@ -92,7 +93,7 @@ public final class SwapSteps implements CpuPart {
             throw cpu.refuse("Reclaim", p + " is locked");
         }
         int s = mm.swap().slotOf(p);
-        if (p.memcg() == null || mm.cache().contains(p) || (p.mapcount() == 0 && s < 0)) {
+        if (p.memcg() == null || !p.anon() || (p.mapcount() == 0 && s < 0)) {
             p.unlock();
             Mm.putSpeculative(p);
             throw cpu.refuse("Reclaim", p + " is not a charged anon folio on an LRU");
@@ -128,6 +129,7 @@ public final class SwapSteps implements CpuPart {
             dev.setCached(s, f);
             dev.setRecord(s, charge.record());
             f.get();
+            Memcontrol.modMemcgPageState(f, MemCgroup.Stat.SWAPCACHED, 1);
             slot = s;
             return true;
         });
@@ -149,12 +151,14 @@ public final class SwapSteps implements CpuPart {
     }
 
     /**
-     * __remove_mapping on a swap-cache folio: page_ref_freeze succeeds only with exactly the swap
-     * cache's and the reclaimer's references and no mapping. Then __delete_from_swap_cache;
-     * mem_cgroup_swapout (v1: record the memcg or its nearest online ancestor and move the memsw
-     * part of the charge to the slot; v2 recorded at allocation); put_swap_page clears
-     * SWAP_HAS_CACHE, which kills the slot when no pte holds it. The folio is unlocked; its last
-     * reference, the reclaimer's, is dropped next.
+     * __remove_mapping on a swap-cache folio: page_ref_freeze(2) succeeds only with exactly the
+     * swap cache's and the reclaimer's references and no mapping, and sets the count to 0: from
+     * now on nobody can take a reference. Then __delete_from_swap_cache (out of swapcached, against
+     * the folio's memcg before mem_cgroup_swapout clears it); mem_cgroup_swapout (v1: record the
+     * slot to mem_cgroup_id_get_online(owner), uncharge the folio's memory and leave its memsw
+     * charge to the slot; v2 recorded at allocation); put_swap_page clears SWAP_HAS_CACHE, which
+     * kills the slot when no pte holds it. The folio is unlocked and stays on reclaim's free list,
+     * frozen, for {@link #UnchargeList} (after {@link #SwapSlotFree} when the slot died).
      */
     public void SwapOut() {
         cpu.requirePc("SwapOut", SwapPc.RECLAIM);
@@ -163,14 +167,34 @@ public final class SwapSteps implements CpuPart {
         Folio f = cpu.held();
         boolean dead = dev.locked(() -> {
             if (f.mapcount() != 0) throw cpu.refuse("SwapOut", f + " is mapped");
-            if (!f.freezeDrop(2)) throw cpu.refuse("SwapOut", f + " has other references (freeze fails)");
+            if (!f.freeze(2)) throw cpu.refuse("SwapOut", f + " has other references (freeze fails)");
             dev.setCached(slot, null);
-            dev.setHasCache(slot, false);
+            Memcontrol.modMemcgPageState(f, MemCgroup.Stat.SWAPCACHED, -1);
             dev.setRecord(slot, mm.accounting().swapout(f, dev.recordLocked(slot)));
+            dev.setHasCache(slot, false);
             return dev.countLocked(slot) == 0;
         });
-        cpu.held().unlock();
-        afterDrop(slot, dead);
+        f.unlock();
+        if (dead) {
+            cpu.setPc(SwapPc.SWAPOUT_SLOT_FREE);
+        } else {
+            slot = -1;
+            cpu.setPc(SwapPc.RECLAIM_FREED);
+        }
+    }
+
+    /**
+     * The end of shrink_page_list: mem_cgroup_uncharge_list on the freed folios (on v2 the frozen
+     * folio's memory charge is given back now; on v1 mem_cgroup_swapout took it already), then
+     * free_unref_page_list: the folio goes back to the allocator.
+     */
+    public void UnchargeList() {
+        cpu.requirePc("UnchargeList", SwapPc.RECLAIM_FREED);
+        Folio f = cpu.held();
+        Memcontrol.uncharge(f);
+        f.release();
+        cpu.setHeld(null);
+        cpu.setPc(Pc.IDLE);
     }
 
     /**
@@ -208,7 +232,7 @@ public final class SwapSteps implements CpuPart {
             return f;
         }));
         slot = s;
-        cpu.setPc(SwapPc.SWAPIN_HIT);
+        cpu.setPc(SwapPc.SWAPIN_LOCK);
     }
 
     /**
@@ -262,8 +286,9 @@ public final class SwapSteps implements CpuPart {
     /**
      * mem_cgroup_swapin_charge_folio: charge the new folio before it enters the swap cache, to the
      * memcg recorded for the slot if it is online (css_tryget_online), else to the faulting task's;
-     * try_charge and commit_charge in one step (the folio is private and locked). On v1 the charge
-     * covers memsw. On failure the fault gives SWAP_HAS_CACHE back next.
+     * try_charge and commit_charge in one step (the folio is private and locked), the folio
+     * counted as anon. On v1 the charge covers memsw. On failure the fault gives SWAP_HAS_CACHE
+     * back next.
      *
      * @return whether the charge succeeded
      */
@@ -272,8 +297,11 @@ public final class SwapSteps implements CpuPart {
         MemCgroup r = mm.swap().record(slot);
         MemCgroup t = r != null && r.online() ? r : cpu.chargeTo();
         boolean ok = mm.accounting().tryCharge(t, 1) == null;
-        if (ok && !mm.accounting().commitCharge(cpu.held(), t)) {
-            throw new AssertionError("a new swap-in folio was already charged: " + cpu.held());
+        if (ok) {
+            cpu.held().setAnon(); // a swapped-in folio is anonymous: it counts in its memcg's anon statistic
+            if (!mm.accounting().commitCharge(cpu.held(), t)) {
+                throw new AssertionError("a new swap-in folio was already charged: " + cpu.held());
+            }
         }
         cpu.endTask();
         cpu.setPc(ok ? SwapPc.SWAPIN_CHARGED : SwapPc.SWAPIN_NOMEM);
@@ -292,6 +320,7 @@ public final class SwapSteps implements CpuPart {
             if (dev.cachedLocked(slot) != null) throw new AssertionError("slot " + slot + " has a swap-cache folio though we hold SWAP_HAS_CACHE");
             f.get();
             dev.setCached(slot, f);
+            Memcontrol.modMemcgPageState(f, MemCgroup.Stat.SWAPCACHED, 1);
         });
         // mem_cgroup_swapin_uncharge_swap does something only if do_memsw_account().
         cpu.setPc(mm.accounting().doMemswAccount() ? SwapPc.SWAPIN_ADDED : SwapPc.SWAPIN_READ);
@@ -314,25 +343,38 @@ public final class SwapSteps implements CpuPart {
     }
 
     /**
-     * The rest of do_swap_page, under the folio lock (held already after a read; taken after a
-     * swap-cache hit, refused while another CPU holds it) and the pte lock: if the pte still holds
-     * the entry and the folio is still the slot's swap-cache folio, map it and swap_free the entry;
-     * else drop the reference. No charge here.
+     * end_swap_bio_read: the read completes and unlocks the folio (folio_unlock), now an uptodate
+     * swap-cache folio any path can find and lock. The fault keeps its reference and relocks the
+     * folio to map it ({@link #SwapinMap}).
+     */
+    public void EndSwapRead() {
+        cpu.requirePc("EndSwapRead", SwapPc.SWAPIN_READ);
+        cpu.held().unlock();
+        cpu.setPc(SwapPc.SWAPIN_LOCK);
+    }
+
+    /**
+     * The rest of do_swap_page: lock_page_or_retry (refused while another CPU holds the folio
+     * lock), the check that the folio is still the swap cache's folio for our entry
+     * (PageSwapCache(page) && page_private(page) == entry.val: while it was unlocked a zap and a
+     * cache-only reclaim may have freed the slot), and under the pte lock that the pte still holds
+     * the entry (pte_same; here: the slot is still used): map it and swap_free the entry; else
+     * drop the reference (out_page). The folio is unlocked at the end. No charge here.
      *
      * @return whether the folio was mapped
      */
     public boolean SwapinMap() {
-        cpu.requirePc("SwapinMap", SwapPc.SWAPIN_READ, SwapPc.SWAPIN_HIT);
-        if (cpu.pc() == SwapPc.SWAPIN_HIT && !cpu.held().trylock()) throw cpu.refuse("SwapinMap", cpu.held() + " is locked");
-        SwapDevice dev = mm.swap();
+        cpu.requirePc("SwapinMap", SwapPc.SWAPIN_LOCK);
         Folio f = cpu.held();
+        if (!f.trylock()) throw cpu.refuse("SwapinMap", f + " is locked");
+        SwapDevice dev = mm.swap();
         boolean mapped = dev.locked(() -> {
             if (dev.cachedLocked(slot) != f || dev.countLocked(slot) == 0) return false;
             f.addMapping();
             dev.setCount(slot, dev.countLocked(slot) - 1);
             return true;
         });
-        cpu.held().unlock();
+        f.unlock();
         slot = -1;
         if (mapped) {
             cpu.setHeld(null);
@@ -389,6 +431,7 @@ public final class SwapSteps implements CpuPart {
             if (dev.countLocked(s) != 0) throw cpu.refuse("DeleteFromSwapCache", "a pte holds slot " + s);
             if (!g.trylock()) throw cpu.refuse("DeleteFromSwapCache", g + " is locked");
             dev.setCached(s, null);
+            Memcontrol.modMemcgPageState(g, MemCgroup.Stat.SWAPCACHED, -1);
             dev.setHasCache(s, false);
             g.unlock();
             return g;
@@ -400,10 +443,12 @@ public final class SwapSteps implements CpuPart {
 
     /**
      * swap_entry_free: the dead slot is freed: mem_cgroup_uncharge_swap clears its record,
-     * uncharges the recorded memcg (swap on v2, memsw on v1) and drops the record's reference.
+     * uncharges the recorded memcg (swap on v2, memsw on v1) and drops the record's id reference.
+     * The CPU goes on with the folio it holds: a folio frozen by SwapOut to {@link #UnchargeList},
+     * another to its put.
      */
     public void SwapSlotFree() {
-        cpu.requirePc("SwapSlotFree", SwapPc.SLOT_FREE);
+        cpu.requirePc("SwapSlotFree", SwapPc.SLOT_FREE, SwapPc.SWAPOUT_SLOT_FREE);
         SwapDevice dev = mm.swap();
         MemCgroup r = dev.locked(() -> {
             if (!dev.deadLocked(slot)) throw new AssertionError("freeing slot " + slot + " which is in use");
@@ -414,7 +459,7 @@ public final class SwapSteps implements CpuPart {
         });
         mm.accounting().unchargeSwap(r);
         slot = -1;
-        cpu.setPc(cpu.held() != null ? Pc.PUT : Pc.IDLE);
+        cpu.setPc(cpu.pc() == SwapPc.SWAPOUT_SLOT_FREE ? SwapPc.RECLAIM_FREED : cpu.held() != null ? Pc.PUT : Pc.IDLE);
     }
 
     @Override

@@ -23,13 +23,13 @@ import memcgspec.protocol.ProtocolPart;
 import memcgspec.trace.V;
 
 /**
- * The swap protocol's part (spec/Swap.tla, on top of Charge's part): its 18 actions bound to the
- * {@link SwapSteps} methods and to {@link Mm#Offline} and {@link Mm#Free}, its eleven variables
+ * The swap protocol's part (spec/Swap.tla, on top of Charge's part): its 20 actions bound to the
+ * {@link SwapSteps} methods and to {@link Mm#Offline} and {@link Mm#Free}, its twelve variables
  * (the accounting mode, each CPU's slot, the swap device, the memsw and swap counters, the memcgs'
- * lifetime), its invariants ({@link SwapInvariants}), and how random runs drive reclaim, swap-in,
- * the freeing of slots, and memcg offline and free. The machine gets a swap device of the model's
- * slots, swap.max, and the accounting mode ({@code version}) of the initial state, so that one
- * model covers cgroup v1 and v2.
+ * lifetime, id and css references), its invariants ({@link SwapInvariants}), and how random runs
+ * drive reclaim, swap-in, the freeing of slots, and memcg offline and free. The machine gets a
+ * swap device of the model's slots, swap.max, the accounting mode ({@code version}) of the initial
+ * state (so that one model may cover cgroup v1 and v2), and the model's LeafTasks rule.
  */
 public final class SwapPart implements ProtocolPart {
     public static final SwapPart PART = new SwapPart();
@@ -44,8 +44,9 @@ public final class SwapPart implements ProtocolPart {
             .step("TryToUnmap", a -> on(a).TryToUnmap(), "c:cpu")
             .action("SwapOut", a -> {
                 on(a).SwapOut();
-                return a.cpu("c").pc() == SwapPc.SLOT_FREE ? "dead" : null;
+                return a.cpu("c").pc() == SwapPc.SWAPOUT_SLOT_FREE ? "dead" : null;
             }, "c:cpu")
+            .step("UnchargeList", a -> on(a).UnchargeList(), "c:cpu")
             .action("ReclaimAbort", a -> {
                 boolean inSwap = on(a).slot() >= 0;
                 on(a).ReclaimAbort();
@@ -61,6 +62,7 @@ public final class SwapPart implements ProtocolPart {
             .action("SwapInCharge", a -> on(a).SwapInCharge() ? null : "ENOMEM", "c:cpu")
             .step("AddToSwapCache", a -> on(a).AddToSwapCache(), "c:cpu")
             .step("SwapinUnchargeSwap", a -> on(a).SwapinUnchargeSwap(), "c:cpu")
+            .step("EndSwapRead", a -> on(a).EndSwapRead(), "c:cpu")
             .action("SwapinMap", a -> on(a).SwapinMap() ? "mapped" : "raced", "c:cpu")
             .step("SwapcacheFree", a -> on(a).SwapcacheFree(), "c:cpu")
             .action("FreeSwapAndCache", a -> {
@@ -120,7 +122,7 @@ public final class SwapPart implements ProtocolPart {
         if (version == null) throw new IllegalStateException("Swap has one initial state per accounting mode: create(constants, initialState)");
         @SuppressWarnings("unchecked")
         int slots = ((java.util.Set<Object>) k.get("Slots")).size();
-        return base.withSwap(slots, (Integer) k.get("SwapMax"), (Integer) version);
+        return base.withSwap(slots, (Integer) k.get("SwapMax"), (Integer) version).withLeafTasks((Boolean) k.get("LeafTasks"));
     }
 
     @Override
@@ -142,13 +144,14 @@ public final class SwapPart implements ProtocolPart {
             swapCache.put(name, m.page(dev.cached(i)));
             record.put(name, m.memcgValue(dev.record(i)));
         }
-        Map<Object, Object> memswPart = new LinkedHashMap<>();
-        for (Folio f : mm.folios()) memswPart.put(m.page(f), f.memswCharged());
-        Map<Object, Object> memsw = new LinkedHashMap<>(), swap = new LinkedHashMap<>(), state = new LinkedHashMap<>();
+        Map<Object, Object> memsw = new LinkedHashMap<>(), swap = new LinkedHashMap<>(), state = new LinkedHashMap<>(),
+                idRef = new LinkedHashMap<>(), css = new LinkedHashMap<>();
         for (MemCgroup g : mm.memcgs()) {
             memsw.put(g.id(), (int) g.memsw().usage());
             swap.put(g.id(), (int) g.swap().usage());
             state.put(g.id(), g.state().spec());
+            idRef.put(g.id(), (int) g.idRefs());
+            css.put(g.id(), (int) g.cssRefs());
         }
         vars.put("version", mm.accounting().version());
         vars.put("slot", V.fcn(slot));
@@ -157,10 +160,11 @@ public final class SwapPart implements ProtocolPart {
         vars.put("hasCache", V.fcn(hasCache));
         vars.put("swapCache", V.fcn(swapCache));
         vars.put("record", V.fcn(record));
-        vars.put("memswPart", V.fcn(memswPart));
         vars.put("memsw", V.fcn(memsw));
         vars.put("swap", V.fcn(swap));
         vars.put("state", V.fcn(state));
+        vars.put("idRef", V.fcn(idRef));
+        vars.put("css", V.fcn(css));
     }
 
     // ---------------------------------------------------------------- random runs
@@ -194,10 +198,11 @@ public final class SwapPart implements ProtocolPart {
             case SWAPIN_PREPARED -> call("SwapInCharge", c);
             case SWAPIN_CHARGED -> call("AddToSwapCache", c);
             case SWAPIN_ADDED -> call("SwapinUnchargeSwap", c);
-            case SWAPIN_READ -> call("SwapinMap", c);
-            case SWAPIN_HIT -> cpu.held().locked() && !force ? null : call("SwapinMap", c);
+            case SWAPIN_READ -> call("EndSwapRead", c);
+            case SWAPIN_LOCK -> cpu.held().locked() && !force ? null : call("SwapinMap", c);
             case SWAPIN_NOMEM -> call("SwapcacheFree", c);
-            case SLOT_FREE -> call("SwapSlotFree", c);
+            case SLOT_FREE, SWAPOUT_SLOT_FREE -> call("SwapSlotFree", c);
+            case RECLAIM_FREED -> call("UnchargeList", c);
         };
     }
 
@@ -225,7 +230,7 @@ public final class SwapPart implements ProtocolPart {
 
     /** A mapped, charged, unlocked anon folio: what reclaim of anon memory takes. */
     private static boolean anon(Mm mm, Folio f) {
-        return f.mapcount() > 0 && f.memcg() != null && !f.locked() && !mm.cache().contains(f);
+        return f.mapcount() > 0 && f.memcg() != null && !f.locked() && f.anon();
     }
 
     @Override
@@ -301,12 +306,14 @@ public final class SwapPart implements ProtocolPart {
         if (!SwapInvariants.quiescent(new Census(m))) v.add("Quiescent: not quiescent after the drain");
         for (MemCgroup g : mm.memcgs()) {
             if (g.memsw().usage() != 0 || g.swap().usage() != 0) v.add("NoLeakAtQuiescence: " + g.memsw() + " " + g.swap() + " after the drain");
-            if (g.state() == MemCgroup.State.OFFLINE) v.add("NoLeakAtQuiescence: " + g + " offline but never freed: " + g.cssRefs() + " css references left");
+            if (g.state() == MemCgroup.State.OFFLINE) v.add("NoZombieAtQuiescence: " + g + " offline but never freed: " + g.cssRefs() + " css references left");
             long kids = 0;
             for (MemCgroup ch : g.children()) if (ch.state() != MemCgroup.State.FREED) kids++;
-            if (g.state() != MemCgroup.State.FREED && g.cssRefs() != kids) {
-                v.add("NoLeakAtQuiescence: " + g + " holds " + g.cssRefs() + " css references, " + kids + " live children");
+            long base = g.online() ? 2 : 0; // the base reference and the live id's
+            if (g.state() != MemCgroup.State.FREED && g.cssRefs() != base + kids) {
+                v.add("NoZombieAtQuiescence: " + g + " holds " + g.cssRefs() + " css references, " + kids + " live children");
             }
+            if (g.idRefs() != (g.online() ? 1 : 0)) v.add("IdRefBalance: " + g + " id.ref " + g.idRefs() + " after the drain");
         }
         for (int s = 0; s < d.size(); s++) {
             if (d.allocated(s) || d.record(s) != null) v.add("NoLeakAtQuiescence: slot " + s + " allocated or recorded after the drain");
@@ -320,7 +327,7 @@ public final class SwapPart implements ProtocolPart {
         Mm.Config shape = mm.config();
         SwapDevice d = mm.swap();
         int nm = shape.nMemcg() + 1, nf = shape.folios(), ns = d.size(), nc = shape.cpus();
-        long[] a = new long[nm * 10 + nf + ns * 5 + nc];
+        long[] a = new long[nm * 11 + ns * 5 + nc];
         int k = 0;
         for (int i = 0; i < nm; i++) {
             MemCgroup g = mm.memcg(i);
@@ -328,8 +335,8 @@ public final class SwapPart implements ProtocolPart {
             k = counter(a, k, g.swap());
             a[k++] = g.state().ordinal();
             a[k++] = g.cssRefs();
+            a[k++] = g.idRefs();
         }
-        for (int i = 0; i < nf; i++) a[k++] = mm.folio(i).memswCharged() ? 1 : 0;
         for (int s = 0; s < ns; s++) {
             a[k++] = d.allocated(s) ? 1 : 0;
             a[k++] = d.count(s);
@@ -360,9 +367,6 @@ public final class SwapPart implements ProtocolPart {
             if (v1) v.put("memsw[" + g.id() + "]", String.valueOf(g.memsw().usage()));
             else v.put("swap[" + g.id() + "]", String.valueOf(g.swap().usage()));
             if (!g.online()) v.put("state[" + g.id() + "]", g.state().spec());
-        }
-        for (Folio f : mm.folios()) {
-            if (f.memcg() != null && v1 && !f.memswCharged()) v.put("memswPart[" + V.show(m.page(f)) + "]", "F");
         }
         SwapDevice d = mm.swap();
         for (int s = 0; s < d.size(); s++) {

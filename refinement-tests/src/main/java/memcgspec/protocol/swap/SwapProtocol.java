@@ -3,6 +3,7 @@ package memcgspec.protocol.swap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
 import memcgspec.protocol.Protocol;
 import memcgspec.protocol.charge.ChargePart;
@@ -91,6 +92,10 @@ public final class SwapProtocol {
                     "PROPERTY Refinement", "Refinement")
     );
 
-    public static final Protocol PROTOCOL = new Protocol("swap", "Swap", List.of(ChargePart.PART, SwapPart.PART), MIX,
+    /** Swap.tla's statistics: Charge.tla's and swapcached. */
+    public static final List<MemCgroup.Stat> STATS = List.of(MemCgroup.Stat.ANON, MemCgroup.Stat.FILE, MemCgroup.Stat.FILE_MAPPED,
+            MemCgroup.Stat.SWAPCACHED);
+
+    public static final Protocol PROTOCOL = new Protocol("swap", "Swap", List.of(ChargePart.withStats(STATS), SwapPart.PART), MIX,
             setups(), MUTANTS, "swap.md");
 }
