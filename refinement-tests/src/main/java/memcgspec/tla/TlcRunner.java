@@ -39,9 +39,10 @@ import memcgspec.tla.TlcResult.Outcome;
  * {@code TLA-Library} lets modules in sub-folders (history/) EXTEND or INSTANCE modules in spec/.
  *
  * <p>Refinement properties: TLC reports a violated {@code [][A]_v} only by its source location (message 2112)
- * and, up to TLC 2.18, a violated liveness property without a name (2116; a newer TLC names it). The runner maps the violation back to a PROPERTY of
- * the cfg: the only one when there is one, else the one whose definition in the root module spans the
- * reported location; else the name is a description of the location, which no expectation matches.
+ * and, up to TLC 2.18, a violated liveness property without a name (2116; a newer TLC names it). The runner maps
+ * the violation back to a PROPERTY of the cfg: the only one when there is one, else the one whose definition in
+ * the root module spans the reported location; else the name is a description of the location, which no
+ * expectation matches.
  */
 public final class TlcRunner {
 
