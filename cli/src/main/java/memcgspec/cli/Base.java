@@ -20,10 +20,16 @@ abstract class Base {
      * returns the exit code.
      */
     int finish(boolean json, boolean allOk, List<Object> models, String human) {
+        return finish(json, allOk, models, human, Map.of());
+    }
+
+    /** {@link #finish(boolean, boolean, List, String)} with more top-level JSON fields after "models". */
+    int finish(boolean json, boolean allOk, List<Object> models, String human, Map<String, Object> more) {
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("ok", allOk);
             o.put("models", models);
+            o.putAll(more);
             out().println(Json.write(o));
         } else {
             out().print(human);

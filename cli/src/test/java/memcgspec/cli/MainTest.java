@@ -67,7 +67,9 @@ class MainTest {
         String o = r.out();
         for (String key : new String[] {"\"models\"", "\"name\": \"swapin-2009-fixed\"", "\"expected\": \"holds\"",
                 "\"outcome\": \"holds\"", "\"ok\": true", "\"distinctStates\": ", "\"expectedDistinctStates\": ",
-                "\"depth\": ", "\"expectedDepth\": ", "\"figuresAsExpected\": true", "\"seconds\": "}) {
+                "\"depth\": ", "\"expectedDepth\": ", "\"figuresAsExpected\": true", "\"seconds\": ",
+                "\"tlc\": {", "\"version\": \"TLC2 Version 2.18 of 20 March 2023\"", "\"source\": \"pinned\"",
+                "\"figuresCounted\": true"}) {
             assertTrue(o.contains(key), "missing " + key + " in " + o);
         }
     }
@@ -77,6 +79,7 @@ class MainTest {
         Run r = run("check", "swapin-2009-prefix");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("violates Accounting") && r.out().contains("all 1 outcomes as expected"), r.out());
+        assertTrue(r.out().startsWith("TLC: TLC2 Version 2.18 of 20 March 2023 (pinned: "), "which TLC ran: " + r.out());
     }
 
     @Test

@@ -18,8 +18,16 @@ import memcgspec.trace.V;
 public final class Counterexamples {
     private Counterexamples() {}
 
-    /** A rendered counterexample; {@code trace} is null when TLC found none. */
-    public record Rendered(CatalogueEntry model, TlcResult result, Trace trace, String text) {}
+    /**
+     * A rendered counterexample; {@code trace} and {@code text} are null when TLC found none, or when this JVM's
+     * (pinned) evaluator could not replay the states TLC printed: then {@code replayError} says why (one line).
+     * That can happen with a user's tla2tools.jar whose TLC evaluates the spec differently from TLC 2.18.
+     */
+    public record Rendered(CatalogueEntry model, TlcResult result, Trace trace, String text, String replayError) {
+        public Rendered(CatalogueEntry model, TlcResult result, Trace trace, String text) {
+            this(model, result, trace, text, null);
+        }
+    }
 
     /**
      * Lane title of a CPU model value: {@code cpuA} is "CPU A", {@code c1} is "CPU c1".
@@ -37,7 +45,12 @@ public final class Counterexamples {
         List<Map<String, Object>> states = new ArrayList<>();
         for (TlcResult.TraceState s : result.trace()) states.add(s.vars());
         try (SpecSession session = SpecSession.open(model.moduleFile(specDir).getParent(), model.moduleName(), model.cfgFile(specDir))) {
-            Trace trace = new TraceLabeler(session).trace(states);
+            Trace trace;
+            try {
+                trace = new TraceLabeler(session).trace(states);
+            } catch (IllegalArgumentException e) {
+                return new Rendered(model, result, null, null, UserError.oneLine(e.getMessage()));
+            }
             SwimLanes lanes = SwimLanes.defaults().hide("pc");
             Object cpus = session.constants().get("CPUs");
             if (cpus instanceof Set<?> set) {

@@ -36,7 +36,16 @@ import memcgspec.tla.TlcResult.TraceState;
  * 2222-2243, 2280, 2281 configuration errors (e.g. 2229 "The invariant Nope specified in the configuration
  *      file is not defined"); 1000 + nested 5001-5006: configuration file syntax errors
  * 2102/2103/2154/... evaluation errors while checking
+ * 2262 version                     "TLC2 Version 2.18 of 20 March 2023"
  * </pre>
+ *
+ * <p>Newer TLCs (a user's tla2tools.jar, see {@link TlaTools}) keep these codes, the message framing, the exit
+ * codes and the texts this reader matches (upstream tlc2.output.EC and MP), with three changes it allows for: a
+ * trace state's header may carry the action's parameter values ("2: &lt;TryCharge(p1,cpuA) line 8, ... of module
+ * Counter&gt;"), dropped by {@link #actionName}; message 2116 may name the violated properties ("Temporal property
+ * Live was violated."), used when it names one; and state 1 may be headed by the initial predicate's name and
+ * place instead of "Initial predicate", so state 1 is always taken as the initial state. Figures are read with
+ * any digit grouping ({@link #figure}).
  */
 final class TlcOutput {
     static final int INVARIANT_VIOLATED = 2110, INVARIANT_VIOLATED_INITIAL = 2107, PROPERTY_VIOLATED_INITIAL = 2108,
@@ -118,7 +127,10 @@ final class TlcOutput {
                     return new Outcome.Violates(propertyNamer.apply(n.find() ? n.group(1) : null), Kind.ACTION_PROPERTY);
                 }
                 case TEMPORAL_PROPERTY_VIOLATED -> {
-                    return new Outcome.Violates(propertyNamer.apply(null), Kind.TEMPORAL_PROPERTY);
+                    // TLC 2.18: "Temporal properties were violated." Newer TLC names them: "Temporal property Live
+                    // was violated." (one) or "Temporal properties A and B were violated." (several).
+                    Matcher n = Pattern.compile("Temporal property ([A-Za-z0-9_!]+) was violated").matcher(oneLine(body));
+                    return new Outcome.Violates(n.find() ? n.group(1) : propertyNamer.apply(null), Kind.TEMPORAL_PROPERTY);
                 }
                 case DEADLOCK -> {
                     return new Outcome.Deadlock();
@@ -214,7 +226,10 @@ final class TlcOutput {
                         .map(t -> new LinkedHashMap<>(t.vars())).orElseGet(LinkedHashMap::new);
                 out.add(new TraceState(index, actionName(h.group(4)), vars));
             } else {
-                out.add(new TraceState(index, actionName(h.group(2)), TlaValueParser.parseState(rest)));
+                // State 1 is the initial state, whatever TLC calls it ("Initial predicate"; a TLC that knows the
+                // initial predicate's name and place may print "<Init line ... of module M>").
+                String action = index == 1 ? TraceState.INITIAL : actionName(h.group(2));
+                out.add(new TraceState(index, action, TlaValueParser.parseState(rest)));
             }
         }
         return out;
@@ -224,9 +239,17 @@ final class TlcOutput {
         return trace.isEmpty() ? new LinkedHashMap<>() : new LinkedHashMap<>(trace.get(trace.size() - 1).vars());
     }
 
-    /** "TryCharge line 8, col 17 to line 8, col 93 of module Counter" -> "TryCharge"; "Initial predicate" stays. */
+    private static final Pattern WITH_PARAMETERS = Pattern.compile("([A-Za-z0-9_!]+)\\(.*\\)", Pattern.DOTALL);
+
+    /**
+     * "TryCharge line 8, col 17 to line 8, col 93 of module Counter" -> "TryCharge"; "Initial predicate" stays. A
+     * newer TLC adds the action's parameter values ("TryCharge(p1,cpuA) line 8, ..."): they are dropped too, so
+     * that the name is the action's alone whichever TLC printed it.
+     */
     static String actionName(String header) {
-        return header.replaceFirst("\\s+line \\d+, col \\d+ to line \\d+, col \\d+ of module \\S+$", "").strip();
+        String name = header.replaceFirst("\\s+line \\d+, col \\d+ to line \\d+, col \\d+ of module \\S+$", "").strip();
+        Matcher p = WITH_PARAMETERS.matcher(name);
+        return p.matches() ? p.group(1) : name;
     }
 
     /** {distinct, generated, depth} from 2199 (or the last 2200 progress report) and 2194; -1 when absent. */
@@ -235,18 +258,35 @@ final class TlcOutput {
         Msg st = lastOf(STATS);
         if (st == null) st = lastOf(PROGRESS);
         if (st != null) {
-            String b = st.body().replace(",", "");
-            Matcher g = Pattern.compile("(\\d+) states generated").matcher(b);
-            Matcher d = Pattern.compile("(\\d+) distinct states found").matcher(b);
-            if (g.find()) generated = Long.parseLong(g.group(1));
-            if (d.find()) distinct = Long.parseLong(d.group(1));
+            generated = figure(st.body(), " states generated");
+            distinct = figure(st.body(), " distinct states found");
         }
         Msg dm = lastOf(DEPTH);
-        if (dm != null) {
-            Matcher m = Pattern.compile("is (\\d+)").matcher(dm.body());
-            if (m.find()) depth = Long.parseLong(m.group(1));
-        }
+        if (dm != null) depth = figure(dm.body(), "(?:\\.|$)");
         return new long[] {distinct, generated, depth};
+    }
+
+    /**
+     * The number before {@code after} (a regex), or -1. TLC groups digits by the JVM's locale ("1,234", "1.234",
+     * "1'234", with a no-break space; the runner fixes en-US): the separators are dropped.
+     */
+    static long figure(String text, String after) {
+        Matcher m = Pattern.compile("(\\d(?:[\\d,.'\\u00a0\\u202f]*\\d)?)" + after, Pattern.MULTILINE).matcher(text);
+        if (!m.find()) return -1;
+        try {
+            return Long.parseLong(m.group(1).replaceAll("\\D", ""));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * TLC's version line as it prints it at start (message 2262), e.g. "TLC2 Version 2.18 of 20 March 2023", or
+     * null when the output has none.
+     */
+    static String versionLine(String raw) {
+        Matcher m = Pattern.compile("(?m)^TLC2 Version[^\\r\\n]*").matcher(raw);
+        return m.find() ? m.group().strip() : null;
     }
 
     static String oneLine(String s) {

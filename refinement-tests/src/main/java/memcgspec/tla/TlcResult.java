@@ -100,6 +100,14 @@ public record TlcResult(Outcome outcome, long distinctStates, long statesGenerat
         return outcome instanceof Outcome.Error err && err.inputError();
     }
 
+    /**
+     * The version line of the TLC that ran, as it printed it (e.g. "TLC2 Version 2.18 of 20 March 2023"), or null
+     * when the output has none (TLC did not start).
+     */
+    public String tlcVersion() {
+        return TlcOutput.versionLine(output);
+    }
+
     /** The first {@code n} lines of the output without TLC's message markers, for failure messages. */
     public String head(int n) {
         return output.lines().filter(l -> !l.startsWith("@!@!@")).limit(n)

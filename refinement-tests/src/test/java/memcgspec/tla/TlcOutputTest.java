@@ -90,4 +90,51 @@ class TlcOutputTest {
                 TlcRunner.propertyName("line 7, col 1 to line 7, col 5 of module Other", cfg, tla, "M"));
         assertEquals("one of Safe, Refines", TlcRunner.propertyName(null, cfg, tla, "M"));
     }
+    // A newer TLC (tlaplus/tlaplus after 2.18, as its tlc2.output.MP prints): same codes, framing and exit codes,
+    // a few texts changed. See TlcOutput's class comment.
+
+    @Test
+    void newerTlcActionHeadersCarryParameters() {
+        String raw = msg(2262, 0, "TLC2 Version 2.20 of Day Month 20?? (rev: 1a2b3c4)")
+                + msg(2110, 1, "Invariant AtMostOne is violated.") + msg(2121, 1, "The behavior up to this point is:")
+                + msg(2217, 4, "1: <Init line 7, col 9 to line 9, col 30 of module Counter>\n/\\ usage = 0\n")
+                + msg(2217, 4, "2: <TryCharge(p1) line 11, col 17 to line 13, col 40 of module Counter>\n/\\ usage = 1\n")
+                + msg(2217, 4, "3: <Move(p2,[a |-> 1, b |-> {x}],(c :> 2)) line 15, col 5 to line 15, col 60 of module Counter>\n/\\ usage = 2\n")
+                + msg(2217, 4, "4: <Step line 17, col 5 to line 17, col 20 of module Counter>\n/\\ usage = 3\n");
+        TlcOutput out = new TlcOutput(raw);
+        assertEquals(new Outcome.Violates("AtMostOne", Kind.INVARIANT), out.outcome(12, loc -> "?"));
+        assertEquals(List.of("Initial predicate", "TryCharge", "Move", "Step"),
+                out.trace().stream().map(TlcResult.TraceState::action).toList());
+        assertEquals(List.of(0, 1, 2, 3), out.trace().stream().map(t -> t.vars().get("usage")).toList());
+        assertEquals("TLC2 Version 2.20 of Day Month 20?? (rev: 1a2b3c4)", TlcOutput.versionLine(raw));
+        assertEquals("C!TryCharge", TlcOutput.actionName("C!TryCharge(p1, cpuA) line 3, col 1 to line 4, col 2 of module Swap"));
+        assertEquals("Initial predicate", TlcOutput.actionName("Initial predicate"));
+    }
+
+    @Test
+    void newerTlcNamesTheViolatedTemporalProperty() {
+        String one = msg(2116, 1, "Temporal property Live was violated.\n") + msg(2264, 1, "The following behavior constitutes a counter-example:\n");
+        assertEquals(new Outcome.Violates("Live", Kind.TEMPORAL_PROPERTY), new TlcOutput(one).outcome(13, loc -> "from the cfg"));
+        // Several: the cfg decides, as with TLC 2.18's nameless message.
+        String two = msg(2116, 1, "Temporal properties Live and Fair were violated.\n");
+        assertEquals(new Outcome.Violates("from the cfg", Kind.TEMPORAL_PROPERTY), new TlcOutput(two).outcome(13, loc -> "from the cfg"));
+        String old = msg(2116, 1, "Temporal properties were violated.\n");
+        assertEquals(new Outcome.Violates("from the cfg", Kind.TEMPORAL_PROPERTY), new TlcOutput(old).outcome(13, loc -> "from the cfg"));
+    }
+
+    @Test
+    void figuresWithAnyDigitGrouping() {
+        for (String[] g : new String[][] {{"1,234,567", "12,345"}, {"1.234.567", "12.345"}, {"1'234'567", "12'345"},
+                {"1\u00a0234\u00a0567", "12\u202f345"}, {"1234567", "12345"}}) {
+            String raw = msg(2193, 0, "Model checking completed. No error has been found.")
+                    + msg(2199, 0, g[0] + " states generated, " + g[1] + " distinct states found, 0 states left on queue.")
+                    + msg(2194, 0, "The depth of the complete state graph search is " + g[1] + ".");
+            assertEquals(List.of(12345L, 1234567L, 12345L), java.util.Arrays.stream(new TlcOutput(raw).stats()).boxed().toList(), g[0]);
+        }
+        // A progress report stands in when the final statistics are missing; its date is not a figure.
+        String progress = msg(2200, 0, "Progress(3) at 2026-11-30 08:23:11: 9 states generated (712 s/min), "
+                + "4 distinct states found (316 ds/min), 0 states left on queue.");
+        assertEquals(List.of(4L, 9L, -1L), java.util.Arrays.stream(new TlcOutput(progress).stats()).boxed().toList());
+        assertEquals(null, TlcOutput.versionLine(progress));
+    }
 }
