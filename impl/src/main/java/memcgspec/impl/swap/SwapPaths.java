@@ -114,6 +114,11 @@ public final class SwapPaths {
         MAPPED_READ,
         /** Faulted, but the entry was gone by the time the folio could be mapped (another thread mapped or zapped it). */
         LOST_RACE,
+        /**
+         * Read a new folio into the swap cache, but by the time the fault relocked it, other
+         * faults had mapped it for every pte of the slot (or a zap took the entry).
+         */
+        READ_LOST_RACE,
         /** The charge failed (-ENOMEM): the folio was freed, the entry stays. */
         NOMEM,
         /** No free page frame, or the task's memcg is not online. */
@@ -155,7 +160,7 @@ public final class SwapPaths {
             } catch (StepRefused miss) {
                 hit = false;
             }
-            if (hit) return relockAndMap(cpu, steps, SwapinResult.MAPPED_HIT);
+            if (hit) return relockAndMap(cpu, steps, SwapinResult.MAPPED_HIT, SwapinResult.LOST_RACE);
             if (!m.online()) return SwapinResult.NO_PAGE;
             Folio p = freeFolioFrom(mm, hint++);
             if (p == null) return SwapinResult.NO_PAGE;
@@ -178,7 +183,7 @@ public final class SwapPaths {
             steps.AddToSwapCache();
             if (cpu.pc() == SwapPc.SWAPIN_ADDED) steps.SwapinUnchargeSwap();
             steps.EndSwapRead();
-            return relockAndMap(cpu, steps, SwapinResult.MAPPED_READ);
+            return relockAndMap(cpu, steps, SwapinResult.MAPPED_READ, SwapinResult.READ_LOST_RACE);
         }
     }
 
@@ -187,12 +192,12 @@ public final class SwapPaths {
      * another path holds the lock), then SwapinMap, which maps the folio if it is still the slot's
      * swap-cache folio and a pte still holds the entry; else the put of the fault's reference.
      */
-    private static SwapinResult relockAndMap(Cpu cpu, SwapSteps steps, SwapinResult mapped) {
+    private static SwapinResult relockAndMap(Cpu cpu, SwapSteps steps, SwapinResult mapped, SwapinResult lost) {
         for (;;) {
             try {
                 if (steps.SwapinMap()) return mapped;
                 ChargePaths.put(cpu);
-                return SwapinResult.LOST_RACE;
+                return lost;
             } catch (StepRefused lockedByOther) {
                 Thread.onSpinWait(); // lock_page: wait for the reclaimer or another path
             }
