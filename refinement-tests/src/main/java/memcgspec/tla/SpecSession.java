@@ -149,7 +149,11 @@ public final class SpecSession implements AutoCloseable {
         actionNames = List.copyOf(names);
         LinkedHashSet<String> written = new LinkedHashSet<>();
         Action next = tool.getNextStateSpec();
-        if (next != null) collectActionNames(next.pred, next.getOpDef(), written);
+        try {
+            if (next != null) collectActionNames(next.pred, next.getOpDef(), written);
+        } catch (RuntimeException e) {
+            written.clear();  // a shape the walk does not know: TLC's names alone, rather than no session
+        }
         written.addAll(actionNames);  // TLC's names, should the walk have missed a shape
         nextActionNames = List.copyOf(written);
         invariants = tool.getInvariants();
