@@ -4,26 +4,43 @@ import memcgspec.trace.ActionLabel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
+import tla2sany.semantic.APSubstInNode;
+import tla2sany.semantic.ASTConstants;
+import tla2sany.semantic.ExprNode;
+import tla2sany.semantic.ExprOrOpArgNode;
 import tla2sany.semantic.FormalParamNode;
+import tla2sany.semantic.LabelNode;
+import tla2sany.semantic.LetInNode;
+import tla2sany.semantic.OpApplNode;
 import tla2sany.semantic.OpDeclNode;
 import tla2sany.semantic.OpDefNode;
+import tla2sany.semantic.SemanticNode;
+import tla2sany.semantic.SubstInNode;
+import tla2sany.semantic.SymbolNode;
 import tlc2.tool.Action;
+import tlc2.tool.BuiltInOPs;
 import tlc2.tool.StateVec;
 import tlc2.tool.TLCState;
+import tlc2.tool.ToolGlobals;
 import tlc2.tool.impl.FastTool;
 import tlc2.util.Context;
 import tlc2.util.IdThread;
+import tlc2.util.Vect;
+import tlc2.value.IBoolValue;
 import tlc2.value.IValue;
 import tlc2.value.impl.LazyValue;
 import util.UniqueString;
@@ -64,11 +81,13 @@ public final class SpecSession implements AutoCloseable {
     private final List<ActionLabel> labels = new ArrayList<>();
     private final int[] labelIndex;
     private final List<String> actionNames;
+    private final List<String> nextActionNames;
     private final List<String> varNames = new ArrayList<>();
     private final UniqueString[] varKeys;
     private final LinkedHashMap<String, Object> constants = new LinkedHashMap<>();
     private final Action[] invariants;
     private final List<String> invariantNames;
+    private final List<String> propertyNames;
     private volatile boolean closed;
 
     private SpecSession(Path dir, String module, Path cfg) {
@@ -128,8 +147,21 @@ public final class SpecSession implements AutoCloseable {
             labelIndex[i] = idx;
         }
         actionNames = List.copyOf(names);
+        LinkedHashSet<String> written = new LinkedHashSet<>();
+        Action next = tool.getNextStateSpec();
+        try {
+            if (next != null) collectActionNames(next.pred, next.getOpDef(), written);
+        } catch (RuntimeException e) {
+            written.clear();  // a shape the walk does not know: TLC's names alone, rather than no session
+        }
+        written.addAll(actionNames);  // TLC's names, should the walk have missed a shape
+        nextActionNames = List.copyOf(written);
         invariants = tool.getInvariants();
         invariantNames = List.of(tool.getInvNames());
+        List<String> props = new ArrayList<>();
+        Vect<?> cfgProps = tool.getModelConfig().getProperties();
+        for (int i = 0; i < cfgProps.size(); i++) props.add(cfgProps.elementAt(i).toString());
+        propertyNames = List.copyOf(props);
     }
 
     /**
@@ -187,6 +219,55 @@ public final class SpecSession implements AutoCloseable {
         for (UniqueString u : UniqueString.internTbl.toMap().values()) u.setLoc(-1);
     }
 
+    /**
+     * The names TLC gives the actions of a next-state relation, found on its syntax alone: the walk of
+     * TLC's {@code Tool.getActions} (2.18) without evaluating a quantifier's domain. Disjunctions and
+     * {@code \E x \in S} are split; an application of a user-defined operator whose arguments are
+     * constant-level (bound identifiers included) is expanded into its body; LET, labels and an INSTANCE
+     * without substitutions are looked through; anything else is one action, named by the innermost
+     * operator expanded so far.
+     */
+    private void collectActionNames(SemanticNode node, OpDefNode action, LinkedHashSet<String> out) {
+        String name = action == null ? "Next" : action.getName().toString();
+        if (node instanceof OpApplNode appl) {
+            ExprOrOpArgNode[] args = appl.getArgs();
+            SymbolNode op = appl.getOperator();
+            int opcode = BuiltInOPs.getOpCode(op.getName());
+            if (opcode == 0) {
+                Object val = tool.lookup(op, Context.Empty, false);
+                if (val instanceof OpDefNode def && BuiltInOPs.getOpCode(def.getName()) == 0) {
+                    boolean constantArgs = true;
+                    for (ExprOrOpArgNode a : args) constantArgs &= a.getLevel() == 0;
+                    if (constantArgs && def.getBody() != null) {
+                        collectActionNames(def.getBody(), def, out);
+                        return;
+                    }
+                }
+                out.add(op instanceof OpDefNode ? op.getName().toString() : name);
+                return;
+            }
+            if (opcode == ToolGlobals.OPCODE_be) {
+                collectActionNames(args[0], action, out);
+                return;
+            }
+            if (opcode == ToolGlobals.OPCODE_dl || opcode == ToolGlobals.OPCODE_lor) {
+                for (ExprOrOpArgNode a : args) collectActionNames(a, action, out);
+                return;
+            }
+            out.add(name);
+        } else if (node instanceof LetInNode let) {
+            collectActionNames(let.getBody(), action, out);
+        } else if (node instanceof LabelNode label) {
+            collectActionNames(label.getBody(), action, out);
+        } else if (node instanceof SubstInNode subst && subst.getSubsts().length == 0) {
+            collectActionNames(subst.getBody(), action, out);
+        } else if (node instanceof APSubstInNode subst && subst.getSubsts().length == 0) {
+            collectActionNames(subst.getBody(), action, out);
+        } else {
+            out.add(name);
+        }
+    }
+
     /** Evaluates a lazily bound value (TLC binds operator arguments lazily). */
     private IValue evaluated(IValue v) {
         if (v instanceof LazyValue lv && lv.getValue() == null)
@@ -237,9 +318,24 @@ public final class SpecSession implements AutoCloseable {
         return actionNames;
     }
 
+    /**
+     * The action names the next-state relation is written with, in the order they are written: those
+     * of {@link #actionNames()} and also those TLC makes no instance of in this model because a
+     * quantifier's domain is empty (e.g. {@code \E c \in CPUs, i \in Indexes : AllocCache(...)} with
+     * {@code Indexes = {}}). Such an action cannot fire.
+     */
+    public List<String> nextActionNames() {
+        return nextActionNames;
+    }
+
     /** The names of the model's INVARIANTs. */
     public List<String> invariantNames() {
         return invariantNames;
+    }
+
+    /** The names of the model's PROPERTYs (temporal formulas: TLC checks them on behaviours, not states). */
+    public List<String> propertyNames() {
+        return propertyNames;
     }
 
     // ---------------------------------------------------------------- TLC-level operations
@@ -344,6 +440,115 @@ public final class SpecSession implements AutoCloseable {
         checkOpen();
         int i = violatedInvariantIndex(s);
         return i < 0 ? Optional.empty() : Optional.of(invariantNames.get(i));
+    }
+
+    /**
+     * A state predicate of the spec: a zero-arity operator of the root module (defined there or in a
+     * module it EXTENDS), resolved once by {@link #statePredicate} and evaluated per state by
+     * {@link #holds(StatePredicate, TLCState)}. It belongs to the session that resolved it.
+     */
+    public static final class StatePredicate {
+        private final SpecSession session;
+        private final String name;
+        private final ExprNode body;
+
+        private StatePredicate(SpecSession session, String name, ExprNode body) {
+            this.session = session;
+            this.name = name;
+            this.body = body;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String toString() {
+            return "StatePredicate[" + name + "]";
+        }
+    }
+
+    /**
+     * Resolves a zero-arity operator of the spec as a state predicate, e.g. {@code Quiescent}. Whether it
+     * is boolean is found when it is evaluated ({@link #holds}); everything else is checked here.
+     *
+     * @throws IllegalArgumentException when the root module has no user-defined operator of that name
+     *     (a built-in such as {@code TRUE} does not count), when it takes arguments, or when it is not a
+     *     state-level expression (it primes a variable or is temporal)
+     */
+    public StatePredicate statePredicate(String name) {
+        checkOpen();
+        String module = tool.getRootModule().getName().toString();
+        OpDefNode def = userDefinition(name);
+        if (def.getArity() != 0)
+            throw new IllegalArgumentException("operator " + name + " of module " + module + " takes "
+                    + def.getArity() + " argument(s): a state predicate takes none");
+        // A definition the model overrides (Op <- Other in the .cfg) is evaluated as TLC would.
+        Object resolved = tool.lookup(def, Context.Empty, false);
+        if (resolved instanceof OpDefNode od && od.getArity() == 0) def = od;
+        if (def.getBody().getLevel() > 1)
+            throw new IllegalArgumentException("operator " + name + " of module " + module
+                    + " is not a state predicate (it is an action or a temporal formula)");
+        return new StatePredicate(this, name, def.getBody());
+    }
+
+    /**
+     * Whether a state predicate holds in a state.
+     *
+     * @throws IllegalArgumentException when the predicate is another session's, or its value in the
+     *     state is not a boolean
+     */
+    public boolean holds(StatePredicate p, TLCState s) {
+        checkOpen();
+        if (p.session != this) throw new IllegalArgumentException(p + " belongs to another session");
+        IdThread.setCurrentState(s);  // for TLCGet("level")
+        try {
+            IValue v = tool.eval(p.body, Context.Empty, s);
+            if (v instanceof IBoolValue b) return b.getVal();
+            throw new IllegalArgumentException("operator " + p.name + " is not a predicate: its value is " + v);
+        } finally {
+            IdThread.resetCurrentState();
+        }
+    }
+
+    /**
+     * Whether definition {@code definition} of the root module uses operator {@code operator}, directly
+     * or through the operators it uses (INSTANCE'd definitions included). Both are looked up as
+     * {@link #statePredicate} looks up names, by the definitions they resolve to, not by spelling.
+     *
+     * @throws IllegalArgumentException when either name is not a user-defined operator of the root module
+     */
+    public boolean refersTo(String definition, String operator) {
+        checkOpen();
+        OpDefNode from = userDefinition(definition);
+        OpDefNode to = userDefinition(operator);
+        Set<SemanticNode> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<SemanticNode> todo = new ArrayDeque<>();
+        todo.push(from.getBody());
+        while (!todo.isEmpty()) {
+            SemanticNode n = todo.pop();
+            if (n == null || !seen.add(n)) continue;
+            if (n instanceof OpApplNode appl && appl.getOperator() instanceof OpDefNode def
+                    && def.getKind() == ASTConstants.UserDefinedOpKind) {
+                if (def == to) return true;
+                todo.push(def.getBody());
+            }
+            SemanticNode[] children = n.getChildren();
+            if (children != null) for (SemanticNode ch : children) todo.push(ch);
+        }
+        return false;
+    }
+
+    private OpDefNode userDefinition(String name) {
+        Object sym = tool.getRootModule().getContext().getSymbol(UniqueString.uniqueStringOf(name));
+        if (!(sym instanceof OpDefNode def) || def.getKind() != ASTConstants.UserDefinedOpKind)
+            throw new IllegalArgumentException("module " + tool.getRootModule().getName() + " defines no operator " + name);
+        return def;
+    }
+
+    /** {@link #statePredicate} then {@link #holds(StatePredicate, TLCState)}: for one-off evaluations. */
+    public boolean holds(String operator, TLCState s) {
+        return holds(statePredicate(operator), s);
     }
 
     @Override

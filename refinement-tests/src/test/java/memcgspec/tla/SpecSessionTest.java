@@ -167,4 +167,34 @@ class SpecSessionTest {
             assertEquals(3, s.variables().size());
         }
     }
+
+    /** The vacuity gate's toy (vacuity-toy/Lamp.tla): Replace has no instance with Bulbs = {}. */
+    @Test
+    void evaluatesStatePredicatesAndListsNextsActionsAsWritten() {
+        Path dir;
+        try {
+            dir = Path.of(SpecSessionTest.class.getResource("/vacuity-toy/Lamp.tla").toURI()).getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        try (SpecSession s = SpecSession.open(dir, "Lamp", dir.resolve("Lamp.cfg"))) {
+            assertEquals(List.of("Up", "Down", "Burst"), s.actionNames(), "TLC makes no Replace: Bulbs = {}");
+            assertEquals(List.of("Up", "Down", "Burst", "Replace"), s.nextActionNames());
+            assertEquals(List.of("TypeOK", "LowIsDim", "OffWhenDark"), s.invariantNames());
+            assertEquals(List.of("Bright"), s.propertyNames());
+            TLCState init = s.initialStates().get(0);
+            assertTrue(s.holds("Dark", init));
+            assertTrue(s.holds("Low", init));
+            TLCState up = s.successors(init).get(0).state();
+            assertFalse(s.holds("Dark", up));
+            SpecSession.StatePredicate low = s.statePredicate("Low");
+            assertEquals("Low", low.name());
+            assertTrue(s.holds(low, up));
+            assertTrue(s.refersTo("LowIsDim", "Low"));
+            assertTrue(s.refersTo("OffWhenDark", "Dark"));
+            assertFalse(s.refersTo("OffWhenDark", "Low"));
+            assertThrows(IllegalArgumentException.class, () -> s.statePredicate("Nope"));
+            assertThrows(IllegalArgumentException.class, () -> s.refersTo("Nope", "Low"));
+        }
+    }
 }

@@ -76,6 +76,22 @@ class StateGraphTest {
     }
 
     @Test
+    void exploresTheSameGraphWithoutCheckingInvariants() {
+        int size;
+        long edges;
+        try (StateGraph g = Toy.graph("Counter", "Counter_nevertwo.cfg")) {
+            size = g.size();
+            edges = g.edgeCount();
+        }
+        try (StateGraph g = StateGraph.open(Toy.dir(), "Counter", Toy.dir().resolve("Counter_nevertwo.cfg")).explore(1000, false)) {
+            assertEquals(size, g.size());
+            assertEquals(edges, g.edgeCount());
+            IllegalStateException e = assertThrows(IllegalStateException.class, g::invariantViolation);
+            assertTrue(e.getMessage().contains("without checking invariants"), e.getMessage());
+        }
+    }
+
+    @Test
     void symmetryKeepsConcreteSuccessorsOnEdges() {
         int plain;
         try (StateGraph g = Toy.graph("Counter", "Counter.cfg")) {
