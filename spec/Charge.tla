@@ -460,8 +460,9 @@ OwnedPagesLive == \A p \in Pages : owner[p] /= NoMemcg => refcount[p] > 0
 (* A page whose charge is pending has no owner yet, so CommitCharge never  *)
 (* overwrites one (the kernel's VM_BUG_ON in commit_charge).  Catches a    *)
 (* charging path that starts on a page that is not free.                  *)
+ChargesPending == \E c \in CPUs : pc[c] \in PendingPCs
 PendingPageUnowned ==
-    \A c \in CPUs : pc[c] \in PendingPCs => owner[held[c]] = NoMemcg
+    ChargesPending => \A c \in CPUs : pc[c] \in PendingPCs => owner[held[c]] = NoMemcg
 
 (* Statistics: each memcg's anon, file and file_mapped count exactly the  *)
 (* pages attributed to it: owned anon pages, owned file pages, owned      *)
@@ -500,8 +501,11 @@ RefcountBalance ==
 (* why commit_charge needs no lock of its own (seed 001).  Catches a path *)
 (* that reaches a page being charged: a fault mapping a locked cache page, *)
 (* a truncation or reclaim that does not skip it.                          *)
+ChargingPCs == {"anon_alloc", "anon_charged", "anon_committed",
+                "cache_alloc", "cache_charged", "cache_eexist", "cache_inserted", "cache_committed"}
+Charging == \E c \in CPUs : pc[c] \in ChargingPCs
 ChargeUnderExclusion ==
-    \A c \in CPUs :
+    Charging => \A c \in CPUs :
         LET p == held[c] IN
         /\ pc[c] \in {"anon_alloc", "anon_charged", "anon_committed",
                       "cache_alloc", "cache_charged", "cache_eexist",

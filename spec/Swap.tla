@@ -866,8 +866,9 @@ MemswIsMemoryPlusSwap ==
 (* and SwapinUnchargeSwap, on the CPU that swaps the page in.  Catches a   *)
 (* swap-in that forgets mem_cgroup_swapin_uncharge_swap.                   *)
 SwapinWindow(c) == pc[c] \in {"swapin_charged", "swapin_added"}
+SwapCacheRecorded == \E s \in Slots : swapCache[s] /= NoPage /\ record[s] /= NoMemcg
 NoDoubleChargeOutsideSwapinWindow ==
-    version = 1 => \A s \in Slots :
+    version = 1 /\ SwapCacheRecorded => \A s \in Slots :
         swapCache[s] /= NoPage /\ record[s] /= NoMemcg
             => \E c \in CPUs : SwapinWindow(c) /\ slot[c] = s
 
@@ -901,6 +902,17 @@ SlotFreeOnlyWhenUnused ==
           allocated[slot[c]] /\ swapMap[slot[c]] = 0 /\ ~hasCache[slot[c]]
     /\ \A c, d \in CPUs : c /= d /\ pc[c] \in SlotFreePCs /\ pc[d] \in SlotFreePCs => slot[c] /= slot[d]
 
+(* No leaked slot: an allocated slot is used (a pte holds its entry, or a *)
+(* page is in the swap cache for it) or a CPU works on it (allocating,    *)
+(* swapping in, freeing it).  Catches a slot that nothing will ever free:  *)
+(* seed 002's Type-1 (a swap-cache page nobody owns keeps the slot), a     *)
+(* SWAP_HAS_CACHE never given back, a dead slot nobody frees.              *)
+NoLeakedSlot ==
+    \A s \in Slots : allocated[s] =>
+        \/ swapMap[s] > 0
+        \/ swapCache[s] /= NoPage
+        \/ \E c \in CPUs : slot[c] = s
+
 (* The memcg id's count: 1 while online, plus 1 per swap record.  Catches *)
 (* a record that takes no id reference or drops it twice, or never       *)
 (* (mem_cgroup_id_put_many missed: the id, and with it the memcg, lives   *)
@@ -923,8 +935,9 @@ CssRefBalance == \A m \in Memcgs : css[m] = CssHolders(m)
 (* No use after free: a freed memcg has no references, and no page, swap   *)
 (* record, charging CPU or child names it.  Catches a memcg freed while    *)
 (* referenced (css_free too early, a reference not counted).               *)
+SomeMemcgFreed == \E m \in Memcgs : state[m] = "freed"
 NothingFreedReferenced ==
-    \A m \in Memcgs : state[m] = "freed" =>
+    SomeMemcgFreed => \A m \in Memcgs : state[m] = "freed" =>
         /\ css[m] = 0 /\ idRef[m] = 0
         /\ \A p \in Pages : owner[p] /= m
         /\ \A s \in Slots : record[s] /= m
@@ -935,8 +948,10 @@ NothingFreedReferenced ==
 (* private, unmapped, not in the swap cache until charged, locked from    *)
 (* SwapcachePrepare until its read completes.  Catches a swap-in that     *)
 (* publishes its page before the charge, or unlocks it too early.         *)
+SwapinPCs == {"swapin_alloc", "swapin_prepared", "swapin_charged", "swapin_nomem", "swapin_added", "swapin_read"}
+SwapinCharging == \E c \in CPUs : pc[c] \in SwapinPCs
 SwapinChargeUnderExclusion ==
-    \A c \in CPUs :
+    SwapinCharging => \A c \in CPUs :
         LET p == held[c] IN
         /\ pc[c] \in {"swapin_alloc", "swapin_prepared", "swapin_charged", "swapin_nomem"}
               => /\ mapcount[p] = 0 /\ ~InSwapCache(p)
@@ -944,11 +959,24 @@ SwapinChargeUnderExclusion ==
         /\ pc[c] \in {"swapin_prepared", "swapin_charged", "swapin_nomem", "swapin_added", "swapin_read"}
               => locked[p] /\ hasCache[slot[c]]
 
+(***************************************************************************)
+(* Lemmas: implied by the properties above, kept as a second net.          *)
+(***************************************************************************)
+
+Hierarchy == C!Hierarchy
+CommittedIsOwned == C!CommittedIsOwned
+
 (* No leaked charge or slot: once every CPU is idle, every page is free    *)
 (* and no pte points at a slot (every task has exited), every counter is   *)
-(* zero and nothing is owned, recorded or allocated.  Catches a slot or a *)
-(* swap charge that nothing will ever free (seed 002's Type-1, the 2016    *)
-(* offline swap-out leak).                                                  *)
+(* zero and nothing is owned, recorded or allocated.  Implied: no page is  *)
+(* owned (OwnedPagesLive: no live page, and a frozen page has a busy CPU), *)
+(* so usage is 0 (Conservation: nothing pending either); no slot is        *)
+(* allocated (NoLeakedSlot: no pte, no swap-cache page since a swap-cache  *)
+(* page holds a reference (RefcountBalance), no busy CPU), so none is      *)
+(* recorded (SlotFreeOnlyWhenUnused) and memsw and swap are 0              *)
+(* (MemswIsMemoryPlusSwap, SwapCounter).  Its antecedent holds in a        *)
+(* handful of states of each CI model; NoLeakedSlot, which has none, is    *)
+(* the property.                                                           *)
 Quiescent ==
     /\ \A c \in CPUs : pc[c] = "idle"
     /\ \A p \in Pages : refcount[p] = 0
@@ -958,12 +986,6 @@ NoLeakAtQuiescence ==
                  /\ \A p \in Pages : owner[p] = NoMemcg
                  /\ \A s \in Slots : ~allocated[s] /\ record[s] = NoMemcg
 
-(***************************************************************************)
-(* Lemmas: implied by the properties above, kept as a second net.          *)
-(***************************************************************************)
-
-Hierarchy == C!Hierarchy
-CommittedIsOwned == C!CommittedIsOwned
 
 (* Implied by Conservation, MemswIsMemoryPlusSwap and SwapCounter. *)
 NoUnderflow ==

@@ -263,6 +263,21 @@ public final class SwapInvariants {
         }
     }
 
+    /** Swap.tla's NoLeakedSlot: an allocated slot is used, or a CPU works on it. */
+    static void noLeakedSlot(Census c, Consumer<String> v) {
+        Tally t = tally(c);
+        boolean[] worked = new boolean[t.allocated.length];
+        for (Cpu cpu : c.cpus()) {
+            int s = SwapSteps.of(cpu).slot();
+            if (s >= 0) worked[s] = true;
+        }
+        for (int s = 0; s < t.allocated.length; s++) {
+            if (t.allocated[s] && t.count[s] == 0 && t.cached[s] == null && !worked[s]) {
+                v.accept("slot " + s + " is allocated, but no pte, swap-cache folio or CPU uses it (hasCache " + t.hasCache[s] + ", record " + t.record[s] + ")");
+            }
+        }
+    }
+
     static void idRefBalance(Census c, Consumer<String> v) {
         Tally t = tally(c);
         for (MemCgroup m : c.memcgs()) {
@@ -388,8 +403,9 @@ public final class SwapInvariants {
             Invariant.of("CssRefBalance", SwapInvariants::cssRefBalance),
             Invariant.of("NothingFreedReferenced", SwapInvariants::nothingFreedReferenced),
             Invariant.of("SwapinChargeUnderExclusion", SwapInvariants::swapinChargeUnderExclusion),
-            Invariant.of("NoLeakAtQuiescence", SwapInvariants::noLeakAtQuiescence),
+            Invariant.of("NoLeakedSlot", SwapInvariants::noLeakedSlot),
             Invariant.of("NoUnderflow", SwapInvariants::noUnderflow),
+            Invariant.of("NoLeakAtQuiescence", SwapInvariants::noLeakAtQuiescence),
             Invariant.of("StatsNonNegative", SwapInvariants::statsNonNegative),
             Invariant.of("NoZombieAtQuiescence", SwapInvariants::noZombieAtQuiescence),
             Invariant.javaOnly("FreeMeansUnreferenced", SwapInvariants::freeMeansUnreferenced),
