@@ -74,32 +74,42 @@
 (* NoLeakAtQuiescence is the seed's table, adjacent rows of one CPU that   *)
 (* are one atomic step merged (see the actions).                           *)
 (*                                                                         *)
-(* The model: ONE swap entry e, ONE memcg, two CPUs.                       *)
+(* The model: ONE swap entry e, ONE memcg, one freer and one or more      *)
+(* readers (the seed's table has two CPUs; the larger model has three).    *)
 (*   - CPU Freer (cpuA) runs free_swap_and_cache(e) for process A, which   *)
-(*     holds e's only pte reference; the other CPU (cpuB) runs             *)
-(*     read_swap_cache_async(e) from swapin_readahead(), e not being in    *)
-(*     the swap cache yet (its first find_get_page() found nothing).       *)
+(*     holds e's only pte reference; every other CPU (cpuB, cpuC, ...)     *)
+(*     runs read_swap_cache_async(e) from swapin_readahead(), e not being  *)
+(*     in the swap cache yet (its first find_get_page() found nothing).    *)
+(*     Each reader allocates its own new page, so two readers are two      *)
+(*     pages racing for e: only one gets into the swap cache; the other    *)
+(*     meets -EEXIST (v2.6.30: from add_to_swap_cache; v2.6.31: from       *)
+(*     swapcache_prepare) and goes round read_swap_cache_async's loop      *)
+(*     again, where find_get_page() returns the winner's page. With one    *)
+(*     reader those paths are unreachable and the model is the seed's.     *)
+(*     At most one page is in the swap cache for e, so one inCache and one *)
+(*     locked (that page's lock) describe it; a reader's own page is       *)
+(*     private until it is added.                                          *)
 (*   - Steps are cut where the kernel's atomicity is: swap_lock sections   *)
 (*     (swap_duplicate / swapcache_prepare, swap_entry_free), the swap     *)
 (*     cache insertion (tree_lock), the page lock.                         *)
 (*   - Not modelled: memory (the page is never charged here: mem stays 0,  *)
 (*     so only memsw is kept), the memcg limit, global reclaim (which      *)
-(*     would eventually free the page), allocation failures, more          *)
-(*     readahead CPUs (add_to_swap_cache's -EEXIST path).                  *)
+(*     would eventually free the page), allocation failures, mapping the   *)
+(*     page (do_swap_page), more ptes or more freers.                      *)
 (***************************************************************************)
 EXTENDS Naturals, FiniteSets
 
 CONSTANTS
-    CPUs,       \* the CPUs, one kernel path each (model values: cpuA, cpuB)
-    Freer,      \* the CPU that runs free_swap_and_cache(); the other reads ahead
+    CPUs,       \* the CPUs, one kernel path each (model values: cpuA, cpuB, ...)
+    Freer,      \* the CPU that runs free_swap_and_cache(); every other reads ahead
     Fixed       \* FALSE: v2.6.30; TRUE: v2.6.31 (SWAP_HAS_CACHE, memsw by count)
 
 ASSUME /\ Freer \in CPUs
-       /\ Cardinality(CPUs) = 2
+       /\ Cardinality(CPUs) >= 2
        /\ Fixed \in BOOLEAN
 
-\* The CPU that runs read_swap_cache_async().
-Reader == CHOOSE c \in CPUs : c # Freer
+\* The CPUs that run read_swap_cache_async(), each with its own new page.
+Readers == CPUs \ {Freer}
 
 VARIABLES
     pc,         \* pc[c]: where CPU c is in its kernel path
@@ -116,7 +126,7 @@ VARIABLES
 vars == <<pc, ptes, swapCount, hasCache, inCache, locked, swapRecord, memsw>>
 
 FreerPCs  == {"free_entry", "free_find", "done"}
-ReaderPCs == {"ra_dup", "ra_add", "ra_lru", "done"}
+ReaderPCs == {"ra_find", "ra_dup", "ra_add", "ra_lru", "done"}
 
 \* The readahead page is never charged in this model: readahead pages were
 \* charged only when mapped (do_swap_page), and nobody maps it here.
@@ -235,8 +245,6 @@ ReadaheadSwapDuplicate(c) ==
 \* v2.6.31 only. read_swap_cache_async -> swapcache_prepare(e) ->
 \* __swap_duplicate(e, SWAP_CACHE), under swap_lock: no flag and count > 0:
 \* set SWAP_HAS_CACHE; count 0: -ENOENT, the entry is obsolete: "break".
-\* (-EEXIST, flag already set by another adder: "continue" and look again;
-\* with one reader nobody else sets it.)
 ReadaheadSwapcachePrepare(c) ==
     /\ Fixed
     /\ pc[c] = "ra_dup"
@@ -248,6 +256,17 @@ ReadaheadSwapcachePrepare(c) ==
               /\ pc' = [pc EXCEPT ![c] = "done"]
     /\ UNCHANGED <<ptes, swapCount, inCache, locked, swapRecord, memsw>>
 
+\* v2.6.31 only, a second reader: swapcache_prepare(e) finds the flag set
+\* ("someone added cache": -EEXIST, checked before the count): "continue",
+\* round the loop to find_get_page again. The flag's holder may not have
+\* added its page yet; then this reader spins until it has.
+ReadaheadSwapcachePrepareExists(c) ==
+    /\ Fixed
+    /\ pc[c] = "ra_dup"
+    /\ hasCache
+    /\ pc' = [pc EXCEPT ![c] = "ra_find"]
+    /\ UNCHANGED <<ptes, swapCount, hasCache, inCache, locked, swapRecord, memsw>>
+
 \* read_swap_cache_async: __set_page_locked(new_page) and
 \* add_to_swap_cache(new_page, e) (radix tree insert under tree_lock). The
 \* new page is private until inserted, so setting its lock is not a
@@ -256,10 +275,38 @@ ReadaheadSwapcachePrepare(c) ==
 \* "add_to_swap_cache()".
 ReadaheadAddToSwapCache(c) ==
     /\ pc[c] = "ra_add"
+    /\ ~inCache
     /\ inCache' = TRUE
     /\ locked' = TRUE
     /\ pc' = [pc EXCEPT ![c] = "ra_lru"]
     /\ UNCHANGED <<ptes, swapCount, hasCache, swapRecord, memsw>>
+
+\* v2.6.30 only, a second reader: add_to_swap_cache() -> -EEXIST, another
+\* reader's page is already in the swap cache for e. ClearPageSwapBacked,
+\* __clear_page_locked (of this reader's private page), swap_free(e): the
+\* count this reader's swap_duplicate took goes (at 0 the slot is freed and
+\* mem_cgroup_uncharge_swap called); round the loop to find_get_page. In
+\* v2.6.31 a reader gets here only holding SWAP_HAS_CACHE, which no other
+\* page in the swap cache can have: not enabled (a reader stuck here would
+\* be a deadlock, which TLC reports).
+ReadaheadAddExists(c) ==
+    /\ ~Fixed
+    /\ pc[c] = "ra_add"
+    /\ inCache
+    /\ swapCount' = swapCount - 1
+    /\ IF swapCount - 1 = 0 THEN UnchargeSwap ELSE UNCHANGED <<swapRecord, memsw>>
+    /\ pc' = [pc EXCEPT ![c] = "ra_find"]
+    /\ UNCHANGED <<ptes, hasCache, inCache, locked>>
+
+\* A reader back at the top of read_swap_cache_async's loop:
+\* find_get_page(&swapper_space, e). Found (another reader's page, locked
+\* or not): return it; swapin_readahead drops the reference
+\* (page_cache_release). Not found: allocate a new page and try again
+\* (swap_duplicate / swapcache_prepare).
+ReadaheadFindPage(c) ==
+    /\ pc[c] = "ra_find"
+    /\ pc' = [pc EXCEPT ![c] = IF inCache THEN "done" ELSE "ra_dup"]
+    /\ UNCHANGED <<ptes, swapCount, hasCache, inCache, locked, swapRecord, memsw>>
 
 \* read_swap_cache_async: lru_cache_add_anon(new_page), onto the zone's LRU
 \* only: the page is not PCG_USED, so mem_cgroup_add_lru_list leaves it off
@@ -306,18 +353,25 @@ Step(c) ==
     \/ ReadaheadSwapcachePrepare(c)
     \/ ReadaheadAddToSwapCache(c)
     \/ ReadaheadLruAdd(c)
+    \/ ReadaheadSwapcachePrepareExists(c)
+    \/ ReadaheadAddExists(c)
+    \/ ReadaheadFindPage(c)
     \/ FreeSwapEntry(c)
     \/ FreeFindNoPage(c)
     \/ FreeTrylockFail(c)
     \/ FreeDeleteFromSwapCache(c)
 
 \* The reader's actions come first: TLC then reports, among the shortest
-\* counterexamples, the seed's interleaving.
+\* counterexamples, the seed's interleaving. (The loop's actions, only
+\* enabled with a second reader, come after them.)
 Next ==
     \/ \E c \in CPUs : ReadaheadSwapDuplicate(c)
     \/ \E c \in CPUs : ReadaheadSwapcachePrepare(c)
     \/ \E c \in CPUs : ReadaheadAddToSwapCache(c)
     \/ \E c \in CPUs : ReadaheadLruAdd(c)
+    \/ \E c \in CPUs : ReadaheadSwapcachePrepareExists(c)
+    \/ \E c \in CPUs : ReadaheadAddExists(c)
+    \/ \E c \in CPUs : ReadaheadFindPage(c)
     \/ \E c \in CPUs : FreeSwapEntry(c)
     \/ \E c \in CPUs : FreeFindNoPage(c)
     \/ \E c \in CPUs : FreeTrylockFail(c)
@@ -335,9 +389,11 @@ Spec == Init /\ [][Next]_vars /\ \A c \in CPUs : WF_vars(Step(c))
 TypeOK ==
     /\ pc \in [CPUs -> FreerPCs \cup ReaderPCs]
     /\ pc[Freer] \in FreerPCs
-    /\ pc[Reader] \in ReaderPCs
+    /\ \A r \in Readers : pc[r] \in ReaderPCs
     /\ ptes \in 0..1
-    /\ swapCount \in 0..2           \* never below 0: no swap_map underflow
+    \* never below 0: no swap_map underflow. At most the pte, the swap
+    \* cache's count and one swap_duplicate per other reader (v2.6.30).
+    /\ swapCount \in 0..Cardinality(CPUs)
     /\ hasCache \in BOOLEAN
     /\ inCache \in BOOLEAN
     /\ locked \in BOOLEAN
@@ -351,6 +407,22 @@ TypeOK ==
 SwapAccounting ==
     /\ memsw = IF swapRecord THEN 1 ELSE 0
     /\ swapRecord => (swapCount > 0 \/ hasCache)
+
+\* swap_map[e] against the ground truth it encodes (checked in the larger
+\* model, where a second reader makes the counting non-trivial). v2.6.30:
+\* the count is the ptes, plus the swap cache's reference, plus one for
+\* each reader between its swap_duplicate and its add_to_swap_cache.
+\* v2.6.31: the count is the ptes alone, and SWAP_HAS_CACHE is set exactly
+\* while a page is in the swap cache or one reader (one: the flag excludes
+\* the others) is between swapcache_prepare and add_to_swap_cache.
+Adding == {r \in Readers : pc[r] = "ra_add"}
+SwapMapCounts ==
+    IF Fixed
+      THEN /\ swapCount = ptes
+           /\ hasCache <=> (inCache \/ Adding # {})
+           /\ Cardinality(Adding) <= 1
+           /\ Adding # {} => ~inCache
+      ELSE swapCount = ptes + (IF inCache THEN 1 ELSE 0) + Cardinality(Adding)
 
 Quiescent == \A c \in CPUs : pc[c] = "done"
 
