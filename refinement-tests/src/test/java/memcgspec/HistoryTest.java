@@ -13,12 +13,14 @@ import memcgspec.tla.TlcResult;
 import memcgspec.tla.TlcRunner;
 import memcgspec.tla.Counterexamples;
 import memcgspec.trace.Trace;
+import memcgspec.trace.V;
 import org.junit.jupiter.api.Test;
 
 /**
  * The race museum reproduces each race exactly: TLC's shortest counterexample of the pre-fix
  * variant is the interleaving of the kernel mail, step for step and CPU for CPU; the fixed variant
- * holds.
+ * holds. Type-2 was mitigated, not fixed: its v2.6.31 variant still shows the race, and holds only
+ * what the mitigation guarantees.
  */
 class HistoryTest {
 
@@ -97,6 +99,7 @@ class HistoryTest {
     /**
      * Seed 002, Type-2 (cache-only slots, c9e444103b5e): processA (exit: page_remove_rmap) and processB
      * (reclaim: shrink_page_list), as in the mail's table, then the page "goes through without being freed".
+     * The page is named after its reclaimer, cpuB.
      */
     @Test
     void swapcacheType2PrefixIsTheSeedInterleaving() {
@@ -106,25 +109,80 @@ class HistoryTest {
         assertNotNull(r.trace());
         // A: page_remove_rmap; A: mem_cgroup_uncharge_page (not PageSwapCache yet: uncharged);
         // A: free_pages_and_swap_cache drops its reference; B: add_to_swap; B: keep (unlock, putback).
-        assertEquals("ExitRemoveRmap(cpuA), ExitUncharge(cpuA), ExitReleasePage(cpuA), ReclaimAddToSwap(cpuB), "
-                + "ReclaimKeepPage(cpuB)", labels(r.trace()));
-        List<Trace.Step> steps = r.trace().steps();
-        Trace.Step last = steps.get(steps.size() - 1);
-        assertEquals(Boolean.TRUE, last.after().get("inCache"), "the page stays in the swap cache");
-        assertEquals(0, last.after().get("mapcount"), "unmapped");
-        assertEquals(Boolean.FALSE, last.after().get("pcgUsed"), "uncharged: off the memcg LRU");
-        assertEquals(0, last.after().get("mem"));
+        assertEquals(TYPE2_RACE, labels(r.trace()));
+        Trace.Step last = lastStep(r);
+        assertStalePage(last);
         assertEquals(0, last.after().get("memsw"), "no counter leaks: the slot does");
-        assertEquals(1, last.after().get("swapCount"));
+        assertEquals(1, last.after().get("swapCount"), "swap_map[e] == 1: one pte, or only the cache?");
         assertEquals(Boolean.FALSE, last.after().get("hasCache"));
         assertTrue(r.text().contains("CPU A") && r.text().contains("CPU B"), r.text());
     }
 
+    private static final String TYPE2_RACE = "ExitRemoveRmap(cpuA), ExitUncharge(cpuA), ExitReleasePage(cpuA), "
+            + "ReclaimAddToSwap(cpuB), ReclaimKeepPage(cpuB)";
+
+    private static Trace.Step lastStep(Counterexamples.Rendered r) {
+        List<Trace.Step> steps = r.trace().steps();
+        return steps.get(steps.size() - 1);
+    }
+
+    /** Page cpuB is stale: in the swap cache, unmapped, unlocked and uncharged (off the memcg LRU). */
+    private static void assertStalePage(Trace.Step last) {
+        V.Model page = V.model("cpuB");
+        assertEquals(Boolean.TRUE, at(last, "inCache", page), "the page stays in the swap cache");
+        assertEquals(0, at(last, "mapcount", page), "unmapped");
+        assertEquals(Boolean.FALSE, at(last, "swapPte", page), "no pte references its slot");
+        assertEquals(Boolean.FALSE, at(last, "locked", page), "nobody holds it");
+        assertEquals(Boolean.FALSE, at(last, "pcgUsed", page), "uncharged: off the memcg LRU");
+        assertEquals(0, last.after().get("mem"));
+    }
+
+    /**
+     * c9e444103b5e mitigates Type-2, it does not fix it: in v2.6.31 the same five steps leave the same stale page;
+     * only its slot now reads cache-only (swap_map[e] == SWAP_HAS_CACHE).
+     */
     @Test
-    void swapcacheType2FixedHolds() {
-        Counterexamples.Rendered r = show("swapcache-type2-2009-fixed");
+    void swapcacheType2MitigatedStillLeavesTheStalePage() {
+        Counterexamples.Rendered r = show("swapcache-type2-2009-mitigated");
+        assertEquals(new TlcResult.Outcome.Violates("NoLeakAtQuiescence", TlcResult.Kind.INVARIANT),
+                r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals(TYPE2_RACE, labels(r.trace()));
+        Trace.Step last = lastStep(r);
+        assertStalePage(last);
+        assertEquals(0, last.after().get("swapCount"));
+        assertEquals(Boolean.TRUE, last.after().get("hasCache"), "the slot reads cache-only");
+    }
+
+    /** What the mitigation guarantees (two pages, one slot, swap pressure) holds in v2.6.31... */
+    @Test
+    void swapcacheType2MitigationReclaimsStaleSlots() {
+        Counterexamples.Rendered r = show("swapcache-type2-2009-mitigated-large");
         assertEquals(new TlcResult.Outcome.Holds(), r.result().outcome());
-        assertTrue(r.result().distinctStates() > 10, "the fixed model explores the same interleavings");
+        assertTrue(r.result().distinctStates() > 100, "two pages, three CPUs");
+    }
+
+    /** ...and fails in v2.6.30: the stale page of the seed's race keeps its slot for good. */
+    @Test
+    void swapcacheType2PrefixNeverReclaimsTheStalePage() {
+        Counterexamples.Rendered r = show("swapcache-type2-2009-prefix-large");
+        assertEquals(new TlcResult.Outcome.Violates("StaleSwapCacheReclaimed", TlcResult.Kind.TEMPORAL_PROPERTY),
+                r.result().outcome());
+        assertNotNull(r.trace());
+        String labels = labels(r.trace());
+        assertTrue(labels.indexOf("ExitUncharge(cpuA)") < labels.indexOf("ReclaimAddToSwap(cpuB)"),
+                "A uncharges the page before reclaim adds it to the swap cache: " + labels);
+        assertStalePage(lastStep(r));
+    }
+
+    /** v2.6.30's get_swap_page skips a slot that only an unlocked swap-cache page holds; v2.6.31 reclaims it. */
+    @Test
+    void swapcacheType2PrefixAllocatorFailsOnACacheOnlySlot() {
+        Counterexamples.Rendered r = show("swapcache-type2-2009-prefix-alloc");
+        assertEquals(new TlcResult.Outcome.Violates("AllocFailsOnlyWhenBusy", TlcResult.Kind.ACTION_PROPERTY),
+                r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals("ReclaimAddToSwap(cpuB), ReclaimKeepPage(cpuB), ReclaimAddToSwapFail(cpuC)", labels(r.trace()));
     }
 
     /**
