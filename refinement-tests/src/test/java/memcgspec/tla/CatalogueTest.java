@@ -110,8 +110,16 @@ class CatalogueTest {
         Catalogue c = Catalogue.load(SpecRoot.specDir());
         assertFalse(c.all().isEmpty());
         assertTrue(c.all().stream().allMatch(m -> m.size().equals("ci") || m.size().equals("deep")));
-        // Every model of the real catalogue records the distinct states TLC found.
-        assertTrue(c.all().stream().allMatch(m -> m.states() > 0), "a model without states in spec/catalogue");
+        // Every CI model of the real catalogue records the distinct states TLC found; a deep model
+        // whose spec changed may wait for a run that completes, and then says so in its description.
+        assertTrue(c.ci().stream().allMatch(m -> m.states() > 0), "a CI model without states in spec/catalogue");
+        for (CatalogueEntry m : c.all()) {
+            if (m.states() <= 0) {
+                assertEquals("deep", m.size(), m.name() + ": only a deep model may be unrecorded");
+                assertTrue(m.description().contains("not recorded") || m.description().contains("NOT YET RUN"),
+                        m.name() + ": an unrecorded model says so in its description");
+            }
+        }
     }
 
     @Test
