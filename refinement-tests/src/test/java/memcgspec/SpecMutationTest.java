@@ -39,7 +39,7 @@ class SpecMutationTest {
             String text = Files.readString(spec.resolve(mod + ".tla"));
             assertTrue(text.contains(mu.from()), "mutation point not found in " + mod + ".tla: " + mu.name());
             Files.writeString(dir.resolve(mod + ".tla"), text.replace(mu.from(), mu.to()));
-            String cfg = Files.readString(spec.resolve(mod + ".cfg"));
+            String cfg = Files.readString(spec.resolve(mu.cfg()));
             // Keep the constants and the specification, check only the one invariant or property.
             String head = cfg.substring(0, cfg.indexOf("INVARIANTS"));
             Files.writeString(dir.resolve(mod + ".cfg"), head + mu.check() + "\n");

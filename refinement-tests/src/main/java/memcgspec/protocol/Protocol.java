@@ -118,9 +118,14 @@ public final class Protocol {
 
     /**
      * A mutant of a spec: the text {@code from} of module {@code module} replaced by {@code to},
-     * checked against the one cfg line {@code check}, must violate {@code violated}.
+     * checked on the model of {@code cfg} (spec/-relative; the module's CI cfg by default) against
+     * the one cfg line {@code check}, must violate {@code violated}.
      */
-    public record Mutant(String module, String name, String from, String to, String check, String violated) {}
+    public record Mutant(String module, String name, String from, String to, String check, String violated, String cfg) {
+        public Mutant(String module, String name, String from, String to, String check, String violated) {
+            this(module, name, from, to, check, violated, module + ".cfg");
+        }
+    }
 
     /** Every action of the protocol, the parts' tables together. */
     public ActionTable actions() {

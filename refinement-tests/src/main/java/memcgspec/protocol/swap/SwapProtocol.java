@@ -79,11 +79,11 @@ public final class SwapProtocol {
                     "    /\\ ~locked[swapCache[s]]\n    /\\ swapMap[s] = 0\n",
                     "    /\\ ~locked[swapCache[s]]\n",
                     "INVARIANT SlotFreeOnlyWhenUnused", "SlotFreeOnlyWhenUnused"),
-            // mem_cgroup_try_charge_swap that ignores swap.max.
+            // mem_cgroup_try_charge_swap that ignores swap.max (cgroup v2: Swap_v2.cfg).
             new Protocol.Mutant("Swap", "swap-ignores-max",
                     "           ok == version = 1 \\/ a = Root \\/ PS!CanCharge(swap, a, 1)",
                     "           ok == TRUE",
-                    "INVARIANT SwapWithinLimit", "SwapWithinLimit"),
+                    "INVARIANT SwapWithinLimit", "SwapWithinLimit", "Swap_v2.cfg"),
             // v1 swap-in clears the record but keeps the slot's memsw charge: caught by the refinement
             // (the abstract swap usage must fall with the record).
             new Protocol.Mutant("Swap", "swapin-unrecord-keeps-memsw",
