@@ -64,11 +64,11 @@ public final class SwapProtocol {
                     "          IF ~hasCache[s] /\\ swapMap[s] > 0",
                     "          IF swapMap[s] > 0",
                     "INVARIANT SwapinChargeUnderExclusion", "SwapinChargeUnderExclusion"),
-            // The slot free forgets mem_cgroup_uncharge_swap's uncharge: the swap/memsw charge leaks.
+            // The slot free forgets mem_cgroup_uncharge_swap's uncharge of the swap counter (cgroup v2): the swap charge leaks.
             new Protocol.Mutant("Swap", "slot-free-leaks-swap",
                     "          /\\ swap' = IF version = 2 /\\ r /= NoMemcg THEN UnchargeRec(swap, r) ELSE swap",
                     "          /\\ swap' = swap",
-                    "INVARIANT NoLeakAtQuiescence", "NoLeakAtQuiescence"),
+                    "INVARIANT NoLeakAtQuiescence", "NoLeakAtQuiescence", "Swap_v2.cfg"),
             // v1 swap-in keeps the slot's record: the page is counted twice in memsw for as long as the slot lives.
             new Protocol.Mutant("Swap", "swapin-keeps-record",
                     "       IN /\\ record' = [record EXCEPT ![s] = NoMemcg]\n          /\\ memsw' = IF r /= NoMemcg THEN UnchargeRec(memsw, r) ELSE memsw",
@@ -87,8 +87,8 @@ public final class SwapProtocol {
             // v1 swap-in clears the record but keeps the slot's memsw charge: caught by the refinement
             // (the abstract swap usage must fall with the record).
             new Protocol.Mutant("Swap", "swapin-unrecord-keeps-memsw",
-                    "          /\\ memsw' = IF r /= NoMemcg THEN UnchargeRec(memsw, r) ELSE memsw\n    /\\ pc' = [pc EXCEPT ![c] = \"swapin_read\"]",
-                    "          /\\ memsw' = memsw\n    /\\ pc' = [pc EXCEPT ![c] = \"swapin_read\"]",
+                    "          /\\ memsw' = IF r /= NoMemcg THEN UnchargeRec(memsw, r) ELSE memsw\n          /\\ idRef' = Put(idRef, r)",
+                    "          /\\ memsw' = memsw\n          /\\ idRef' = Put(idRef, r)",
                     "PROPERTY Refinement", "Refinement")
     );
 
