@@ -500,7 +500,9 @@ RefcountBalance ==
 (* speculative references (GetPage), which they can only drop.  This is    *)
 (* why commit_charge needs no lock of its own (seed 001).  Catches a path *)
 (* that reaches a page being charged: a fault mapping a locked cache page, *)
-(* a truncation or reclaim that does not skip it.                          *)
+(* an insertion that does not lock its page.  A truncation that does not  *)
+(* skip the locked page is NOT caught by any property: it takes the page  *)
+(* out of the cache early without touching the charge (a known gap).      *)
 ChargingPCs == {"anon_alloc", "anon_charged", "anon_committed",
                 "cache_alloc", "cache_charged", "cache_eexist", "cache_inserted", "cache_committed"}
 Charging == \E c \in CPUs : pc[c] \in ChargingPCs
