@@ -93,7 +93,7 @@ class SwapStressTest {
         int[] ptes = {0};
         MemCgroup[] owner = {null};
         long[] live = {0};
-        long[] stats = new long[5]; // rounds checked, mapped by read, by hit, lost races, offline owners
+        long[] stats = new long[6]; // rounds checked, mapped by read, by hit, lost races, offline owners, reads that lost the map
         int[] round = {0};
         // Between rounds (run by the last thread to arrive, the others wait): check the round
         // just raced, clean it up, and set up the next entry.
@@ -168,10 +168,12 @@ class SwapStressTest {
         assertInvariants(mm, "v" + version + " after the join");
         drainAndCheck(mm, "v" + version);
         System.out.printf("swap stress (same entry, v%d): %d rounds of %d CPUs faulting one entry in %.2f s: %d mapped by read, "
-                        + "%d by hit, %d lost races; %d owners offline while swapped out%n",
-                version, stats[0], THREADS, (System.nanoTime() - t0) / 1e9, stats[1], stats[2], stats[3], stats[4]);
+                        + "%d by hit, %d lost races, %d reads whose pte was taken first; %d owners offline while swapped out%n",
+                version, stats[0], THREADS, (System.nanoTime() - t0) / 1e9, stats[1], stats[2], stats[3], stats[5], stats[4]);
         assertEquals(rounds, stats[0]);
-        assertEquals(rounds, stats[1], "every round read the page in exactly once");
+        // A reader unlocks the folio between the read and the map (EndSwapRead, then SwapinMap relocks):
+        // a hit may take the last pte meanwhile, so a read may end READ_LOST_RACE.
+        assertEquals(rounds, stats[1] + stats[5], "every round read the page in exactly once");
         assertTrue(stats[2] > 0 && stats[3] > 0, "hits and lost races happened");
     }
 
@@ -223,6 +225,7 @@ class SwapStressTest {
         stats[1] += read;
         stats[2] += hit;
         stats[3] += lost;
+        stats[5] += readLost;
         // Exit of the task: zap the ptes and the swap ptes; the slot and the folio go.
         for (int k = 0; k < mapped; k++) assertTrue(ChargePaths.zap(setup, f));
         while (mm.swap().count(s) > 0) assertTrue(SwapPaths.zapSwap(setup, s));
