@@ -138,6 +138,20 @@ final class ChargeMutants {
                     .edit("    /\\ pc' = [pc EXCEPT ![c] = \"put\"]\n    /\\ held' = [held EXCEPT ![c] = p]\n    /\\ stat' = IF ~anon[p] /\\ mapcount[p] = 1",
                             "    /\\ UNCHANGED <<pc, held>>\n    /\\ stat' = IF ~anon[p] /\\ mapcount[p] = 1")
                     .on(CFG, "RefcountBalance")
+                    .build(),
+            mutant("insert-unlocked-page")
+                    .kernel("add_to_page_cache_lru (__SetPageLocked)")
+                    .bug("the page-cache insertion charges a page it has not locked: truncation, faults and lookups can reach it before its commit")
+                    .edit("    /\\ locked' = [locked EXCEPT ![p] = TRUE]\n    /\\ UNCHANGED <<mapcount, owner, anon, cache, usage, stat>>",
+                            "    /\\ UNCHANGED <<mapcount, owner, locked, anon, cache, usage, stat>>")
+                    .on(CFG, "InUseIsCharged", "StatsMatch", "ChargeUnderExclusion", "StatsNonNegative")
+                    .build(),
+            mutant("commit-uncharges")
+                    .kernel("commit_charge")
+                    .bug("CommitCharge gives the pending charge back as it records the owner")
+                    .edit("    /\\ UNCHANGED <<held, index, refcount, mapcount, locked, cache, usage>>",
+                            "    /\\ usage' = PC!Uncharge(usage, chargeTo[c], 1)\n    /\\ UNCHANGED <<held, index, refcount, mapcount, locked, cache>>")
+                    .on(CFG, "Conservation", "Hierarchy", "NoUnderflow", "NoLeakAtQuiescence", "Refinement")
                     .build()
     );
 }

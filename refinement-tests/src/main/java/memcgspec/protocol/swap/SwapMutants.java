@@ -95,7 +95,7 @@ final class SwapMutants {
                     .build(),
             mutant("swapcache-delete-uncharges-2008")
                     .reintroduces("03f3c433648a (2008: reuse_swap_page's delete_from_swap_cache uncharged the fresh swap-in charge)")
-                    .kernel("__delete_from_swap_cache -> mem_cgroup_uncharge_swapcache")
+                    .kernel("__delete_from_swap_cache -> mem_cgroup_uncharge_swapcache (2008: from do_swap_page's reuse_swap_page; here from try_to_free_swap)")
                     .bug("DeleteFromSwapCache uncharges the page it takes out of the swap cache when no pte maps it (memory, memsw, anon stat, css)")
                     .edit("    /\\ stat' = ModStat(stat, owner[swapCache[s]], \"swapcached\", -1)",
                             "    /\\ LET p == swapCache[s]\n"
@@ -164,7 +164,7 @@ final class SwapMutants {
                     .kernel("do_swap_page (the PageSwapCache / page_private re-check after lock_page)")
                     .bug("SwapinMap maps the page it relocked without checking that it is still the swap cache's page for the slot")
                     .edit("          /\\ IF swapCache[s] = p /\\ swapMap[s] > 0", "          /\\ IF swapMap[s] > 0")
-                    .on(V1_LIMIT2, "TypeOK", "NoLeakAtQuiescence", "NoZombieAtQuiescence")
+                    .on(V1_LIMIT2, "TypeOK", "NoLeakedSlot", "NoLeakAtQuiescence", "NoZombieAtQuiescence")
                     .build(),
             mutant("swapin-charge-ignores-max")
                     .kernel("mem_cgroup_swapin_charge_page -> try_charge")
@@ -269,7 +269,7 @@ final class SwapMutants {
                     .edit("           ok == version = 1 \\/ a = Root \\/ PS!CanCharge(swap, a, 1)", "           ok == TRUE")
                     .on(V2_SLOTS, "SwapWithinLimit")
                     .build(),
-            mutant("free-keeps-owner")
+            mutant("uncharge-keeps-owner")
                     .kernel("mem_cgroup_uncharge -> uncharge_page (page->mem_cgroup not cleared)")
                     .bug("the final put gives the page's charge (memory, memsw, css) back but leaves its owner set")
                     .edit("    /\\ C!Uncharge(c)\n",
@@ -296,6 +296,20 @@ final class SwapMutants {
                     .bug("AddToSwap charges the swap counter on cgroup v1 too, where nothing uncharges it")
                     .edit("               /\\ swap' = IF version = 2 THEN ChargeRec(swap, a) ELSE swap", "               /\\ swap' = ChargeRec(swap, a)")
                     .on(V1, "SwapCounter")
+                    .build(),
+            mutant("slot-free-leaks-swap")
+                    .kernel("mem_cgroup_uncharge_swap (v2: page_counter_uncharge of swap)")
+                    .bug("on v2 SwapSlotFree clears the record and drops its id reference but does not uncharge the swap counter")
+                    .edit("          /\\ swap' = IF version = 2 /\\ r /= NoMemcg THEN UnchargeRec(swap, r) ELSE swap", "          /\\ swap' = swap")
+                    .on(V2, "SwapCounter", "NoLeakAtQuiescence", "Refinement")
+                    .build(),
+            mutant("swapcache-free-keeps-flag")
+                    .kernel("__read_swap_cache_async's fail path (put_swap_page / swapcache_free)")
+                    .bug("after a failed swap-in charge SwapcacheFree unlocks and frees the page but never gives SWAP_HAS_CACHE back: once its ptes are gone, nothing frees the slot")
+                    .edit("          /\\ hasCache' = [hasCache EXCEPT ![s] = FALSE]\n          /\\ AfterDrop(c, s, swapMap[s] = 0)",
+                            "          /\\ UNCHANGED hasCache\n          /\\ AfterDrop(c, s, FALSE)")
+                    .on(V1, "NoLeakedSlot", "NoLeakAtQuiescence", "NoZombieAtQuiescence")
+                    .on(V2, "NoLeakedSlot", "NoLeakAtQuiescence", "NoZombieAtQuiescence")
                     .build()
     );
 }
