@@ -19,7 +19,7 @@ import memcgspec.impl.Mm;
  * <li>{@code parts}: the parts, base protocols first</li>
  * <li>{@code mix}: how random runs weigh the parts' moves</li>
  * <li>{@code setups}: the property setups (machine shapes at sizes TLC cannot reach)</li>
- * <li>{@code mutants}: plausible bugs re-introduced into the spec, each with the check that must catch it</li>
+ * <li>{@code mutants}: bugs re-introduced into the spec (the museum's races, plausible bugs), each with the exact set of checks that catch it</li>
  * <li>{@code docsPage}: the docs page, relative to docs/ (e.g. "swap.md")</li>
  * </ul>
  */
@@ -117,13 +117,128 @@ public final class Protocol {
     }
 
     /**
-     * A mutant of a spec: the text {@code from} of module {@code module} replaced by {@code to},
-     * checked on the model of {@code cfg} (spec/-relative; the module's CI cfg by default) against
-     * the one cfg line {@code check}, must violate {@code violated}.
+     * A mutant of a spec: a protocol bug re-introduced into module {@code module} by text edits, checked
+     * against EVERY check of each of its configurations (INVARIANTs, PROPERTY, deadlock), each of which must
+     * report exactly the checks its {@link Verdict} names violated. docs/mutants.md is the table of them.
+     *
+     * <ul>
+     * <li>{@code module}: the spec module edited and checked (the protocol's, e.g. "Swap")</li>
+     * <li>{@code name}: short lower-case name, unique across the registry</li>
+     * <li>{@code edits}: the text replacements, applied in order; each {@code from} must occur exactly once</li>
+     * <li>{@code reintroduces}: the historical fix it undoes ("seed 000, 7a81b88cb53e ...") or {@link #PLAUSIBLE}</li>
+     * <li>{@code kernelFunction}: the kernel function whose rule it breaks</li>
+     * <li>{@code bug}: what the edits do, in one line</li>
+     * <li>{@code verdicts}: per configuration (relative to spec/: a CI model's mutation twin
+     *     {@code <CI>_mutants*.cfg}, the CI model's checks on smaller constants), the exact set of checks violated</li>
+     * </ul>
      */
-    public record Mutant(String module, String name, String from, String to, String check, String violated, String cfg) {
-        public Mutant(String module, String name, String from, String to, String check, String violated) {
-            this(module, name, from, to, check, violated, module + ".cfg");
+    public record Mutant(String module, String name, List<Edit> edits, String reintroduces, String kernelFunction,
+                         String bug, List<Verdict> verdicts) {
+        /** {@code reintroduces} of a mutant that is no historical bug. */
+        public static final String PLAUSIBLE = "plausible bug";
+
+        public Mutant {
+            Objects.requireNonNull(module);
+            Objects.requireNonNull(name);
+            edits = List.copyOf(edits);
+            Objects.requireNonNull(reintroduces);
+            Objects.requireNonNull(kernelFunction);
+            Objects.requireNonNull(bug);
+            verdicts = List.copyOf(verdicts);
+            if (edits.isEmpty()) throw new IllegalArgumentException("mutant " + name + " has no edit");
+            if (verdicts.isEmpty()) throw new IllegalArgumentException("mutant " + name + " has no configuration");
+        }
+
+        /** One text replacement: {@code from} (which must occur exactly once) becomes {@code to}. */
+        public record Edit(String from, String to) {
+            public Edit {
+                if (from.isEmpty()) throw new IllegalArgumentException("empty from-text");
+                Objects.requireNonNull(to);
+            }
+        }
+
+        /** The checks of configuration {@code cfg} that the mutant violates, exactly, in cfg order. */
+        public record Verdict(String cfg, List<String> caughtBy) {
+            public Verdict {
+                Objects.requireNonNull(cfg);
+                caughtBy = List.copyOf(caughtBy);
+            }
+        }
+
+        /** Whether the mutant re-introduces a historical bug (rather than a {@link #PLAUSIBLE} one). */
+        public boolean historical() {
+            return !PLAUSIBLE.equals(reintroduces);
+        }
+
+        /** A mutant of {@code module} named {@code name}, built step by step: {@code .edit(..)...on(cfg, checks..).build()}. */
+        public static Builder of(String module, String name) {
+            return new Builder(module, name);
+        }
+
+        /**
+         * The module's text with the edits applied.
+         *
+         * @throws IllegalArgumentException when a from-text occurs zero or several times (the spec moved on:
+         *     the mutant's from-texts need updating)
+         */
+        public String applyTo(String text) {
+            String t = text;
+            for (Edit e : edits) {
+                int at = t.indexOf(e.from());
+                if (at < 0)
+                    throw new IllegalArgumentException("mutant " + name + ": from-text not found in " + module + ".tla: " + e.from());
+                if (t.indexOf(e.from(), at + 1) >= 0)
+                    throw new IllegalArgumentException("mutant " + name + ": from-text occurs more than once in " + module + ".tla: " + e.from());
+                t = t.substring(0, at) + e.to() + t.substring(at + e.from().length());
+            }
+            return t;
+        }
+
+        /** Builds a {@link Mutant}. */
+        public static final class Builder {
+            private final String module;
+            private final String name;
+            private final List<Edit> edits = new ArrayList<>();
+            private String reintroduces = PLAUSIBLE;
+            private String kernelFunction;
+            private String bug;
+            private final List<Verdict> verdicts = new ArrayList<>();
+
+            private Builder(String module, String name) {
+                this.module = module;
+                this.name = name;
+            }
+
+            public Builder edit(String from, String to) {
+                edits.add(new Edit(from, to));
+                return this;
+            }
+
+            /** The historical fix the mutant undoes (default {@link #PLAUSIBLE}). */
+            public Builder reintroduces(String r) {
+                reintroduces = r;
+                return this;
+            }
+
+            public Builder kernel(String f) {
+                kernelFunction = f;
+                return this;
+            }
+
+            public Builder bug(String b) {
+                bug = b;
+                return this;
+            }
+
+            /** Checked on configuration {@code cfg}, which must report exactly {@code checks} violated. */
+            public Builder on(String cfg, String... checks) {
+                verdicts.add(new Verdict(cfg, List.of(checks)));
+                return this;
+            }
+
+            public Mutant build() {
+                return new Mutant(module, name, edits, reintroduces, kernelFunction, bug, verdicts);
+            }
         }
     }
 

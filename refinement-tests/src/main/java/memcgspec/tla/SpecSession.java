@@ -408,6 +408,24 @@ public final class SpecSession implements AutoCloseable {
         return false;
     }
 
+    // ---------------------------------------------------------------- for the engines of this package
+
+    /** TLC's tool of this session (package engines that need more than the operations above: {@link ExhaustiveCheck}). */
+    FastTool tool() {
+        checkOpen();
+        return tool;
+    }
+
+    /** TLC's action instances, in action order (one per disjunct of Next and per value of each {@code \E}). */
+    Action[] actions() {
+        return actions;
+    }
+
+    /** The label of {@code actions()[i]}. */
+    ActionLabel actionLabel(int i) {
+        return labels.get(labelIndex[i]);
+    }
+
     /** The neutral variables of a TLC state, in declaration order. */
     public LinkedHashMap<String, Object> varsOf(TLCState t) {
         return varsOf(t, null, null);

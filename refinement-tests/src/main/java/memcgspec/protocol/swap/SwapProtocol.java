@@ -56,41 +56,8 @@ public final class SwapProtocol {
             "AllocAnon", 28, "AllocCache", 3, "Map", 5, "Unmap", 6, "GetPage", 3, "DeleteFromCache", 2,
             "Reclaim", 19, "Swapin", 22, "FreeSwapAndCache", 7, "DeleteFromSwapCache", 5));
 
-    /** Plausible bugs re-introduced into Swap.tla, each with the check that must catch it. */
-    static final List<Protocol.Mutant> MUTANTS = List.of(
-    // Without SWAP_HAS_CACHE exclusion (seed 002): a second swap-in of one slot "prepares" too, and
-            // its swapcache_free takes the flag from under the first.
-            new Protocol.Mutant("Swap", "no-swap-has-cache",
-                    "          IF ~hasCache[s] /\\ swapMap[s] > 0",
-                    "          IF swapMap[s] > 0",
-                    "INVARIANT SwapinChargeUnderExclusion", "SwapinChargeUnderExclusion"),
-            // The slot free forgets mem_cgroup_uncharge_swap's uncharge of the swap counter (cgroup v2): the swap charge leaks.
-            new Protocol.Mutant("Swap", "slot-free-leaks-swap",
-                    "          /\\ swap' = IF version = 2 /\\ r /= NoMemcg THEN UnchargeRec(swap, r) ELSE swap",
-                    "          /\\ swap' = swap",
-                    "INVARIANT NoLeakAtQuiescence", "NoLeakAtQuiescence", "Swap_v2.cfg"),
-            // v1 swap-in keeps the slot's record: the page is counted twice in memsw for as long as the slot lives.
-            new Protocol.Mutant("Swap", "swapin-keeps-record",
-                    "       IN /\\ record' = [record EXCEPT ![s] = NoMemcg]\n          /\\ memsw' = IF r /= NoMemcg THEN UnchargeRec(memsw, r) ELSE memsw",
-                    "       IN /\\ record' = record\n          /\\ memsw' = memsw",
-                    "INVARIANT NoDoubleChargeOutsideSwapinWindow", "NoDoubleChargeOutsideSwapinWindow"),
-            // try_to_free_swap without its "no pte holds the slot" test: the slot dies under its ptes.
-            new Protocol.Mutant("Swap", "free-swap-cache-of-used-slot",
-                    "    /\\ ~locked[swapCache[s]]\n    /\\ swapMap[s] = 0\n",
-                    "    /\\ ~locked[swapCache[s]]\n",
-                    "INVARIANT SlotFreeOnlyWhenUnused", "SlotFreeOnlyWhenUnused"),
-            // mem_cgroup_try_charge_swap that ignores swap.max (cgroup v2: Swap_v2.cfg).
-            new Protocol.Mutant("Swap", "swap-ignores-max",
-                    "           ok == version = 1 \\/ a = Root \\/ PS!CanCharge(swap, a, 1)",
-                    "           ok == TRUE",
-                    "INVARIANT SwapWithinLimit", "SwapWithinLimit", "Swap_v2.cfg"),
-            // v1 swap-in clears the record but keeps the slot's memsw charge: caught by the refinement
-            // (the abstract swap usage must fall with the record).
-            new Protocol.Mutant("Swap", "swapin-unrecord-keeps-memsw",
-                    "          /\\ memsw' = IF r /= NoMemcg THEN UnchargeRec(memsw, r) ELSE memsw\n          /\\ idRef' = Put(idRef, r)",
-                    "          /\\ memsw' = memsw\n          /\\ idRef' = Put(idRef, r)",
-                    "PROPERTY Refinement", "Refinement")
-    );
+    /** The mutants of Swap.tla (the museum's races re-introduced, plausible bugs): {@link SwapMutants}. */
+    static final List<Protocol.Mutant> MUTANTS = SwapMutants.ALL;
 
     /** Swap.tla's statistics: Charge.tla's and swapcached. */
     public static final List<MemCgroup.Stat> STATS = List.of(MemCgroup.Stat.ANON, MemCgroup.Stat.FILE, MemCgroup.Stat.FILE_MAPPED,
