@@ -137,6 +137,7 @@ public final class Folio {
      * ({@link #release}).
      */
     public boolean freeze(int expected) {
+        Jitter.at(Jitter.Point.BEFORE_REF_FREEZE);
         return refcount.compareAndSet(expected, 0);
     }
 
@@ -187,18 +188,24 @@ public final class Folio {
 
     // --- PG_locked ---
 
+    // Jitter points: after the lock is taken, before it is released.
+
     /** folio_trylock. */
     public boolean trylock() {
-        return locked.compareAndSet(false, true);
+        if (!locked.compareAndSet(false, true)) return false;
+        Jitter.at(Jitter.Point.AFTER_LOCK_PAGE);
+        return true;
     }
 
     /** __folio_set_locked: locking a new folio that nobody else can see. */
     public void setLockedNew() {
         locked.set(true);
+        Jitter.at(Jitter.Point.AFTER_LOCK_PAGE);
     }
 
     /** folio_unlock. */
     public void unlock() {
+        Jitter.at(Jitter.Point.BEFORE_UNLOCK_PAGE);
         locked.set(false);
     }
 

@@ -4,7 +4,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The page cache of one file (struct address_space): index -> folio, guarded by the xarray lock.
- * The cache holds one reference on each folio it contains.
+ * The cache holds one reference on each folio it contains. {@link Jitter} points stand before the
+ * xa_lock is taken and after it is released.
  */
 public final class PageCache {
     private final Folio[] slots;
@@ -24,11 +25,13 @@ public final class PageCache {
      * for such sections only.
      */
     public <T> T locked(java.util.function.Supplier<T> op) {
+        Jitter.at(Jitter.Point.BEFORE_XA_LOCK);
         xaLock.lock();
         try {
             return op.get();
         } finally {
             xaLock.unlock();
+            Jitter.at(Jitter.Point.AFTER_XA_UNLOCK);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * for swap_map, the swap address space's xa_lock for the cache, swap_cgroup's lock or cmpxchg for
  * the records); every step here takes what it needs of those in one critical section, which is the
  * atomicity the spec gives it, so one coarser lock is a faithful (if less concurrent) refinement.
+ * {@link Jitter} points stand before the lock is taken and after it is released.
  */
 public final class SwapDevice {
     private final boolean[] allocated;
@@ -71,21 +72,25 @@ public final class SwapDevice {
      * comment). The {@code *Locked} reads and the setters below are for such sections only.
      */
     public <T> T locked(java.util.function.Supplier<T> op) {
+        Jitter.at(Jitter.Point.BEFORE_SWAP_LOCK);
         lock.lock();
         try {
             return op.get();
         } finally {
             lock.unlock();
+            Jitter.at(Jitter.Point.AFTER_SWAP_UNLOCK);
         }
     }
 
     /** {@link #locked(java.util.function.Supplier)} for a section with no result. */
     public void locked(Runnable op) {
+        Jitter.at(Jitter.Point.BEFORE_SWAP_LOCK);
         lock.lock();
         try {
             op.run();
         } finally {
             lock.unlock();
+            Jitter.at(Jitter.Point.AFTER_SWAP_UNLOCK);
         }
     }
 

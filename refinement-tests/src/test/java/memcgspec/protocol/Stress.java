@@ -5,13 +5,38 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Callable;
 import memcgspec.impl.Cpu;
+import memcgspec.impl.Jitter;
 import memcgspec.impl.Mm;
 import memcgspec.impl.Pc;
 
-/** What the protocols' stress tests share: real threads, one per CPU, running whole paths. */
+/**
+ * What the protocols' stress tests share: real threads, one per CPU, running whole paths, with the
+ * implementation's {@link Jitter} on at its lock boundaries.
+ */
 public final class Stress {
     private Stress() {}
+
+    /**
+     * Per-mille probabilities, at each lock boundary, of a {@link Thread#yield()} and of a park of
+     * a few microseconds ({@code -Dmemcgspec.jitter.yield=N}, {@code -Dmemcgspec.jitter.park=N}).
+     */
+    public static final int YIELD_PERMILLE = Integer.getInteger("memcgspec.jitter.yield", 50),
+            PARK_PERMILLE = Integer.getInteger("memcgspec.jitter.park", 5);
+
+    /**
+     * Runs {@code body} with the jitter on, and off again after it; without jitter when the JVM
+     * runs with {@code -Dmemcgspec.jitter=off} ({@link Jitter#ARMED}).
+     */
+    public static <T> T jittered(Callable<T> body) throws Exception {
+        Jitter.enable(YIELD_PERMILLE, PARK_PERMILLE);
+        try {
+            return body.call();
+        } finally {
+            Jitter.disable();
+        }
+    }
 
     /** One operation of a stress thread: a whole path (or a machine step) on its CPU. */
     @FunctionalInterface
@@ -21,11 +46,18 @@ public final class Stress {
 
     /**
      * Runs {@code ops} operations on each of CPUs 0 .. threads-1 of {@code mm}, one thread per CPU,
-     * all released at once; thread t draws from {@code new Random(seed * 1_000_003 + t)}. After
-     * every operation the CPU must be idle (a whole path ends idle). Fails with the first error of
-     * the threads, the others suppressed.
+     * all released at once, {@link #jittered}; thread t draws from
+     * {@code new Random(seed * 1_000_003 + t)}. After every operation the CPU must be idle (a whole
+     * path ends idle). Fails with the first error of the threads, the others suppressed.
      */
-    public static void run(Mm mm, int threads, long seed, int ops, Op op) throws InterruptedException {
+    public static void run(Mm mm, int threads, long seed, int ops, Op op) throws Exception {
+        jittered(() -> {
+            runThreads(mm, threads, seed, ops, op);
+            return null;
+        });
+    }
+
+    private static void runThreads(Mm mm, int threads, long seed, int ops, Op op) throws InterruptedException {
         CyclicBarrier start = new CyclicBarrier(threads);
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         List<Thread> started = new ArrayList<>();
@@ -43,11 +75,36 @@ public final class Stress {
                     errors.add(e);
                 }
             }, "cpu" + t);
+            th.setDaemon(true);
             started.add(th);
             th.start();
         }
-        for (Thread th : started) th.join();
+        join(started, "seed " + seed);
         rethrow(errors, "seed " + seed);
+    }
+
+    /** How long the CPU threads of a stress run may take, in seconds: a healthy run takes a few. */
+    public static final int DEADLINE_SECONDS = 60;
+
+    /**
+     * Joins the CPU threads, failing (with their stacks) if some are still running after
+     * {@link #DEADLINE_SECONDS}: a path that loops forever (a livelock, as a broken protocol can
+     * cause) fails the test instead of hanging the build. Make the threads daemons, so that the
+     * ones left spinning do not keep the JVM alive.
+     */
+    public static void join(List<Thread> threads, String when) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE_SECONDS * 1_000_000_000L;
+        StringBuilder stuck = new StringBuilder();
+        for (Thread th : threads) {
+            th.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            if (th.isAlive()) {
+                stuck.append("\n").append(th.getName()).append(':');
+                for (StackTraceElement f : th.getStackTrace()) stuck.append("\n\tat ").append(f);
+            }
+        }
+        if (stuck.length() > 0) {
+            throw new AssertionError(when + ": CPU threads still running after " + DEADLINE_SECONDS + " s (a path loops forever?):" + stuck);
+        }
     }
 
     /** Fails with the first error of the CPU threads (the others suppressed), if any. */

@@ -143,27 +143,31 @@ class SwapStressTest {
         CyclicBarrier barrier = new CyclicBarrier(THREADS, between);
         List<Thread> threads = new ArrayList<>();
         long t0 = System.nanoTime();
-        for (int t = 0; t < THREADS; t++) {
-            final int id = t;
-            Cpu cpu = mm.cpu(t);
-            MemCgroup task = mm.memcg(1 + id % 2); // the tasks' memcgs stay online
-            Thread th = new Thread(() -> {
-                try {
-                    barrier.await();
-                    while (slot[0] != -2) {
-                        results[id] = SwapPaths.swapIn(cpu, slot[0], task);
-                        if (cpu.pc() != Pc.IDLE) throw new AssertionError("swapIn left " + cpu + " not idle");
+        Stress.jittered(() -> {
+            for (int t = 0; t < THREADS; t++) {
+                final int id = t;
+                Cpu cpu = mm.cpu(t);
+                MemCgroup task = mm.memcg(1 + id % 2); // the tasks' memcgs stay online
+                Thread th = new Thread(() -> {
+                    try {
                         barrier.await();
+                        while (slot[0] != -2) {
+                            results[id] = SwapPaths.swapIn(cpu, slot[0], task);
+                            if (cpu.pc() != Pc.IDLE) throw new AssertionError("swapIn left " + cpu + " not idle");
+                            barrier.await();
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                        barrier.reset();
                     }
-                } catch (Throwable e) {
-                    errors.add(e);
-                    barrier.reset();
-                }
-            }, "cpu" + t);
-            threads.add(th);
-            th.start();
-        }
-        for (Thread th : threads) th.join();
+                }, "cpu" + t);
+                th.setDaemon(true);
+                threads.add(th);
+                th.start();
+            }
+            Stress.join(threads, "v" + version);
+            return null;
+        });
         Stress.rethrow(errors, "v" + version + " " + failure.get());
         assertInvariants(mm, "v" + version + " after the join");
         drainAndCheck(mm, "v" + version);
@@ -300,10 +304,13 @@ class SwapStressTest {
                 error.compareAndSet(null, e);
             }
         });
-        fault.start();
-        reclaim.start();
-        fault.join();
-        reclaim.join();
+        Stress.jittered(() -> {
+            fault.start();
+            reclaim.start();
+            fault.join();
+            reclaim.join();
+            return null;
+        });
         if (error.get() != null) throw new AssertionError(error.get());
         System.out.printf("swap stress (reclaim vs new swap-in folio, v%d): %d faults, %d reclaim attempts, %d times the folio was"
                 + " found unlocked under SWAP_HAS_CACHE%n", version, faults.get(), reclaims.get(), unlockedUnderUs.get());

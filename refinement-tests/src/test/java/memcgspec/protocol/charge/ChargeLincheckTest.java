@@ -1,0 +1,98 @@
+package memcgspec.protocol.charge;
+
+import static memcgspec.protocol.PathLincheck.actor;
+import static memcgspec.protocol.PathLincheck.require;
+import static memcgspec.protocol.PathLincheck.scenario;
+
+import java.util.List;
+import memcgspec.impl.Cpu;
+import memcgspec.impl.Folio;
+import memcgspec.impl.MemCgroup;
+import memcgspec.impl.Mm;
+import memcgspec.impl.Pc;
+import memcgspec.impl.charge.ChargePaths;
+import memcgspec.protocol.Machine;
+import memcgspec.protocol.PathLincheck;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Validate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lincheck, in model-checking mode, on the whole charge path where two CPUs meet one object: two
+ * page-cache insertions ({@link ChargePaths#filemapAddFolio}, add_to_page_cache_lru) at the same
+ * index of one file. Lincheck runs the paths of the real {@link Mm} under its own scheduler and
+ * explores their interleavings (see {@link PathLincheck} for how the scenarios are made).
+ *
+ * <ul>
+ *   <li>Results: an insertion returns whether its folio entered the cache. These results are
+ *       linearizable, and Lincheck checks it against the sequential execution of the same class:
+ *       with room in every counter, exactly the first insertion at an index succeeds, in every
+ *       order. (The limit is far away on purpose: a limit that the losers' pending charges could
+ *       reach would make a winner fail spuriously, as page_counter_try_charge is not linearizable;
+ *       see PageCounterLincheckTest.)</li>
+ *   <li>{@link SameIndex#validate()} ({@code @Validate}, after each interleaving): every CPU idle;
+ *       every invariant of the charge protocol ({@code ChargeProtocol.PROTOCOL.check}); at each
+ *       index one unlocked folio charged to the task's memcg, with the cache's reference only; no
+ *       other folio allocated (each loser cancelled its charge and freed its folio); the memcg's
+ *       usage the number of cached folios.</li>
+ * </ul>
+ *
+ * <p>It can fail: with the -EEXIST re-check under xa_lock taken out of
+ * {@code ChargeSteps.AddToCache} (the insertion trusting the lookup it made before allocating), the
+ * model checker finds both insertions of one index succeeding, and the validation reports
+ * RefcountBalance (the overwritten folio keeps the cache's reference); see docs/charge.md.
+ */
+class ChargeLincheckTest {
+    /**
+     * Interleavings explored per scenario (the exploration is deterministic; the broken insertion
+     * of the class comment is caught within the first 15).
+     */
+    static final int INVOCATIONS = 60;
+
+    /** Two CPUs, one memcg with room for everything, a file of two indexes. */
+    public static class SameIndex {
+        final Mm mm = new Mm(new Mm.Config(2, 6, 2, 1, 1, 100));
+        final MemCgroup task = mm.memcg(1);
+
+        @Operation
+        public boolean insertOnCpu0(int index) {
+            return ChargePaths.filemapAddFolio(mm.cpu(0), task, index);
+        }
+
+        @Operation
+        public boolean insertOnCpu1(int index) {
+            return ChargePaths.filemapAddFolio(mm.cpu(1), task, index);
+        }
+
+        @Validate
+        public void validate() {
+            PathLincheck.unanalysed(() -> {
+                for (Cpu c : mm.cpus()) require(c.pc() == Pc.IDLE, "not idle: " + c);
+                List<String> v = ChargeProtocol.PROTOCOL.check(Machine.of(mm));
+                require(v.isEmpty(), "invariants: " + v);
+                int cached = 0;
+                for (int i = 0; i < mm.cache().size(); i++) {
+                    Folio f = mm.cache().lookup(i);
+                    if (f == null) continue;
+                    cached++;
+                    require(f.memcg() == task && f.refcount() == 1 && !f.locked(), "index " + i + ": " + f);
+                }
+                int live = 0;
+                for (Folio f : mm.folios()) if (!f.isFree()) live++;
+                require(live == cached, live + " folios allocated, " + cached + " cached");
+                require(task.memory().usage() == cached, "usage " + task.memory().usage() + ", " + cached + " cached");
+            });
+        }
+    }
+
+    /** [insert 0] | [insert 0]; [insert 0, insert 1] | [insert 1, insert 0]. */
+    @Test
+    void twoInsertionsAtOneIndex() {
+        Class<?> t = SameIndex.class;
+        PathLincheck.check("two page-cache insertions at one index", t, PathLincheck.scenarios(
+                scenario(t, List.of(), List.of(actor(t, "insertOnCpu0", 0)), List.of(actor(t, "insertOnCpu1", 0))),
+                scenario(t, List.of(), List.of(actor(t, "insertOnCpu0", 0), actor(t, "insertOnCpu0", 1)),
+                        List.of(actor(t, "insertOnCpu1", 1), actor(t, "insertOnCpu1", 0)))),
+                INVOCATIONS);
+    }
+}
