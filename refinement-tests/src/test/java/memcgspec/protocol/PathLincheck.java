@@ -58,13 +58,32 @@ public final class PathLincheck {
         invocations = Integer.getInteger("memcgspec.lincheck.invocations", invocations);
         ModelCheckingOptions o = new ModelCheckingOptions().iterations(0).invocationsPerIteration(invocations)
                 // The stress tests' jitter points (off here) are no shared state: no switch points in them.
-                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Jitter.class.getName()).allMethods().ignore());
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Jitter.class.getName()).allMethods().ignore())
+                // Atomic here: a CPU's own state, and the memcg counters and statistics, whose
+                // concurrency PageCounterLincheckTest covers; the interleavings left are those of
+                // the folios, the page cache and the swap device, where the paths meet.
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(ATOMIC.toArray(String[]::new)).allMethods().treatAsAtomic());
         for (ExecutionScenario s : scenarios) o.addCustomScenario(s);
         long t0 = System.nanoTime(), c0 = cpuNanos();
-        o.check(test);
-        System.out.printf("Lincheck, %s: %d scenarios, up to %d interleavings each: %.1f s (%.1f s CPU)%n",
-                what, scenarios.size(), invocations, (System.nanoTime() - t0) / 1e9, (cpuNanos() - c0) / 1e9);
+        validations = 0;
+        firstFailure = -1;
+        try {
+            o.check(test);
+        } catch (Throwable e) {
+            System.out.printf("Lincheck, %s: FAILED; the first failing validation was interleaving %d (counting the scenarios in"
+                    + " order): %.1f s%n", what, firstFailure, (System.nanoTime() - t0) / 1e9);
+            throw e;
+        }
+        System.out.printf("Lincheck, %s: %d scenarios, up to %d interleavings each, %d run: %.1f s (%.1f s CPU)%n",
+                what, scenarios.size(), invocations, validations, (System.nanoTime() - t0) / 1e9, (cpuNanos() - c0) / 1e9);
     }
+
+    /** Classes whose methods the model checker runs as one step each (see {@link #check}). */
+    static final List<String> ATOMIC = List.of("memcgspec.impl.Cpu", "memcgspec.impl.PageCounter", "memcgspec.impl.MemCgroup",
+            "memcgspec.impl.Memcontrol", "memcgspec.impl.MemcontrolV1", "memcgspec.impl.Accounting");
+
+    /** Validations run in this check (one per interleaving), and the number of the first that failed, or -1. */
+    private static int validations, firstFailure;
 
     /** Scenarios in a list, for {@link #check}. */
     public static List<ExecutionScenario> scenarios(ExecutionScenario... s) {
@@ -75,11 +94,18 @@ public final class PathLincheck {
      * Runs the checks of a validation function outside Lincheck's analysis: the threads have
      * joined, so there is nothing to interleave; analysed, the invariants made Lincheck instrument
      * every class they touch within the first invocation, which on a loaded machine overran its
-     * 30-s invocation timeout ("the execution has hung").
+     * 30-s invocation timeout ("the execution has hung"). Counts the validations, so that a failing
+     * check can say in which interleaving it failed first.
      */
     public static void unanalysed(Runnable checks) {
         AnalysisSectionsKt.runInsideIgnoredSection(() -> {
-            checks.run();
+            validations++;
+            try {
+                checks.run();
+            } catch (RuntimeException | Error e) {
+                if (firstFailure < 0) firstFailure = validations;
+                throw e;
+            }
             return null;
         });
     }

@@ -37,17 +37,18 @@ import org.junit.jupiter.api.Test;
  *       usage the number of cached folios.</li>
  * </ul>
  *
- * <p>It can fail: with the -EEXIST re-check under xa_lock taken out of
- * {@code ChargeSteps.AddToCache} (the insertion trusting the lookup it made before allocating), the
- * model checker finds both insertions of one index succeeding, and the validation reports
- * RefcountBalance (the overwritten folio keeps the cache's reference); see docs/charge.md.
+ * <p>It can fail (measured with scratch edits, never committed; docs/concurrency.md): with the
+ * -EEXIST re-check taken out of {@code ChargeSteps.AddToCache} the validation fails
+ * (RefcountBalance: the overwritten folio keeps the cache's reference) in interleaving 9; with the
+ * re-check and the store in two xa_lock sections, in interleaving 58; with no xa_lock at all, in
+ * interleaving 20.
  */
 class ChargeLincheckTest {
     /**
-     * Interleavings explored per scenario (the exploration is deterministic; the broken insertion
-     * of the class comment is caught within the first 15).
+     * Interleavings explored (the exploration is deterministic): the slowest re-opened window of
+     * the class comment is found in the 58th.
      */
-    static final int INVOCATIONS = 60;
+    static final int INVOCATIONS = 80;
 
     /** Two CPUs, one memcg with room for everything, a file of two indexes. */
     public static class SameIndex {
@@ -85,14 +86,12 @@ class ChargeLincheckTest {
         }
     }
 
-    /** [insert 0] | [insert 0]; [insert 0, insert 1] | [insert 1, insert 0]. */
+    /** [insert 0] | [insert 0]. */
     @Test
     void twoInsertionsAtOneIndex() {
         Class<?> t = SameIndex.class;
         PathLincheck.check("two page-cache insertions at one index", t, PathLincheck.scenarios(
-                scenario(t, List.of(), List.of(actor(t, "insertOnCpu0", 0)), List.of(actor(t, "insertOnCpu1", 0))),
-                scenario(t, List.of(), List.of(actor(t, "insertOnCpu0", 0), actor(t, "insertOnCpu0", 1)),
-                        List.of(actor(t, "insertOnCpu1", 1), actor(t, "insertOnCpu1", 0)))),
+                scenario(t, List.of(), List.of(actor(t, "insertOnCpu0", 0)), List.of(actor(t, "insertOnCpu1", 0)))),
                 INVOCATIONS);
     }
 }

@@ -18,7 +18,6 @@ import memcgspec.impl.swap.SwapPaths.ReclaimResult;
 import memcgspec.impl.swap.SwapPaths.SwapinResult;
 import memcgspec.protocol.Machine;
 import memcgspec.protocol.PathLincheck;
-import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,20 +55,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       counter of the memcg at 0 (the invariants again, NoLeakAtQuiescence among them).</li>
  * </ul>
  *
- * <p>Each test can fail (measured, then reverted; docs/swap.md): {@code SameEntry} with the
- * SWAP_HAS_CACHE test taken out of {@code SwapSteps.SwapcachePrepare}; {@code OutVsExit} with
- * {@code SwapSteps.TryToUnmap} not checking that the pte still maps the page (the pte lock's
- * re-check skipped).
+ * <p>Each test can fail (measured with scratch edits, never committed; docs/concurrency.md):
+ * {@code SameEntry} with the SWAP_HAS_CACHE test taken out of {@code SwapSteps.SwapcachePrepare}
+ * (interleaving 12 on v1, 7 on v2), or with its test and set in two sections of the swap lock
+ * (40, 18); {@code OutVsExit} with {@code SwapSteps.TryToUnmap} not checking that the pte still
+ * maps the page (the pte lock's re-check skipped: 12 on v1 and v2).
  */
 class SwapLincheckTest {
     /**
-     * Interleavings explored per scenario (the exploration is deterministic): the broken
-     * SwapcachePrepare of the class comment is caught in the first, the broken TryToUnmap in the
-     * one-pte scenario of OutVsExit within the first 20 (v1) and 70 (v2). A swap-in interleaving
-     * costs more than a swap-out one (the loser of SWAP_HAS_CACHE spins until the winner's folio
-     * is in the swap cache, and Lincheck runs a spinning thread for some rounds before it switches).
+     * Interleavings explored per scenario (the exploration is deterministic), about twice the
+     * interleaving in which the re-opened windows of the class comment are found (the slowest: 40).
+     * A swap-in interleaving costs more than a swap-out one (the loser of SWAP_HAS_CACHE spins until
+     * the winner's folio is in the swap cache, and Lincheck runs a spinning thread for some rounds
+     * before it switches).
      */
-    static final int SWAPIN_INVOCATIONS = 30, OUT_VS_EXIT_ONE_PTE = 100, OUT_VS_EXIT_TWO_PTES = 25;
+    static final int SWAPIN_ONE_PTE = 60, SWAPIN_TWO_PTES = 15, OUT_VS_EXIT_ONE_PTE = 40, OUT_VS_EXIT_TWO_PTES = 20;
 
     /** The accounting mode of the machines the next check creates (Lincheck makes them by the no-argument constructors). */
     static volatile int version = 2;
@@ -191,11 +191,12 @@ class SwapLincheckTest {
     void twoSwapinsOfOneEntry(int v) {
         version = v;
         Class<?> t = SameEntry.class;
-        List<ExecutionScenario> s = PathLincheck.scenarios(
-                scenario(t, List.of(actor(t, "swapOut")), List.of(actor(t, "swapInOnCpu0")), List.of(actor(t, "swapInOnCpu1"))),
+        PathLincheck.check("two swap-ins of one entry, one pte, v" + v, t, PathLincheck.scenarios(
+                scenario(t, List.of(actor(t, "swapOut")), List.of(actor(t, "swapInOnCpu0")), List.of(actor(t, "swapInOnCpu1")))),
+                SWAPIN_ONE_PTE);
+        PathLincheck.check("two swap-ins of one entry, two ptes, v" + v, t, PathLincheck.scenarios(
                 scenario(t, List.of(actor(t, "fork"), actor(t, "swapOut")), List.of(actor(t, "swapInOnCpu0")),
-                        List.of(actor(t, "swapInOnCpu1"))));
-        PathLincheck.check("two swap-ins of one entry, v" + v, t, s, SWAPIN_INVOCATIONS);
+                        List.of(actor(t, "swapInOnCpu1")))), SWAPIN_TWO_PTES);
     }
 
     /** One pte: [reclaim] | [exit]; two ptes: [reclaim] | [exit, exit]. */
