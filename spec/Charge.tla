@@ -500,9 +500,12 @@ RefcountBalance ==
 (* speculative references (GetPage), which they can only drop.  This is    *)
 (* why commit_charge needs no lock of its own (seed 001).  Catches a path *)
 (* that reaches a page being charged: a fault mapping a locked cache page, *)
-(* an insertion that does not lock its page.  A truncation that does not  *)
-(* skip the locked page is NOT caught by any property: it takes the page  *)
-(* out of the cache early without touching the charge (a known gap).      *)
+(* an insertion that does not lock its page, and a truncation that does   *)
+(* not take the page lock (truncate_inode_pages' lock_page, or the         *)
+(* trylock_page of invalidate_mapping_pages): from AddToCache until its     *)
+(* unlock a page being charged stays in the cache (the last conjunct).    *)
+(* Nothing else sees that truncation: the page leaves the cache early and  *)
+(* its charge is committed and given back at the final put as usual.      *)
 ChargingPCs == {"anon_alloc", "anon_charged", "anon_committed",
                 "cache_alloc", "cache_charged", "cache_eexist", "cache_inserted", "cache_committed"}
 Charging == \E c \in CPUs : pc[c] \in ChargingPCs
@@ -518,6 +521,7 @@ ChargeUnderExclusion ==
                       "cache_alloc", "cache_charged", "cache_eexist"} => ~InCache(p)
         /\ pc[c] \in {"cache_alloc", "cache_charged", "cache_eexist",
                       "cache_inserted", "cache_committed"} => locked[p]
+        /\ pc[c] \in {"cache_inserted", "cache_committed"} => InCache(p)
 
 (***************************************************************************)
 (* Lemmas: implied by the properties above (or restating a guard), kept    *)

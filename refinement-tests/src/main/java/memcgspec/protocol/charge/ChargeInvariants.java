@@ -185,7 +185,10 @@ public final class ChargeInvariants {
         }
     }
 
-    /** ChargeUnderExclusion: a folio being charged is private to its CPU (and locked, for an insertion). */
+    /**
+     * ChargeUnderExclusion: a folio being charged is private to its CPU; an insertion's folio is locked, and in
+     * the cache from its insertion until its unlock (a truncation does not take a locked folio out).
+     */
     static void chargeUnderExclusion(Census c, Consumer<String> v) {
         Tally t = tally(c);
         Cpu[] cpus = c.cpus();
@@ -197,6 +200,8 @@ public final class ChargeInvariants {
             if (p.mapcount() != 0 || othersUse(cpu, cpus)) v.accept(cpu + " charges a folio others can map or use");
             if ((anonPath || cacheOutside) && t.inCache[p.id()]) v.accept(cpu + " charges a folio that is in the cache too early");
             if (!anonPath && !p.locked()) v.accept(cpu + " inserts an unlocked folio");
+            boolean cacheInside = pc == ChargePc.CACHE_INSERTED || pc == ChargePc.CACHE_COMMITTED;
+            if (cacheInside && !t.inCache[p.id()]) v.accept(cpu + " charges a folio taken out of the cache before its unlock");
         }
     }
 

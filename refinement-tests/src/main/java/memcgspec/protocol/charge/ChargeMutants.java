@@ -124,7 +124,7 @@ final class ChargeMutants {
                     .kernel("truncate_inode_pages -> delete_from_page_cache (page lock not taken)")
                     .bug("DeleteFromCache removes a cached page that is still locked (being charged)")
                     .edit("          /\\ ~locked[p]\n", "")
-                    .on(CFG)
+                    .on(CFG, "ChargeUnderExclusion")
                     .build(),
             mutant("file-mapped-every-map")
                     .kernel("page_add_file_rmap")
