@@ -22,10 +22,10 @@ public final class MutantsTable {
 
     private MutantsTable() {}
 
-    /** The CI model a mutation twin stands for: {@code Swap_v2_mutants_slots.cfg -> Swap_v2.cfg}; null for a cfg that is no twin. */
+    /** The CI model a mutation twin stands for: {@code Swap_v2_mutants_slots.cfg -> Swap_v2.cfg}; a cfg that is no twin (a small CI model checked as it is, such as Swap_reuse.cfg) stands for itself. */
     public static String ciModelOf(String cfg) {
         int i = cfg.indexOf("_mutants");
-        return i < 0 ? null : cfg.substring(0, i) + ".cfg";
+        return i < 0 ? cfg : cfg.substring(0, i) + ".cfg";
     }
 
     /** The catalogue's CI-size models whose module is one of the protocols' (the models whose properties must bite). */

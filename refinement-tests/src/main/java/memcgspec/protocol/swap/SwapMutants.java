@@ -7,7 +7,9 @@ import memcgspec.protocol.Protocol.Mutant;
  * The mutants of Swap.tla: the museum's swap-side races re-introduced into today's protocol, and
  * plausible bugs, each with the exact set of its model's checks that it violates. The models are
  * Swap.cfg's and Swap_v2.cfg's mutation twins, spec/Swap_mutants.cfg and spec/Swap_v2_mutants.cfg
- * (the same checks, smaller constants). docs/mutants.md is their table (SpecMutationTest pins both).
+ * (the same checks, smaller constants), with two slots where a bug needs them, and Swap_reuse.cfg
+ * itself (a CI model small enough to be its own twin) for the mutants that together violate each of
+ * its properties. docs/mutants.md is their table (SpecMutationTest pins both).
  */
 final class SwapMutants {
     private SwapMutants() {}
@@ -18,8 +20,8 @@ final class SwapMutants {
     /** The same twins with two slots, for what needs a second slot. */
     private static final String V1_SLOTS = "Swap_mutants_slots.cfg";
     private static final String V2_SLOTS = "Swap_v2_mutants_slots.cfg";
-    /** Swap.cfg's twin with memory.max 2, for what needs two pages charged at once. */
-    private static final String V1_LIMIT2 = "Swap_mutants_limit2.cfg";
+    /** Swap_reuse.cfg, a CI model small enough to be its own twin: two pages charged at once, one slot. */
+    private static final String REUSE = "Swap_reuse.cfg";
 
     private static Mutant.Builder mutant(String name) {
         return Mutant.of("Swap", name);
@@ -91,6 +93,7 @@ final class SwapMutants {
                     .bug("the last unmapping of an anon page not in the swap cache uncharges it (v2.6.30's rule), under a reclaim that has isolated it and adds it to the swap cache")
                     .edit(UNMAP, unmapUncharging("~InSwapCache(p)")))
                     .on(V1, "InUseIsCharged", "Refinement")
+                    .on(REUSE, "InUseIsCharged", "Refinement")
                     .on(V2, "InUseIsCharged", "Refinement")
                     .build(),
             mutant("swapcache-delete-uncharges-2008")
@@ -158,13 +161,14 @@ final class SwapMutants {
                     .edit("          /\\ refcount[p] = 2\n          /\\ swapCache' = [swapCache EXCEPT ![s] = NoPage]\n          /\\ refcount' = [refcount EXCEPT ![p] = 0]",
                             "          /\\ swapCache' = [swapCache EXCEPT ![s] = NoPage]\n          /\\ refcount' = [refcount EXCEPT ![p] = @ - 1]")
                     .on(V1, "RefcountBalance", "Refinement")
+                    .on(REUSE, "RefcountBalance", "Refinement")
                     .on(V2, "RefcountBalance", "Refinement")
                     .build(),
             mutant("swapin-map-without-recheck")
                     .kernel("do_swap_page (the PageSwapCache / page_private re-check after lock_page)")
                     .bug("SwapinMap maps the page it relocked without checking that it is still the swap cache's page for the slot")
                     .edit("          /\\ IF swapCache[s] = p /\\ swapMap[s] > 0", "          /\\ IF swapMap[s] > 0")
-                    .on(V1_LIMIT2, "TypeOK", "NoLeakedSlot", "NoLeakAtQuiescence", "NoZombieAtQuiescence")
+                    .on(REUSE, "TypeOK", "NoLeakedSlot", "NoLeakAtQuiescence", "NoZombieAtQuiescence")
                     .build(),
             mutant("swapin-charge-ignores-max")
                     .kernel("mem_cgroup_swapin_charge_page -> try_charge")
@@ -193,6 +197,7 @@ final class SwapMutants {
                     .bug("on v1 SwapOut records the slot and clears the page's memcg without uncharging its memory")
                     .edit("                    /\\ usage' = PC!Uncharge(usage, o, 1)\n", "                    /\\ usage' = usage\n")
                     .on(V1, "Conservation", "MemswIsMemoryPlusSwap", "NoLeakAtQuiescence", "Hierarchy", "Refinement")
+                    .on(REUSE, "Conservation", "MemswIsMemoryPlusSwap", "Hierarchy", "NoLeakAtQuiescence", "Refinement")
                     .build(),
             mutant("swapcache-add-skips-swapcached")
                     .kernel("add_to_swap_cache (__mod_lruvec_page_state NR_SWAPCACHE)")
@@ -214,6 +219,7 @@ final class SwapMutants {
                     .bug("Reclaim isolates a charged anon page before its fault has mapped it (neither mapped nor in the swap cache)")
                     .edit("    /\\ ~locked[p]\n    /\\ mapcount[p] > 0 \\/ InSwapCache(p)\n", "    /\\ ~locked[p]\n"))
                     .on(V1, "ChargeUnderExclusion")
+                    .on(REUSE, "ChargeUnderExclusion")
                     .on(V2, "InUseIsCharged", "StatsMatch", "ChargeUnderExclusion", "Refinement")
                     .build(),
             mutant("add-to-swap-twice")
@@ -230,12 +236,14 @@ final class SwapMutants {
                     .on(V1, "TypeOK", "MemswIsMemoryPlusSwap", "NoDoubleChargeOutsideSwapinWindow",
                             "SwapCacheHasCache", "SlotFreeOnlyWhenUnused", "IdRefBalance",
                             "SwapinChargeUnderExclusion", "NoLeakAtQuiescence", "NoZombieAtQuiescence", "Refinement")
+                    .on(REUSE, "TypeOK", "StatsMatch", "RefcountBalance", "MemswIsMemoryPlusSwap", "NoDoubleChargeOutsideSwapinWindow", "SwapCacheHasCache", "SlotFreeOnlyWhenUnused", "IdRefBalance", "SwapinChargeUnderExclusion", "NoLeakAtQuiescence", "NoZombieAtQuiescence", "Refinement")
                     .build(),
             mutant("css-free-while-referenced")
                     .kernel("mem_cgroup_css_free (css_release before the last css_put)")
                     .bug("Free frees an offline memcg whatever its css count")
                     .edit("    /\\ css[m] = 0\n", "")
                     .on(V1, "NothingFreedReferenced")
+                    .on(REUSE, "NothingFreedReferenced")
                     .build(),
             mutant("offline-keeps-id-ref")
                     .kernel("mem_cgroup_css_offline (mem_cgroup_id_put)")
@@ -243,6 +251,7 @@ final class SwapMutants {
                     .edit("    /\\ idRef' = Put(idRef, m)\n    /\\ css' = [css EXCEPT ![m] = @ - (IF idRef[m] = 1 THEN 2 ELSE 1)]",
                             "    /\\ idRef' = idRef\n    /\\ css' = [css EXCEPT ![m] = @ - 1]")
                     .on(V1, "IdRefBalance", "NoZombieAtQuiescence")
+                    .on(REUSE, "IdRefBalance", "NoZombieAtQuiescence")
                     .build(),
             mutant("free-skips-parent-css-put")
                     .kernel("mem_cgroup_css_free / css_free_rwork_fn (css_put of the parent)")
@@ -287,6 +296,7 @@ final class SwapMutants {
                     .on(V1, "Conservation", "OwnedPagesLive", "PendingPageUnowned", "StatsMatch", "CssRefBalance",
                             "NothingFreedReferenced", "NoLeakAtQuiescence", "Hierarchy", "NoUnderflow",
                             "StatsNonNegative", "NoZombieAtQuiescence", "Refinement")
+                    .on(REUSE, "Conservation", "OwnedPagesLive", "PendingPageUnowned", "StatsMatch", "CssRefBalance", "NothingFreedReferenced", "Hierarchy", "NoUnderflow", "StatsNonNegative", "NoLeakAtQuiescence", "NoZombieAtQuiescence", "Refinement")
                     .on(V2, "Conservation", "OwnedPagesLive", "PendingPageUnowned", "StatsMatch", "CssRefBalance",
                             "NothingFreedReferenced", "NoLeakAtQuiescence", "Hierarchy", "NoUnderflow",
                             "StatsNonNegative", "NoZombieAtQuiescence", "Refinement")
@@ -296,6 +306,7 @@ final class SwapMutants {
                     .bug("AddToSwap charges the swap counter on cgroup v1 too, where nothing uncharges it")
                     .edit("               /\\ swap' = IF version = 2 THEN ChargeRec(swap, a) ELSE swap", "               /\\ swap' = ChargeRec(swap, a)")
                     .on(V1, "SwapCounter")
+                    .on(REUSE, "SwapCounter")
                     .build(),
             mutant("slot-free-leaks-swap")
                     .kernel("mem_cgroup_uncharge_swap (v2: page_counter_uncharge of swap)")
