@@ -13,7 +13,7 @@ import memcgspec.impl.charge.ChargePaths;
 /**
  * The swap protocol's whole paths, for threads: reclaim of one anon folio (shrink_page_list),
  * the swap-in fault (do_swap_page), the zap of a swap pte (zap_pte_range, free_swap_and_cache) and
- * try_to_free_swap, each as the sequence of {@link SwapSteps} (and the charge protocol's puts) it
+ * try_to_free_swap, each as the sequence of {@link SwapSteps} and {@link SwapinSteps} (and the charge protocol's puts) it
  * is made of. A step refused because another thread changed the state meanwhile is retried from
  * what the state is now; the CPU always ends idle.
  */
@@ -146,7 +146,7 @@ public final class SwapPaths {
      */
     public static SwapinResult swapIn(Cpu cpu, int s, MemCgroup m) {
         cpu.requirePc("swapIn", Pc.IDLE);
-        SwapSteps steps = SwapSteps.of(cpu);
+        SwapinSteps steps = SwapinSteps.of(cpu);
         Mm mm = cpu.mm();
         Cpu.requireTaskMemcg("swapIn", m);
         SwapDevice dev = mm.swap();
@@ -176,7 +176,7 @@ public final class SwapPaths {
             }
             if (!steps.SwapInCharge()) {
                 steps.SwapcacheFree();
-                if (cpu.pc() == SwapPc.SLOT_FREE) steps.SwapSlotFree();
+                if (cpu.pc() == SwapPc.SLOT_FREE) SwapSteps.of(cpu).SwapSlotFree();
                 ChargePaths.put(cpu);
                 return SwapinResult.NOMEM;
             }
@@ -192,7 +192,7 @@ public final class SwapPaths {
      * another path holds the lock), then SwapinMap, which maps the folio if it is still the slot's
      * swap-cache folio and a pte still holds the entry; else the put of the fault's reference.
      */
-    private static SwapinResult relockAndMap(Cpu cpu, SwapSteps steps, SwapinResult mapped, SwapinResult lost) {
+    private static SwapinResult relockAndMap(Cpu cpu, SwapinSteps steps, SwapinResult mapped, SwapinResult lost) {
         for (;;) {
             try {
                 if (steps.SwapinMap()) return mapped;

@@ -13,6 +13,7 @@ import memcgspec.impl.PageCounter;
 import memcgspec.impl.SwapDevice;
 import memcgspec.impl.swap.SwapPc;
 import memcgspec.impl.swap.SwapSteps;
+import memcgspec.impl.swap.SwapinSteps;
 import memcgspec.props.Call;
 import memcgspec.protocol.ActionTable;
 import memcgspec.protocol.Census;
@@ -24,7 +25,7 @@ import memcgspec.trace.V;
 
 /**
  * The swap protocol's part (spec/Swap.tla, on top of Charge's part): its 20 actions bound to the
- * {@link SwapSteps} methods and to {@link Mm#Offline} and {@link Mm#Free}, its twelve variables
+ * {@link SwapSteps} and {@link SwapinSteps} methods and to {@link Mm#Offline} and {@link Mm#Free}, its twelve variables
  * (the accounting mode, each CPU's slot, the swap device, the memsw and swap counters, the memcgs'
  * lifetime, id and css references), its invariants ({@link SwapInvariants}), and how random runs
  * drive reclaim, swap-in, the freeing of slots, and memcg offline and free. The machine gets a
@@ -36,6 +37,10 @@ public final class SwapPart implements ProtocolPart {
 
     private static SwapSteps on(ActionTable.Args a) {
         return SwapSteps.of(a.cpu("c"));
+    }
+
+    private static SwapinSteps in(ActionTable.Args a) {
+        return SwapinSteps.of(a.cpu("c"));
     }
 
     private static final ActionTable ACTIONS = new ActionTable()
@@ -52,19 +57,19 @@ public final class SwapPart implements ProtocolPart {
                 on(a).ReclaimAbort();
                 return inSwap ? "busy" : "full";
             }, "c:cpu")
-            .step("SwapinHit", a -> on(a).SwapinHit(a.slot("s")), "c:cpu", "s:slot")
-            .step("SwapinAlloc", a -> on(a).SwapinAlloc(a.slot("s"), a.folio("p"), a.memcg("m")), "c:cpu", "s:slot", "p:page", "m:memcg")
+            .step("SwapinHit", a -> in(a).SwapinHit(a.slot("s")), "c:cpu", "s:slot")
+            .step("SwapinAlloc", a -> in(a).SwapinAlloc(a.slot("s"), a.folio("p"), a.memcg("m")), "c:cpu", "s:slot", "p:page", "m:memcg")
             .action("SwapcachePrepare", a -> {
                 int s = on(a).slot();
-                if (on(a).SwapcachePrepare()) return null;
+                if (in(a).SwapcachePrepare()) return null;
                 return a.machine().mm().swap().count(s) == 0 ? "ENOENT" : "EEXIST";
             }, "c:cpu")
-            .action("SwapInCharge", a -> on(a).SwapInCharge() ? null : "ENOMEM", "c:cpu")
-            .step("AddToSwapCache", a -> on(a).AddToSwapCache(), "c:cpu")
-            .step("SwapinUnchargeSwap", a -> on(a).SwapinUnchargeSwap(), "c:cpu")
-            .step("EndSwapRead", a -> on(a).EndSwapRead(), "c:cpu")
-            .action("SwapinMap", a -> on(a).SwapinMap() ? "mapped" : "raced", "c:cpu")
-            .step("SwapcacheFree", a -> on(a).SwapcacheFree(), "c:cpu")
+            .action("SwapInCharge", a -> in(a).SwapInCharge() ? null : "ENOMEM", "c:cpu")
+            .step("AddToSwapCache", a -> in(a).AddToSwapCache(), "c:cpu")
+            .step("SwapinUnchargeSwap", a -> in(a).SwapinUnchargeSwap(), "c:cpu")
+            .step("EndSwapRead", a -> in(a).EndSwapRead(), "c:cpu")
+            .action("SwapinMap", a -> in(a).SwapinMap() ? "mapped" : "raced", "c:cpu")
+            .step("SwapcacheFree", a -> in(a).SwapcacheFree(), "c:cpu")
             .action("FreeSwapAndCache", a -> {
                 on(a).FreeSwapAndCache(a.slot("s"));
                 return a.cpu("c").pc() == SwapPc.SLOT_FREE ? "dead" : null;
@@ -108,7 +113,7 @@ public final class SwapPart implements ProtocolPart {
 
     @Override
     public List<Class<?>> stepClasses() {
-        return List.of(SwapSteps.class, Mm.class);
+        return List.of(SwapSteps.class, SwapinSteps.class, Mm.class);
     }
 
     @Override

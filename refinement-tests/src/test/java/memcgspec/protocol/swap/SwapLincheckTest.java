@@ -56,7 +56,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * </ul>
  *
  * <p>Each test can fail (measured with scratch edits, never committed; docs/concurrency.md):
- * {@code SameEntry} with the SWAP_HAS_CACHE test taken out of {@code SwapSteps.SwapcachePrepare}
+ * {@code SameEntry} with the SWAP_HAS_CACHE test taken out of {@code SwapinSteps.SwapcachePrepare}
  * (interleaving 12 on v1, 7 on v2), or with its test and set in two sections of the swap lock
  * (40, 18); {@code OutVsExit} with {@code SwapSteps.TryToUnmap} not checking that the pte still
  * maps the page (the pte lock's re-check skipped: 12 on v1 and v2).

@@ -20,6 +20,7 @@ import memcgspec.impl.Pc;
 import memcgspec.impl.StepRefused;
 import memcgspec.impl.charge.ChargePaths;
 import memcgspec.impl.swap.SwapPaths;
+import memcgspec.impl.swap.SwapinSteps;
 import memcgspec.impl.swap.SwapSteps;
 import memcgspec.props.Call;
 import memcgspec.protocol.Machine;
@@ -268,7 +269,7 @@ class SwapStressTest {
         long deadline = System.nanoTime() + 20_000_000_000L;
         java.util.function.BooleanSupplier running = () -> System.nanoTime() < deadline && (faults.get() < 2000 || reclaims.get() < 2000);
         Thread fault = new Thread(() -> {
-            SwapSteps c = SwapSteps.of(mm.cpu(0));
+            SwapinSteps c = SwapinSteps.of(mm.cpu(0));
             try {
                 while (running.getAsBoolean()) {
                     try {
