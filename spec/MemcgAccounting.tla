@@ -150,6 +150,22 @@ Disown(p) ==
     /\ UNCHANGED <<pending, live>>
     /\ UNCHANGED swapVars
 
+(* A forced charge: a live, unowned page is charged to m whatever the    *)
+(* limits say (page_counter_charge, which has no max to fail at).  The     *)
+(* kernel forces a charge where failing is not an option and the excess   *)
+(* is known to be short-lived: mem_cgroup_replace_folio charges the page-  *)
+(* cache replacement of a folio that is uncharged at its final put (and   *)
+(* mem_cgroup_migrate did so for migration from v4.6 to v6.6).  Only       *)
+(* NextForced has it: Charge.tla and Swap.tla refine Spec, where every     *)
+(* charge is within max on every level.                                    *)
+ForceCharge(p, m) ==
+    /\ live[p]
+    /\ owner[p] = NoMemcg
+    /\ usage' = PC!ForceCharge(usage, m, 1)
+    /\ owner' = [owner EXCEPT ![p] = m]
+    /\ UNCHANGED <<pending, live>>
+    /\ UNCHANGED swapVars
+
 (* A charge moves from page p to a live, unowned page q, no counter       *)
 (* changing (mem_cgroup_migrate as a transfer: v3.17 to v4.4, v6.7+).      *)
 Transfer(p, q) ==
@@ -209,6 +225,11 @@ Next ==
 (* changes nothing abstract (most steps of a protocol) without trying       *)
 (* every abstract action first.  It halves the cost of checking Refinement. *)
 Spec == Init /\ [][UNCHANGED vars \/ Next]_vars
+
+(* The accounting of a protocol that also forces charges (Migrate.tla,    *)
+(* whose page-cache replacement force-charges the new folio).              *)
+NextForced == Next \/ \E p \in Pages, m \in Memcgs \ {Root} : ForceCharge(p, m)
+SpecForced == Init /\ [][UNCHANGED vars \/ NextForced]_vars
 
 (* The abstract guarantees, which every refinement inherits. *)
 Conservation == \A m \in Memcgs : usage[m] = Accounted(m)
