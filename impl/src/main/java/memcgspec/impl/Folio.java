@@ -26,6 +26,13 @@ public final class Folio {
     private final AtomicBoolean anon = new AtomicBoolean();
     /** True while the folio sits in the page allocator's free lists. */
     private final AtomicBoolean inAllocator = new AtomicBoolean(true);
+    /**
+     * Isolated from its LRU by reclaim or migration: the kernel's cleared PG_lru, which
+     * folio_isolate_lru test-and-clears so that of two isolators exactly one wins.
+     */
+    private final AtomicBoolean isolated = new AtomicBoolean();
+    /** Migration entries pointing at this folio: ptes that try_to_migrate replaced, not yet remapped or zapped. */
+    private final AtomicInteger migrationEntries = new AtomicInteger();
 
     Folio(int id) {
         this.id = id;
@@ -141,6 +148,11 @@ public final class Folio {
         return refcount.compareAndSet(expected, 0);
     }
 
+    /** page_ref_unfreeze: a frozen folio's count becomes {@code count}. */
+    public void unfreeze(int count) {
+        if (!refcount.compareAndSet(0, count)) throw new AssertionError("unfreeze of a folio that is not frozen: " + this);
+    }
+
     /** -1 mapping; false (and no change) when not mapped. */
     public boolean dropMapping() {
         return removeMapping() >= 0;
@@ -186,6 +198,76 @@ public final class Folio {
         anon.set(false);
     }
 
+    // --- isolation (PG_lru) ---
+
+    /** folio_isolate_lru's folio_test_clear_lru: true for the one isolator that wins. */
+    public boolean isolate() {
+        return isolated.compareAndSet(false, true);
+    }
+
+    /** folio_putback_lru (or the end of migration): the folio is no longer isolated. */
+    public void putback() {
+        isolated.set(false);
+    }
+
+    public boolean isolated() {
+        return isolated.get();
+    }
+
+    // --- migration entries ---
+
+    public int migrationEntries() {
+        return migrationEntries.get();
+    }
+
+    /** try_to_migrate: every mapping becomes a migration entry; returns how many (the caller holds the folio lock). */
+    public int mappingsToMigrationEntries() {
+        int n = mapcount.getAndSet(0);
+        migrationEntries.addAndGet(n);
+        return n;
+    }
+
+    /** zap_pte_range on a migration entry: one entry goes; false (and no change) when there is none. */
+    public boolean zapMigrationEntry() {
+        for (;;) {
+            int n = migrationEntries.get();
+            if (n == 0) return false;
+            if (migrationEntries.compareAndSet(n, n - 1)) return true;
+        }
+    }
+
+    /** remove_migration_ptes: takes the migration entries left (none may be zapped after this). */
+    public int takeMigrationEntries() {
+        return migrationEntries.getAndSet(0);
+    }
+
+    /** remove_migration_pte: {@code n} mappings (and their references) added to this folio; returns the mapcount before. */
+    public int addMappings(int n) {
+        refcount.addAndGet(n);
+        return mapcount.getAndAdd(n);
+    }
+
+    /** Drops {@code n} references that are not the last (the ptes' references in try_to_migrate). */
+    public void put(int n) {
+        if (refcount.addAndGet(-n) < 1) throw new AssertionError("put(" + n + ") dropped the last reference of " + this);
+    }
+
+    /** Sets PageAnon as a migration copies it (folio_migrate_mapping / folio_migrate_flags). */
+    public void setAnonFrom(Folio src) {
+        anon.set(src.anon());
+    }
+
+    /**
+     * mem_cgroup_migrate's commit_charge(new, memcg) and old->memcg_data = 0: the owner moves to
+     * {@code dst} (unowned). Both folios are locked by the caller.
+     */
+    public MemCgroup transferMemcgTo(Folio dst) {
+        MemCgroup m = memcg.get();
+        if (!dst.memcg.compareAndSet(null, m)) throw new AssertionError("mem_cgroup_migrate to an owned folio: " + dst);
+        memcg.set(null);
+        return m;
+    }
+
     // --- PG_locked ---
 
     // Jitter points: after the lock is taken, before it is released.
@@ -217,11 +299,14 @@ public final class Folio {
         locked.set(o.locked.get());
         anon.set(o.anon.get());
         inAllocator.set(o.inAllocator.get());
+        isolated.set(o.isolated.get());
+        migrationEntries.set(o.migrationEntries.get());
     }
 
     @Override
     public String toString() {
         return "folio" + id + "[ref=" + refcount.get() + ", map=" + mapcount.get() + ", memcg=" + memcg.get()
-                + (anon.get() ? ", anon" : "") + (locked.get() ? ", locked" : "") + "]";
+                + (anon.get() ? ", anon" : "") + (locked.get() ? ", locked" : "") + (isolated.get() ? ", isolated" : "")
+                + (migrationEntries.get() > 0 ? ", migration entries " + migrationEntries.get() : "") + "]";
     }
 }

@@ -92,6 +92,39 @@ public final class Memcontrol {
     }
 
     /**
+     * mem_cgroup_migrate (v6.7+, 85ce2c517ade "memcontrol: only transfer the memcg data for
+     * migration"): commit_charge(new, memcg) and old->memcg_data = 0. The charge and the css
+     * reference that memcg_data holds move to {@code dst}; no counter and no statistic changes.
+     * Both folios are locked by the caller (the kernel's VM_BUG_ONs); an unowned {@code src}
+     * (possible in the kernel for a folio compaction found before its charge) moves nothing.
+     */
+    public static void migrate(Folio src, Folio dst) {
+        if (!src.locked() || !dst.locked()) throw new AssertionError("mem_cgroup_migrate of unlocked folios: " + src + ", " + dst);
+        if (src.memcg() == null) return;
+        src.transferMemcgTo(dst);
+    }
+
+    /**
+     * mem_cgroup_replace_folio (replace_page_cache_folio only): force-charge {@code dst} to the
+     * memcg of {@code old} (page_counter_charge: no max is checked; memsw too on v1; the root's
+     * counters are not charged), take a css reference for it and commit it, counting it in the
+     * file statistic as mem_cgroup_charge_statistics did. {@code old} keeps its charge until its
+     * final put. A {@code dst} that is charged already is left alone.
+     */
+    public static void replaceFolio(Folio old, Folio dst) {
+        if (dst.memcg() != null) return;
+        MemCgroup m = old.memcg();
+        if (m == null) return;
+        if (!m.isRoot()) {
+            m.memory().charge(1);
+            if (m.memswAccount()) m.memsw().charge(1);
+        }
+        if (!dst.setMemcg(m)) throw new AssertionError("replacement folio charged meanwhile: " + dst);
+        m.cssGet();
+        chargeStatistics(m, dst, 1);
+    }
+
+    /**
      * mem_cgroup_try_charge_swap (cgroup v2, at slot allocation): take an id reference with
      * mem_cgroup_id_get_online on the folio's memcg (the first memcg up the tree whose id is
      * alive) and charge its swap counter against swap.max; when that fails the id reference is

@@ -208,6 +208,18 @@ public final class Mm {
         }
     }
 
+    /**
+     * A folio that is free now, left in the free lists (a step allocates it itself, and may find
+     * it taken meanwhile), or null when none is free.
+     */
+    public Folio findFree(int hint) {
+        for (int k = 0; k < folios.length; k++) {
+            Folio f = folios[Math.floorMod(hint + k, folios.length)];
+            if (f.isFree()) return f;
+        }
+        return null;
+    }
+
     /** The page allocator: any free folio, taken out of the free lists, or null when none is free. */
     public Folio allocFolio(int hint) {
         for (int k = 0; k < folios.length; k++) {

@@ -87,13 +87,20 @@ public final class SwapSteps implements CpuPart {
             Mm.putSpeculative(p);
             throw cpu.refuse("Reclaim", p + " is not a charged anon folio on an LRU");
         }
+        // isolate_lru_pages: of two isolators (reclaim, migration) one wins the LRU flag.
+        if (!p.isolate()) {
+            Mm.putSpeculative(p);
+            throw cpu.refuse("Reclaim", p + " is isolated by another CPU");
+        }
         if (!p.trylock()) {
+            p.putback();
             Mm.putSpeculative(p);
             throw cpu.refuse("Reclaim", p + " is locked");
         }
         int s = mm.swap().slotOf(p);
         if (p.memcg() == null || !p.anon() || (p.mapcount() == 0 && s < 0)) {
             p.unlock();
+            p.putback();
             Mm.putSpeculative(p);
             throw cpu.refuse("Reclaim", p + " is not a charged anon folio on an LRU");
         }
@@ -120,6 +127,7 @@ public final class SwapSteps implements CpuPart {
             Accounting.SwapCharge charge = mm.accounting().tryChargeSwap(f);
             if (!charge.ok()) {
                 f.unlock();
+                f.putback();
                 cpu.setPc(Pc.PUT);
                 return false;
             }
@@ -174,6 +182,7 @@ public final class SwapSteps implements CpuPart {
             return dev.countLocked(slot) == 0;
         });
         f.unlock();
+        f.putback();
         if (dead) {
             cpu.setPc(SwapPc.SWAPOUT_SLOT_FREE);
         } else {
@@ -212,6 +221,7 @@ public final class SwapSteps implements CpuPart {
             if (!full && !frozenOut) throw cpu.refuse("ReclaimAbort", "reclaim of " + f + " can go on");
         });
         cpu.held().unlock();
+        cpu.held().putback();
         slot = -1;
         cpu.setPc(Pc.PUT);
     }
