@@ -30,16 +30,16 @@ public final class SwapInvariants {
     private SwapInvariants() {}
 
     /** The device and the per-memcg tallies, read once per evaluation. */
-    static final class Tally {
+    public static final class Tally {
         final boolean v1;
         final boolean[] allocated, hasCache;
         final int[] count;
         final Folio[] cached;
         final MemCgroup[] record;
         /** By folio id: the slot whose swap-cache folio it is, or -1. */
-        final int[] swapSlotOf;
+        public final int[] swapSlotOf;
         /** By folio id: frozen by a reclaimer (Swap.tla's Frozen). */
-        final boolean[] frozen;
+        public final boolean[] frozen;
         final StringBuilder duplicates = new StringBuilder();
         /** Per memcg id: slots recorded to it; summed over its subtree, the root's own records left out. */
         final long[] records, recT;
@@ -99,7 +99,7 @@ public final class SwapInvariants {
         return cpu.held() != null && (cpu.pc() == SwapPc.RECLAIM_FREED || cpu.pc() == SwapPc.SWAPOUT_SLOT_FREE);
     }
 
-    static Tally tally(Census c) {
+    public static Tally tally(Census c) {
         return c.get(Tally.class, Tally::new);
     }
 
@@ -383,6 +383,16 @@ public final class SwapInvariants {
     }
 
     /**
+     * IsolationFlag (Java only): a folio's LRU isolation flag is set exactly while a reclaiming CPU
+     * holds it (Swap.tla's isolation is the reclaimer's program counter).
+     */
+    static void isolationFlag(Census c, Consumer<String> v) {
+        boolean[] held = new boolean[c.folios().length];
+        for (Cpu cpu : c.cpus()) if (cpu.pc() == SwapPc.RECLAIM) held[cpu.held().id()] = true;
+        for (Folio f : c.folios()) if (f.isolated() != held[f.id()]) v.accept(f + " isolated=" + f.isolated() + " but held by a reclaimer: " + held[f.id()]);
+    }
+
+    /**
      * Swap.tla's own and redefined invariants, in the order of Swap.cfg (properties, then lemmas),
      * then the Java-only ones; the swap protocol lists {@link ChargeInvariants#ALL} before them, a
      * redefinition taking its Charge namesake's place.
@@ -409,5 +419,6 @@ public final class SwapInvariants {
             Invariant.of("StatsNonNegative", SwapInvariants::statsNonNegative),
             Invariant.of("NoZombieAtQuiescence", SwapInvariants::noZombieAtQuiescence),
             Invariant.javaOnly("FreeMeansUnreferenced", SwapInvariants::freeMeansUnreferenced),
-            Invariant.javaOnly("OfflineOnlyRemovable", SwapInvariants::offlineOnlyRemovable));
+            Invariant.javaOnly("OfflineOnlyRemovable", SwapInvariants::offlineOnlyRemovable),
+            Invariant.javaOnly("IsolationFlag", SwapInvariants::isolationFlag));
 }
