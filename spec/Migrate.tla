@@ -532,8 +532,9 @@ StatsMatch == S!StatsMatch
 (* the LRU once inserted and committed, while still locked for its read   *)
 (* (add_to_page_cache_lru), and migration may isolate it there; it cannot  *)
 (* lock, map or free it before the inserter unlocks it.                    *)
+Charging == C!Charging
 ChargeUnderExclusion ==
-    C!Charging => \A c \in CPUs :
+    Charging => \A c \in CPUs :
         LET p == held[c] IN
         /\ pc[c] \in C!ChargingPCs
               => /\ mapcount[p] = 0
@@ -553,7 +554,9 @@ SlotFreeOnlyWhenUnused == S!SlotFreeOnlyWhenUnused
 NoLeakedSlot == S!NoLeakedSlot
 IdRefBalance == S!IdRefBalance
 CssRefBalance == S!CssRefBalance
-NothingFreedReferenced == S!NothingFreedReferenced
+(* Swap.tla's (its antecedent named here, for the vacuity gate's window). *)
+SomeMemcgFreed == S!SomeMemcgFreed
+NothingFreedReferenced == SomeMemcgFreed => S!NothingFreedReferenced
 SwapinChargeUnderExclusion == S!SwapinChargeUnderExclusion
 
 (* Old folios of a page-cache replacement still charged: owned file       *)
