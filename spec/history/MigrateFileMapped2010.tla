@@ -635,8 +635,8 @@ FileMappedNonNegative == fileMapped >= 0
 \* will take the page off the count). The class it catches: a mapcount
 \* event of a charged page lost or counted twice, or a page becoming charged
 \* or uncharged while mapped without its count moving. Pre-fix it fails
-\* one step before FileMappedNonNegative, at step (7): the new page becomes
-\* USED while mapped, uncounted.
+\* at step (7), two steps before FileMappedNonNegative: the new page
+\* becomes USED while mapped, uncounted.
 FileMappedMatches ==
     fileMapped =
         IF anon THEN 0
