@@ -268,4 +268,60 @@ class HistoryTest {
         assertEquals(new TlcResult.Outcome.Holds(), r.result().outcome());
         assertTrue(r.result().distinctStates() > 10, "the fixed model explores the same interleavings");
     }
+
+    /**
+     * Seed 003 (Kamezawa, May 2010; mainline commit id unverified): CPU A (unmap_and_move) runs the mail's steps 1-7
+     * on a mapped file page, then CPU B (zap_pte_range) unmaps the new page. The remap's 0->1 happened while the new
+     * page was not PCG_USED, so FILE_MAPPED never counted it; end_migration commits the page, and the unmap's 1->0
+     * decrements: FILE_MAPPED underflows.
+     */
+    @Test
+    void migrateFileMapped2010PrefixIsTheSeedSequence() {
+        Counterexamples.Rendered r = show("migrate-filemapped-2010-prefix");
+        assertEquals(new TlcResult.Outcome.Violates("FileMappedNonNegative", TlcResult.Kind.INVARIANT),
+                r.result().outcome());
+        assertNotNull(r.trace());
+        // (1) allocate the new page (and lock the old); (2) get the old page's memcg; (3) try_charge; try_to_unmap;
+        // (4) replace the radix-tree slot; (5) remap; (6) unlock the new page; (7) end_migration commits it;
+        // then B: page_remove_rmap (1 -> 0) and mem_cgroup_update_file_mapped(-1).
+        assertEquals("MigrateAllocNewPage(cpuA), MigratePrepareGetMemcg(cpuA), MigratePrepareTryCharge(cpuA), "
+                + "MigrateTryToUnmap(cpuA), MigrateMovePage(cpuA), MigrateRemapNew(cpuA), MigrateUnlockNew(cpuA), "
+                + "MigrateEndMigration(cpuA), ZapPte(cpuB), ZapUpdateFileMapped(cpuB)", labels(r.trace()));
+        List<Trace.Step> steps = r.trace().steps();
+        assertEquals(Boolean.FALSE, steps.get(0).after().get("anon"), "a file page");
+        assertEquals(1, steps.get(0).after().get("fileMapped"), "mapped once and counted");
+        Trace.Step remap = steps.get(6);
+        assertEquals("MigrateRemapNew(cpuA)", remap.label().toString());
+        assertEquals(1, at(remap, "mapcount", "new"), "step (5): the new page is mapped, 0 -> 1");
+        assertEquals(Boolean.FALSE, at(remap, "pcgUsed", "new"), "while its page_cgroup is not USED");
+        assertEquals(0, remap.after().get("fileMapped"), "so the 0 -> 1 is not counted");
+        assertEquals(2, remap.after().get("usage"), "the try_charge is pending");
+        assertEquals(Boolean.TRUE, remap.after().get("pending"));
+        Trace.Step end = steps.get(8);
+        assertEquals("MigrateEndMigration(cpuA)", end.label().toString());
+        assertEquals(Boolean.TRUE, at(end, "pcgUsed", "new"), "step (7): committed only now");
+        assertEquals(Boolean.FALSE, at(end, "pcgUsed", "old"), "the old page uncharged");
+        assertEquals(0, end.after().get("fileMapped"), "a mapped, charged file page, not counted");
+        Trace.Step last = lastStep(r);
+        assertEquals(0, at(last, "mapcount", "new"), "B unmapped it, 1 -> 0");
+        assertEquals(-1, last.after().get("fileMapped"), "FILE_MAPPED underflows");
+        assertEquals(1, last.after().get("usage"), "the charge itself is right: one page");
+        assertEquals(Boolean.FALSE, last.after().get("pending"));
+        assertTrue(r.text().contains("CPU A") && r.text().contains("CPU B"), r.text());
+    }
+
+    @Test
+    void migrateFileMapped2010FixedHolds() {
+        Counterexamples.Rendered r = show("migrate-filemapped-2010-fixed");
+        assertEquals(new TlcResult.Outcome.Holds(), r.result().outcome());
+        assertTrue(r.result().distinctStates() > 10, "the fixed model explores the same interleavings");
+    }
+
+    /** The fix with two processes: corner cases A and B are reached (the cfg's vacuity windows count them). */
+    @Test
+    void migrateFileMapped2010FixedLargeHolds() {
+        Counterexamples.Rendered r = show("migrate-filemapped-2010-fixed-large");
+        assertEquals(new TlcResult.Outcome.Holds(), r.result().outcome());
+        assertTrue(r.result().distinctStates() > 100, "three CPUs, two processes");
+    }
 }
