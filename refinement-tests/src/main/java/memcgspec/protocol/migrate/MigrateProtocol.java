@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 import memcgspec.impl.Mm;
 import memcgspec.protocol.Protocol;
-import memcgspec.protocol.charge.ChargePart;
-import memcgspec.protocol.swap.SwapPart;
 import memcgspec.protocol.swap.SwapProtocol;
 
 /**
@@ -50,7 +48,14 @@ public final class MigrateProtocol {
             "Reclaim", 8, "Swapin", 8, "FreeSwapAndCache", 4, "DeleteFromSwapCache", 3,
             "Migrate", 25, "ZapMigrationEntry", 3, "Replace", 4));
 
+    /** Swap's parts (the same objects: the registry sees that migration is built on swap), then {@link MigratePart}. */
+    private static List<memcgspec.protocol.ProtocolPart> parts() {
+        List<memcgspec.protocol.ProtocolPart> l = new ArrayList<>(SwapProtocol.PROTOCOL.parts());
+        l.add(MigratePart.PART);
+        return l;
+    }
+
     public static final Protocol PROTOCOL = new Protocol("migrate", "Migrate",
-            List.of(ChargePart.withStats(SwapProtocol.STATS), SwapPart.PART, MigratePart.PART), MIX, setups(),
+            parts(), MIX, setups(),
             MigrateMutants.ALL, "migrate.md");
 }
