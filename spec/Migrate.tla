@@ -436,7 +436,9 @@ ReplaceLock(c, i, q) ==
 (* cache's reference (not the last: the caller holds one).  The old folio *)
 (* keeps its charge: "@old will be uncharged upon free".  The kernel      *)
 (* charges before it takes the xa_lock; with both folios locked and the   *)
-(* new one unseen, the spec takes the two as one step.                     *)
+(* new one unseen, the spec takes the two as one step.  An unowned old    *)
+(* folio (never, in this model: a folio in the page cache and unlocked is *)
+(* charged) charges nothing: "if (!memcg) return".                         *)
 ReplacePageCacheFolio(c) ==
     /\ pc[c] = "replace_locked"
     /\ LET p == held[c]
@@ -446,8 +448,8 @@ ReplacePageCacheFolio(c) ==
           /\ refcount' = [refcount EXCEPT ![q] = @ + 1, ![p] = @ - 1]
           /\ owner' = [owner EXCEPT ![q] = m]
           /\ anon' = [anon EXCEPT ![q] = FALSE]
-          /\ usage' = PC!ForceCharge(usage, m, 1)
-          /\ memsw' = IF version = 1 THEN PC!ForceCharge(memsw, m, 1) ELSE memsw
+          /\ usage' = IF m /= NoMemcg THEN PC!ForceCharge(usage, m, 1) ELSE usage
+          /\ memsw' = IF version = 1 /\ m /= NoMemcg THEN PC!ForceCharge(memsw, m, 1) ELSE memsw
           /\ css' = S!Get(css, m)
           /\ stat' = ModStat(stat, m, "file", 1)
     /\ pc' = [pc EXCEPT ![c] = "replace_done"]

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import memcgspec.protocol.Protocol;
+import memcgspec.tla.Catalogue;
+import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.ExhaustiveCheck;
 
 /**
@@ -69,7 +71,20 @@ public final class MutantRunner {
      * verdicts'), within the {@link #bound} of that configuration's baseline.
      */
     public static ExhaustiveCheck.Report run(Protocol.Mutant mu, String cfg, Path specDir, Path dir) {
-        return ExhaustiveCheck.run(dir, mu.module(), dir.resolve(cfg), MAX_STATES, bound(baseline(mu.module(), cfg, specDir)));
+        String root = rootModule(cfg, specDir, mu.module());
+        return ExhaustiveCheck.run(dir, root, dir.resolve(cfg), MAX_STATES, bound(baseline(root, cfg, specDir)));
+    }
+
+    /**
+     * The root module of mutation model {@code cfg}: its CI model's (the catalogue's, for
+     * {@link MutantsTable#ciModelOf}), so that a mutant of a module that another one INSTANCEs (a
+     * Swap.tla bug) can be checked on that other module's models (Migrate.cfg); {@code fallback}
+     * (the mutant's module) when the catalogue has no such model.
+     */
+    public static String rootModule(String cfg, Path specDir, String fallback) {
+        String ci = MutantsTable.ciModelOf(cfg);
+        return Catalogue.load(specDir).all().stream().filter(e -> e.cfg().equals(ci)).map(CatalogueEntry::moduleName)
+                .findFirst().orElse(fallback);
     }
 
     /**

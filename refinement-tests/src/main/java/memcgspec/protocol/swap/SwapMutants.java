@@ -22,6 +22,14 @@ final class SwapMutants {
     private static final String V2_SLOTS = "Swap_v2_mutants_slots.cfg";
     /** Swap_reuse.cfg, a CI model small enough to be its own twin: two pages charged at once, one slot. */
     private static final String REUSE = "Swap_reuse.cfg";
+    /**
+     * Migrate.tla's CI models, their own twins: Swap.tla's steps re-checked where migration runs
+     * beside them (the properties Migrate.tla inherits and no migration step can break).
+     */
+    private static final String MIGRATE = "Migrate.cfg";
+    private static final String MIGRATE_SWAP = "Migrate_swap_mutants.cfg";
+    /** Migrate_swap.cfg itself, for a bug that needs two pages charged at once (a slot changing hands under a swap-in). */
+    private static final String MIGRATE_SWAP_CI = "Migrate_swap.cfg";
 
     private static Mutant.Builder mutant(String name) {
         return Mutant.of("Swap", name);
@@ -86,6 +94,7 @@ final class SwapMutants {
                             "SwapCacheHasCache", "SlotFreeOnlyWhenUnused", "IdRefBalance",
                             "SwapinChargeUnderExclusion", "NoLeakAtQuiescence", "NoZombieAtQuiescence", "Refinement")
                     .on(V2, "TypeOK", "SwapCacheHasCache", "SlotFreeOnlyWhenUnused", "SwapinChargeUnderExclusion")
+                    .on(MIGRATE_SWAP, "TypeOK", "SwapCacheHasCache", "SlotFreeOnlyWhenUnused", "SwapinChargeUnderExclusion")
                     .build(),
             unownedEarlyReturns(mutant("exit-uncharges-before-add-to-swap-2009")
                     .reintroduces("seed 002 Type-2, c9e444103b5e (2009: exit uncharged a page reclaim then added to the swap cache)")
@@ -163,12 +172,14 @@ final class SwapMutants {
                     .on(V1, "RefcountBalance", "Refinement")
                     .on(REUSE, "RefcountBalance", "Refinement")
                     .on(V2, "RefcountBalance", "Refinement")
+                    .on(MIGRATE_SWAP, "RefcountBalance", "Refinement")
                     .build(),
             mutant("swapin-map-without-recheck")
                     .kernel("do_swap_page (the PageSwapCache / page_private re-check after lock_page)")
                     .bug("SwapinMap maps the page it relocked without checking that it is still the swap cache's page for the slot")
                     .edit("          /\\ IF swapCache[s] = p /\\ swapMap[s] > 0", "          /\\ IF swapMap[s] > 0")
                     .on(REUSE, "TypeOK", "NoLeakedSlot", "NoLeakAtQuiescence", "NoZombieAtQuiescence")
+                    .on(MIGRATE_SWAP_CI, "TypeOK", "NoLeakedSlot", "NoLeakAtQuiescence", "NoZombieAtQuiescence")
                     .build(),
             mutant("swapin-charge-ignores-max")
                     .kernel("mem_cgroup_swapin_charge_page -> try_charge")
@@ -252,6 +263,8 @@ final class SwapMutants {
                             "    /\\ idRef' = idRef\n    /\\ css' = [css EXCEPT ![m] = @ - 1]")
                     .on(V1, "IdRefBalance", "NoZombieAtQuiescence")
                     .on(REUSE, "IdRefBalance", "NoZombieAtQuiescence")
+                    .on(MIGRATE, "IdRefBalance", "NoZombieAtQuiescence")
+                    .on(MIGRATE_SWAP, "IdRefBalance", "NoZombieAtQuiescence")
                     .build(),
             mutant("free-skips-parent-css-put")
                     .kernel("mem_cgroup_css_free / css_free_rwork_fn (css_put of the parent)")
@@ -313,6 +326,7 @@ final class SwapMutants {
                     .bug("on v2 SwapSlotFree clears the record and drops its id reference but does not uncharge the swap counter")
                     .edit("          /\\ swap' = IF version = 2 /\\ r /= NoMemcg THEN UnchargeRec(swap, r) ELSE swap", "          /\\ swap' = swap")
                     .on(V2, "SwapCounter", "NoLeakAtQuiescence", "Refinement")
+                    .on(MIGRATE_SWAP, "SwapCounter", "NoLeakAtQuiescence", "Refinement")
                     .build(),
             mutant("swapcache-free-keeps-flag")
                     .kernel("__read_swap_cache_async's fail path (put_swap_page / swapcache_free)")
