@@ -17,16 +17,16 @@ import memcgspec.protocol.swap.SwapProtocol;
 public final class MigrateProtocol {
     private MigrateProtocol() {}
 
-    /** 200 folios, root -> {1,2}, 1 -> {3,4}, 2 -> {5,6}; 4 CPUs, 16 cache indexes, 16 slots; memory.max 12 (less on some). */
+    /** 200 folios, root -> {1,2}, 1 -> {3,4}, 2 -> {5,6}; 4 CPUs, 16 cache indexes, 16 slots; memory.max 8 (less on some). */
     public static Protocol.Setup compaction(int version) {
-        return new Protocol.Setup("compaction-v" + version, new Mm.Config(4, 200, 16, 6, 2, 12).withSwap(16, 4, version),
-                Map.of(3, 6L, 5, 4L));
+        return new Protocol.Setup("compaction-v" + version, new Mm.Config(4, 200, 16, 6, 2, 8).withSwap(16, 4, version),
+                Map.of(3, 4L, 5, 3L));
     }
 
     /** 8 CPUs, a chain of 6 memcgs, 300 folios, 32 indexes, 8 slots: many migrations at once. */
     public static Protocol.Setup manyCpus(int version) {
-        return new Protocol.Setup("many-cpus-v" + version, new Mm.Config(8, 300, 32, 6, 1, 40).withSwap(8, 8, version),
-                Map.of(4, 20L, 6, 8L));
+        return new Protocol.Setup("many-cpus-v" + version, new Mm.Config(8, 300, 32, 6, 1, 24).withSwap(8, 8, version),
+                Map.of(4, 12L, 6, 5L));
     }
 
     private static List<Protocol.Setup> setups() {

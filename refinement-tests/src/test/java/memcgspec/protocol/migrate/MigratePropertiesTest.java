@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * over 200 and 300 folios under fault, unmap, truncation, reclaim, swap-in, page-cache replacement
  * and memcg offline traffic, 4 and 8 CPUs, cgroup v1 and v2; then after draining each run to
  * quiescence. Tries and depth: {@code -Dprops.tries=... -Dprops.depth=...} (the CI default 200 x
- * 400, a quarter of the tries per setup here: four setups); replay a failure with
+ * 400, half the tries per setup here); replay a failure with
  * {@code -Dprops.seed=...}.
  */
 class MigratePropertiesTest {
@@ -26,7 +26,7 @@ class MigratePropertiesTest {
 
     private static void run(Protocol.Setup setup) {
         PropertyEngine.Settings s = PropertyEngine.Settings.fromSystemProperties(200, 400);
-        s = s.withTries(Math.max(1, s.tries() / 4));
+        s = s.withTries(Math.max(1, s.tries() / 2));
         PropertyEngine.Stats st = PropertyEngine.run(setup.name(), new ProtocolWorkload(MigrateProtocol.PROTOCOL, setup), s);
         System.out.println(st.summary());
         assertEquals((long) s.tries() * s.depth(), st.steps(), "steps run");
@@ -39,7 +39,10 @@ class MigratePropertiesTest {
         if (st.steps() < 10_000) return;
         for (String action : MigrateProtocol.PROTOCOL.actions().actions().keySet()) {
             if (setup.mm().version() == 2 && V1_ONLY.contains(action)) continue;
-            if (action.equals("MigrateAllocFail")) continue; // needs every folio in use: checked by the CI models
+            // MigrateAllocFail needs every folio in use (the CI models reach it); SwapcacheFree a failed
+            // swap-in charge, which these migration-heavy mixes reach in some seeds only
+            // (SwapPropertiesTest's setups require it).
+            if (action.equals("MigrateAllocFail") || action.equals("SwapcacheFree")) continue;
             assertTrue(st.ran(action) > 0, "the property run never ran " + action + ": " + st.summary());
         }
         // Migration really sweeps: many folios move per run, some moves fail and are undone.
