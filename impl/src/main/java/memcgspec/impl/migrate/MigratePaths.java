@@ -104,4 +104,15 @@ public final class MigratePaths {
         ChargePaths.put(cpu);
         return true;
     }
+
+    /** zap_pte_range over a migration entry of folio f (exit, munmap): whether there was one to zap. */
+    public static boolean zapMigrationEntry(Cpu cpu, Folio f) {
+        cpu.requirePc("zapMigrationEntry", Pc.IDLE);
+        try {
+            MigrateSteps.of(cpu).ZapMigrationEntry(f);
+            return true;
+        } catch (StepRefused none) {
+            return false;
+        }
+    }
 }
