@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * The race museum reproduces each race exactly: TLC's shortest counterexample of the pre-fix
  * variant is the interleaving of the kernel mail, step for step and CPU for CPU; the fixed variant
  * holds. Type-2 was mitigated, not fixed: its v2.6.31 variant still shows the race, and holds only
- * what the mitigation guarantees.
+ * what the mitigation guarantees. The eras of mem_cgroup_migrate are not races but trades: each era's
+ * model holds what it kept, and its counterexamples show what it gave up.
  */
 class HistoryTest {
 
@@ -323,5 +324,64 @@ class HistoryTest {
         Counterexamples.Rendered r = show("migrate-filemapped-2010-fixed-large");
         assertEquals(new TlcResult.Outcome.Holds(), r.result().outcome());
         assertTrue(r.result().distinctStates() > 100, "three CPUs, two processes");
+    }
+
+    /**
+     * The eras of mem_cgroup_migrate (history/MigrateEras.tla). v3.17 (0a31bc97c80c): the move transfers the charge,
+     * taking the memcg from the old page while the isolation still holds it: LiveOwnerStable fails at the move, and
+     * usage never moves.
+     */
+    @Test
+    void migrateEraV317TransfersTheChargeFromALivePage() {
+        assertEquals(new TlcResult.Outcome.Holds(), show("migrate-era-v3.17").result().outcome());
+        assertTransferTakesTheLiveOwner(show("migrate-era-v3.17-live-owner"));
+    }
+
+    /** v6.7 (85ce2c517ade): the same transfer (old->memcg_data = 0), the same verdicts as v3.17. */
+    @Test
+    void migrateEraV67TransfersTheChargeFromALivePage() {
+        assertEquals(new TlcResult.Outcome.Holds(), show("migrate-era-v6.7").result().outcome());
+        assertTransferTakesTheLiveOwner(show("migrate-era-v6.7-live-owner"));
+    }
+
+    private static void assertTransferTakesTheLiveOwner(Counterexamples.Rendered r) {
+        assertEquals(new TlcResult.Outcome.Violates("LiveOwnerStable", TlcResult.Kind.ACTION_PROPERTY),
+                r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals("MigrateIsolateUnmap(cpuA), MigrateMove(cpuA)", labels(r.trace()));
+        Trace.Step last = lastStep(r);
+        assertEquals(Boolean.FALSE, at(last, "owned", "old"), "the old page lost its memcg");
+        assertEquals(1, at(last, "refcount", "old"), "while the isolation still references it");
+        assertEquals(Boolean.TRUE, at(last, "owned", "new"), "the new page has it");
+        assertEquals(1, last.after().get("usage"), "and no counter moved");
+    }
+
+    /**
+     * v4.6-v6.6 ("mm: migrate: do not touch page->mem_cgroup of live pages"; mainline id unverified): no live page
+     * loses its memcg, but the new page is force-charged while the old one keeps its charge. With the third page
+     * charged first (its try_charge within memory.max 2), the move takes usage over the limit; without it, the
+     * move alone charges both pages.
+     */
+    @Test
+    void migrateEraV46ForceChargesOverTheLimit() {
+        assertEquals(new TlcResult.Outcome.Holds(), show("migrate-era-v4.6").result().outcome());
+
+        Counterexamples.Rendered r = show("migrate-era-v4.6-limit");
+        assertEquals(new TlcResult.Outcome.Violates("WithinLimit", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals("MigrateIsolateUnmap(cpuA), FaultTryCharge(cpuB), MigrateMove(cpuA)", labels(r.trace()));
+        Trace.Step last = lastStep(r);
+        int limit = 2;  // Limit in MigrateEras_v4_6_limit.cfg
+        assertTrue((Integer) last.after().get("usage") > limit, "usage over memory.max: " + last.after().get("usage"));
+        assertEquals(3, last.after().get("usage"));
+        assertEquals(Boolean.TRUE, at(last, "owned", "old"), "the old page keeps its charge");
+        assertEquals(Boolean.TRUE, at(last, "owned", "new"), "the new page is charged too");
+
+        Counterexamples.Rendered once = show("migrate-era-v4.6-once");
+        assertEquals(new TlcResult.Outcome.Violates("OneChargePerMigration", TlcResult.Kind.INVARIANT),
+                once.result().outcome());
+        assertNotNull(once.trace());
+        assertEquals("MigrateIsolateUnmap(cpuA), MigrateMove(cpuA)", labels(once.trace()));
+        assertEquals(2, lastStep(once).after().get("usage"), "one migration, two charges");
     }
 }
