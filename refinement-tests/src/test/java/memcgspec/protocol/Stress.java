@@ -10,6 +10,8 @@ import memcgspec.impl.Cpu;
 import memcgspec.impl.Jitter;
 import memcgspec.impl.Mm;
 import memcgspec.impl.Pc;
+import memcgspec.impl.StepRefused;
+import memcgspec.props.Call;
 
 /**
  * What the protocols' stress tests share: real threads, one per CPU, running whole paths, with the
@@ -113,5 +115,45 @@ public final class Stress {
         AssertionError e = new AssertionError(when + ": a CPU thread failed: " + errors.get(0), errors.get(0));
         for (Throwable x : errors.subList(1, errors.size())) e.addSuppressed(x);
         throw e;
+    }
+
+    /** Every CPU idle and every invariant of {@code p} holding on {@code mm}. */
+    public static void assertIdleAndInvariants(Protocol p, Mm mm, String when) {
+        for (Cpu c : mm.cpus()) if (c.pc() != Pc.IDLE) throw new AssertionError(when + ": not idle: " + c);
+        List<String> v = p.check(Machine.of(mm));
+        if (!v.isEmpty()) throw new AssertionError(when + ": " + v);
+    }
+
+    /**
+     * Drains {@code mm} with {@code p}'s sequential drain (the workload of {@code setup}; every step
+     * must be enabled), checking {@code p}'s invariants after each step, then checks for leaks at
+     * quiescence.
+     */
+    public static void drainAndCheck(Protocol p, Protocol.Setup setup, Mm mm, String when) {
+        ProtocolWorkload model = new ProtocolWorkload(p, setup);
+        Machine m = Machine.of(mm);
+        int n = 0;
+        for (Call<Machine> st = model.nextDrainStep(m); st != null; st = model.nextDrainStep(m)) {
+            try {
+                st.apply(m);
+            } catch (StepRefused e) {
+                throw new AssertionError(when + ": drain step " + st.label() + " refused: " + e.getMessage());
+            }
+            List<String> v = p.check(Machine.of(mm));
+            if (!v.isEmpty()) throw new AssertionError(when + ", in the drain after " + st.label() + ": " + v);
+            if (++n >= 1_000_000) throw new AssertionError("the drain does not end");
+        }
+        List<String> v = model.atQuiescence(m);
+        if (!v.isEmpty()) throw new AssertionError(when + ", at quiescence: " + v);
+    }
+
+    /** Mostly a swap slot that ptes hold (racily chosen), else any. */
+    public static int usedSlot(Mm mm, Random r) {
+        int n = mm.swap().size(), start = r.nextInt(n);
+        for (int k = 0; k < n; k++) {
+            int s = (start + k) % n;
+            if (mm.swap().count(s) > 0) return s;
+        }
+        return start;
     }
 }

@@ -190,6 +190,15 @@ public final class ChargeInvariants {
      * the cache from its insertion until its unlock (a truncation does not take a locked folio out).
      */
     static void chargeUnderExclusion(Census c, Consumer<String> v) {
+        chargeUnderExclusion(c, v, pc -> pc == Pc.PUT);
+    }
+
+    /**
+     * ChargeUnderExclusion, where another CPU may hold the folio being charged in a program counter
+     * {@code harmless} accepts (Charge.tla: only to drop its reference, {@code put}; Migrate.tla adds
+     * a migration's isolation reference).
+     */
+    public static void chargeUnderExclusion(Census c, Consumer<String> v, java.util.function.Predicate<Pc> harmless) {
         Tally t = tally(c);
         Cpu[] cpus = c.cpus();
         for (Cpu cpu : cpus) {
@@ -197,7 +206,7 @@ public final class ChargeInvariants {
             Folio p = cpu.held();
             boolean anonPath = pc == ChargePc.ANON_ALLOC || pc == ChargePc.ANON_CHARGED || pc == ChargePc.ANON_COMMITTED;
             boolean cacheOutside = pc == ChargePc.CACHE_ALLOC || pc == ChargePc.CACHE_CHARGED || pc == ChargePc.CACHE_EEXIST;
-            if (p.mapcount() != 0 || othersUse(cpu, cpus)) v.accept(cpu + " charges a folio others can map or use");
+            if (p.mapcount() != 0 || othersUse(cpu, cpus, harmless)) v.accept(cpu + " charges a folio others can map or use");
             if ((anonPath || cacheOutside) && t.inCache[p.id()]) v.accept(cpu + " charges a folio that is in the cache too early");
             if (!anonPath && !p.locked()) v.accept(cpu + " inserts an unlocked folio");
             boolean cacheInside = pc == ChargePc.CACHE_INSERTED || pc == ChargePc.CACHE_COMMITTED;
@@ -207,7 +216,12 @@ public final class ChargeInvariants {
 
     /** Whether a CPU other than c holds c's folio for anything but dropping a reference. */
     public static boolean othersUse(Cpu c, Cpu[] cpus) {
-        for (Cpu d : cpus) if (d != c && d.held() == c.held() && d.pc() != Pc.PUT) return true;
+        return othersUse(c, cpus, pc -> pc == Pc.PUT);
+    }
+
+    /** Whether a CPU other than c holds c's folio in a program counter {@code harmless} does not accept. */
+    public static boolean othersUse(Cpu c, Cpu[] cpus, java.util.function.Predicate<Pc> harmless) {
+        for (Cpu d : cpus) if (d != c && d.held() == c.held() && !harmless.test(d.pc())) return true;
         return false;
     }
 

@@ -6,7 +6,6 @@ import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Pc;
-import memcgspec.impl.charge.ChargePc;
 import memcgspec.impl.migrate.MigratePc;
 import memcgspec.impl.migrate.MigrateSteps;
 import memcgspec.impl.swap.SwapPc;
@@ -76,21 +75,7 @@ public final class MigrateInvariants {
 
     /** ChargeUnderExclusion: Charge.tla's, where others may also hold a migration's isolation reference. */
     static void chargeUnderExclusion(Census c, Consumer<String> v) {
-        ChargeInvariants.Tally t = ChargeInvariants.tally(c);
-        Cpu[] cpus = c.cpus();
-        for (Cpu cpu : cpus) {
-            if (!(cpu.pc() instanceof ChargePc pc)) continue;
-            Folio p = cpu.held();
-            boolean anonPath = pc == ChargePc.ANON_ALLOC || pc == ChargePc.ANON_CHARGED || pc == ChargePc.ANON_COMMITTED;
-            boolean cacheOutside = pc == ChargePc.CACHE_ALLOC || pc == ChargePc.CACHE_CHARGED || pc == ChargePc.CACHE_EEXIST;
-            boolean othersUse = false;
-            for (Cpu d : cpus) othersUse |= d != cpu && d.held() == p && d.pc() != Pc.PUT && d.pc() != MigratePc.MIGRATE_ISOLATED;
-            if (p.mapcount() != 0 || othersUse) v.accept(cpu + " charges a folio others can map or use");
-            if ((anonPath || cacheOutside) && t.inCache[p.id()]) v.accept(cpu + " charges a folio that is in the cache too early");
-            if (!anonPath && !p.locked()) v.accept(cpu + " inserts an unlocked folio");
-            boolean cacheInside = pc == ChargePc.CACHE_INSERTED || pc == ChargePc.CACHE_COMMITTED;
-            if (cacheInside && !t.inCache[p.id()]) v.accept(cpu + " charges a folio taken out of the cache before its unlock");
-        }
+        ChargeInvariants.chargeUnderExclusion(c, v, pc -> pc == Pc.PUT || pc == MigratePc.MIGRATE_ISOLATED);
     }
 
     /** MigrationChargesOnce: a migrating CPU's src and dst are never both owned. */
@@ -145,9 +130,7 @@ public final class MigrateInvariants {
 
     /** IsolationFlag (Java only): the LRU isolation flag is set exactly while a reclaimer or a migration holds the folio isolated. */
     static void isolationFlag(Census c, Consumer<String> v) {
-        boolean[] held = new boolean[c.folios().length];
-        for (Cpu cpu : c.cpus()) if (cpu.pc() == SwapPc.RECLAIM || inMigrate(cpu)) held[cpu.held().id()] = true;
-        for (Folio f : c.folios()) if (f.isolated() != held[f.id()]) v.accept(f + " isolated=" + f.isolated() + " but held isolated: " + held[f.id()]);
+        SwapInvariants.isolationFlag(c, v, cpu -> cpu.pc() == SwapPc.RECLAIM || inMigrate(cpu));
     }
 
     /** Migrate.tla's own and restated invariants, in Migrate.cfg's order, then the Java-only one. */

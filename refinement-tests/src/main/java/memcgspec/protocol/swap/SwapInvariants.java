@@ -387,9 +387,14 @@ public final class SwapInvariants {
      * holds it (Swap.tla's isolation is the reclaimer's program counter).
      */
     static void isolationFlag(Census c, Consumer<String> v) {
+        isolationFlag(c, v, cpu -> cpu.pc() == SwapPc.RECLAIM);
+    }
+
+    /** IsolationFlag where {@code isolates} says which CPUs hold their folio isolated (a protocol built on Swap adds its own). */
+    public static void isolationFlag(Census c, Consumer<String> v, java.util.function.Predicate<Cpu> isolates) {
         boolean[] held = new boolean[c.folios().length];
-        for (Cpu cpu : c.cpus()) if (cpu.pc() == SwapPc.RECLAIM) held[cpu.held().id()] = true;
-        for (Folio f : c.folios()) if (f.isolated() != held[f.id()]) v.accept(f + " isolated=" + f.isolated() + " but held by a reclaimer: " + held[f.id()]);
+        for (Cpu cpu : c.cpus()) if (isolates.test(cpu)) held[cpu.held().id()] = true;
+        for (Folio f : c.folios()) if (f.isolated() != held[f.id()]) v.accept(f + " isolated=" + f.isolated() + " but held isolated: " + held[f.id()]);
     }
 
     /**

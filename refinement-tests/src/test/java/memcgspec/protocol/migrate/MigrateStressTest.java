@@ -1,24 +1,17 @@
 package memcgspec.protocol.migrate;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
-import memcgspec.impl.Pc;
 import memcgspec.impl.StepRefused;
 import memcgspec.impl.charge.ChargePaths;
 import memcgspec.impl.migrate.MigratePaths;
 import memcgspec.impl.swap.SwapPaths;
-import memcgspec.props.Call;
-import memcgspec.protocol.Machine;
-import memcgspec.protocol.ProtocolWorkload;
 import memcgspec.protocol.Stress;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,28 +31,12 @@ class MigrateStressTest {
     static final int THREADS = 4;
 
     private static void assertInvariants(Mm mm, String when) {
-        for (Cpu c : mm.cpus()) assertEquals(Pc.IDLE, c.pc(), when + ": " + c);
-        List<String> v = MigrateProtocol.PROTOCOL.check(Machine.of(mm));
-        assertTrue(v.isEmpty(), when + ": " + v);
+        Stress.assertIdleAndInvariants(MigrateProtocol.PROTOCOL, mm, when);
     }
 
     /** Drains with the model's sequential drain (every step must be enabled) and checks for leaks. */
     static void drainAndCheck(Mm mm, String when) {
-        ProtocolWorkload model = new ProtocolWorkload(MigrateProtocol.PROTOCOL, MigrateProtocol.compaction(mm.config().version()));
-        Machine m = Machine.of(mm);
-        int n = 0;
-        for (Call<Machine> st = model.nextDrainStep(m); st != null; st = model.nextDrainStep(m)) {
-            try {
-                st.apply(m);
-            } catch (StepRefused e) {
-                throw new AssertionError(when + ": drain step " + st.label() + " refused: " + e.getMessage());
-            }
-            List<String> v = MigrateProtocol.PROTOCOL.check(Machine.of(mm));
-            assertTrue(v.isEmpty(), when + ", in the drain after " + st.label() + ": " + v);
-            assertTrue(++n < 1_000_000, "the drain does not end");
-        }
-        List<String> v = model.atQuiescence(m);
-        assertTrue(v.isEmpty(), when + ", at quiescence: " + v);
+        Stress.drainAndCheck(MigrateProtocol.PROTOCOL, MigrateProtocol.compaction(mm.config().version()), mm, when);
     }
 
     @ParameterizedTest(name = "v{0}")
@@ -135,10 +112,10 @@ class MigrateStressTest {
                 if (SwapPaths.reclaimAnon(cpu, folio(mm, r, f -> f.mapcount() > 0 && f.anon())) == SwapPaths.ReclaimResult.SWAPPED_OUT)
                     n[SWAPPED_OUT].incrementAndGet();
             } else if (w < 93) {
-                SwapPaths.SwapinResult x = SwapPaths.swapIn(cpu, usedSlot(mm, r), m);
+                SwapPaths.SwapinResult x = SwapPaths.swapIn(cpu, Stress.usedSlot(mm, r), m);
                 if (x == SwapPaths.SwapinResult.MAPPED_HIT || x == SwapPaths.SwapinResult.MAPPED_READ) n[SWAPPED_IN].incrementAndGet();
             } else if (w < 98) {
-                SwapPaths.zapSwap(cpu, usedSlot(mm, r));
+                SwapPaths.zapSwap(cpu, Stress.usedSlot(mm, r));
             } else if (r.nextInt(3) == 0) {
                 try {
                     mm.Offline(mm.memcg(3 + r.nextInt(4)));
@@ -170,16 +147,6 @@ class MigrateStressTest {
             if (kind.test(f)) return f;
         }
         return f;
-    }
-
-    /** Mostly a slot that ptes hold. */
-    private static int usedSlot(Mm mm, Random r) {
-        int n = mm.swap().size(), start = r.nextInt(n);
-        for (int k = 0; k < n; k++) {
-            int s = (start + k) % n;
-            if (mm.swap().count(s) > 0) return s;
-        }
-        return start;
     }
 
     static {

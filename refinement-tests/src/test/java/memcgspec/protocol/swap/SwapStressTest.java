@@ -22,9 +22,6 @@ import memcgspec.impl.charge.ChargePaths;
 import memcgspec.impl.swap.SwapPaths;
 import memcgspec.impl.swap.SwapinSteps;
 import memcgspec.impl.swap.SwapSteps;
-import memcgspec.props.Call;
-import memcgspec.protocol.Machine;
-import memcgspec.protocol.ProtocolWorkload;
 import memcgspec.protocol.Stress;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,28 +49,12 @@ class SwapStressTest {
     }
 
     private static void assertInvariants(Mm mm, String when) {
-        for (Cpu c : mm.cpus()) assertEquals(Pc.IDLE, c.pc(), when + ": " + c);
-        List<String> v = SwapProtocol.PROTOCOL.check(Machine.of(mm));
-        assertTrue(v.isEmpty(), when + ": " + v);
+        Stress.assertIdleAndInvariants(SwapProtocol.PROTOCOL, mm, when);
     }
 
     /** Drains with the model's sequential drain (every step must be enabled) and checks for leaks. */
     static void drainAndCheck(Mm mm, String when) {
-        ProtocolWorkload model = new ProtocolWorkload(SwapProtocol.PROTOCOL, SwapProtocol.tight(mm.config().version()));
-        Machine m = Machine.of(mm);
-        int n = 0;
-        for (Call<Machine> st = model.nextDrainStep(m); st != null; st = model.nextDrainStep(m)) {
-            try {
-                st.apply(m);
-            } catch (StepRefused e) {
-                throw new AssertionError(when + ": drain step " + st.label() + " refused: " + e.getMessage());
-            }
-            List<String> v = SwapProtocol.PROTOCOL.check(Machine.of(mm));
-            assertTrue(v.isEmpty(), when + ", in the drain after " + st.label() + ": " + v);
-            assertTrue(++n < 1_000_000, "the drain does not end");
-        }
-        List<String> v = model.atQuiescence(m);
-        assertTrue(v.isEmpty(), when + ", at quiescence: " + v);
+        Stress.drainAndCheck(SwapProtocol.PROTOCOL, SwapProtocol.tight(mm.config().version()), mm, when);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -402,10 +383,10 @@ class SwapStressTest {
                 } else if (w < 45) {
                     if (ChargePaths.zap(cpu, mappedFolio(mm, r))) n[6].incrementAndGet();
                 } else if (w < 80) {
-                    SwapPaths.SwapinResult x = SwapPaths.swapIn(cpu, usedSlot(mm, r), m);
+                    SwapPaths.SwapinResult x = SwapPaths.swapIn(cpu, Stress.usedSlot(mm, r), m);
                     if (x == SwapPaths.SwapinResult.MAPPED_HIT || x == SwapPaths.SwapinResult.MAPPED_READ) n[5].incrementAndGet();
                 } else {
-                    if (SwapPaths.zapSwap(cpu, usedSlot(mm, r))) n[7].incrementAndGet();
+                    if (SwapPaths.zapSwap(cpu, Stress.usedSlot(mm, r))) n[7].incrementAndGet();
                 }
             }
         });
@@ -433,16 +414,6 @@ class SwapStressTest {
         for (int k = 0; k < n; k++) {
             int s = (start + k) % n;
             if (mm.swap().count(s) == 0 && mm.swap().cached(s) != null) return s;
-        }
-        return start;
-    }
-
-    /** Mostly a slot that ptes hold. */
-    private static int usedSlot(Mm mm, Random r) {
-        int n = mm.swap().size(), start = r.nextInt(n);
-        for (int k = 0; k < n; k++) {
-            int s = (start + k) % n;
-            if (mm.swap().count(s) > 0) return s;
         }
         return start;
     }
