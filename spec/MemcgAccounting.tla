@@ -231,6 +231,27 @@ Spec == Init /\ [][UNCHANGED vars \/ Next]_vars
 NextForced == Next \/ \E p \in Pages, m \in Memcgs \ {Root} : ForceCharge(p, m)
 SpecForced == Init /\ [][UNCHANGED vars \/ NextForced]_vars
 
+(* Kernel memory (Kmem.tla): some of m's pages, the kmem pages charged    *)
+(* through its object cgroups, pass to its parent as m goes offline        *)
+(* (memcg_reparent_objcgs).  Their charges stay on every counter above m;  *)
+(* m's own usage no longer counts them (what m's counter still holds is a *)
+(* residue of a dead memcg, no usage of anything it owns).  User pages     *)
+(* keep their owner.  Only NextReparent has it.                            *)
+Reparent(m, S) ==
+    /\ m /= Root
+    /\ S /= {}
+    /\ \A p \in S : owner[p] = m
+    /\ owner' = [p \in Pages |-> IF p \in S THEN Parent[m] ELSE owner[p]]
+    /\ usage' = [usage EXCEPT ![m] = @ - Cardinality(S)]
+    /\ UNCHANGED <<pending, live>>
+    /\ UNCHANGED swapVars
+
+(* The accounting of a protocol with kernel memory (Kmem.tla). *)
+NextReparent ==
+    \/ Next
+    \/ \E m \in Memcgs \ {Root} : \E S \in SUBSET {p \in Pages : owner[p] = m} : Reparent(m, S)
+SpecReparent == Init /\ [][UNCHANGED vars \/ NextReparent]_vars
+
 (* The abstract guarantees, which every refinement inherits. *)
 Conservation == \A m \in Memcgs : usage[m] = Accounted(m)
 SwapConservation ==
