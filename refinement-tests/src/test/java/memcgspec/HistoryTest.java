@@ -384,4 +384,135 @@ class HistoryTest {
         assertEquals("MigrateIsolateUnmap(cpuA), MigrateMove(cpuA)", labels(once.trace()));
         assertEquals(2, lastStep(once).after().get("usage"), "one migration, two charges");
     }
+
+    // ---- KmemLifecycle2012: seed 004, 7de37682bec3 (v3.8), the kmem lifecycle with KMEM_ACCOUNTED_DEAD ----
+
+    private static final V.Model CPU_A = V.model("cpuA");
+    private static final V.Model CPU_B = V.model("cpuB");
+
+    /** The interleaving the patch's comment guards against: A's uncharge reaches 0 between B's mark_dead and read. */
+    private static final String KMEM_BOTH_SEE_ZERO = "KmemSetLimit(cpuB), KmemCharge(cpuA), KmemDestroyMarkDead(cpuB), "
+            + "KmemUnchargeRes(cpuA), KmemUncharge(cpuA), KmemDestroyReadUsage(cpuB)";
+
+    private static Trace.Step step(Counterexamples.Rendered r, int i) {
+        return r.trace().steps().get(i);
+    }
+
+    /** The memcg is freed (refcnt 0) while cpuB, the destroy callback, still holds the base reference it will put. */
+    private static void assertFreedUnderTheBasePut(Trace.Step last) {
+        assertEquals(0, last.after().get("refcnt"), "refcnt reached 0");
+        assertEquals(Boolean.TRUE, last.after().get("freed"), "the memcg was freed");
+        assertEquals(Boolean.TRUE, last.after().get("baseRef"), "while the base reference is still held");
+        assertEquals("base_put", at(last, "pc", CPU_B), "and mem_cgroup_destroy's mem_cgroup_put is still to come");
+    }
+
+    /** Merged (two CPUs, one charger) and v3 (a get per charge) hold; the larger fixed model holds the exactly-once put. */
+    @Test
+    void kmemLifecycle2012FixedAndV3Hold() {
+        for (String name : List.of("kmem-lifecycle-2012-fixed", "kmem-lifecycle-2012-fixed-large", "kmem-lifecycle-2012-v3")) {
+            Counterexamples.Rendered r = show(name);
+            assertEquals(new TlcResult.Outcome.Holds(), r.result().outcome(), name);
+            assertEquals(Catalogue.load(SpecRoot.specDir()).byName(name).states(), r.result().distinctStates(), name);
+        }
+    }
+
+    /** destroy_no_test_and_clear: both sides see usage 0; destroy puts (DEAD left set), then A's test_and_clear wins too. */
+    @Test
+    void kmemLifecycle2012DestroyWithoutTestAndClearPutsTwice() {
+        Counterexamples.Rendered r = show("kmem-lifecycle-2012-destroy-double-put");
+        assertEquals(new TlcResult.Outcome.Violates("PutOnce", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals(KMEM_BOTH_SEE_ZERO + ", KmemDestroyDeadPut(cpuB), KmemUnchargeDeadPut(cpuA)", labels(r.trace()));
+        Trace.Step destroyPut = step(r, 7);
+        assertEquals(1, destroyPut.after().get("refcnt"), "destroy's put: 2 -> 1");
+        assertEquals(Boolean.TRUE, destroyPut.after().get("dead"), "without test_and_clear DEAD stays set");
+        Trace.Step last = lastStep(r);
+        assertEquals(Boolean.FALSE, last.after().get("dead"), "A's test_and_clear takes it");
+        assertFreedUnderTheBasePut(last);
+        assertTrue(r.text().contains("CPU A") && r.text().contains("CPU B"), r.text());
+    }
+
+    /** uncharge_no_clear: A's test_bit puts and leaves DEAD set; destroy's test_and_clear then wins as well. */
+    @Test
+    void kmemLifecycle2012UnchargeWithoutClearPutsTwice() {
+        Counterexamples.Rendered r = show("kmem-lifecycle-2012-uncharge-double-put");
+        assertEquals(new TlcResult.Outcome.Violates("PutOnce", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals(KMEM_BOTH_SEE_ZERO + ", KmemUnchargeDeadPut(cpuA), KmemDestroyDeadPut(cpuB)", labels(r.trace()));
+        Trace.Step unchargePut = step(r, 7);
+        assertEquals(1, unchargePut.after().get("refcnt"), "the uncharge's put: 2 -> 1");
+        assertEquals(Boolean.TRUE, unchargePut.after().get("dead"), "test_bit leaves DEAD set");
+        Trace.Step last = lastStep(r);
+        assertEquals(Boolean.FALSE, last.after().get("dead"), "destroy's test_and_clear takes it");
+        assertFreedUnderTheBasePut(last);
+    }
+
+    /** mark_dead_no_active: no kmem limit, hence no get; DEAD set anyway, and destroy puts the base reference's count. */
+    @Test
+    void kmemLifecycle2012MarkDeadWithoutActivePutsAGetNeverTaken() {
+        Counterexamples.Rendered r = show("kmem-lifecycle-2012-mark-dead-inactive");
+        assertEquals(new TlcResult.Outcome.Violates("PutOnce", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals("KmemDestroyMarkDead(cpuB), KmemDestroyReadUsage(cpuB), KmemDestroyDeadPut(cpuB)", labels(r.trace()));
+        Trace.Step last = lastStep(r);
+        assertEquals(Boolean.FALSE, last.after().get("active"), "the memcg never had a kmem limit");
+        assertEquals(Boolean.FALSE, last.after().get("kmemRef"), "so no get was taken");
+        assertFreedUnderTheBasePut(last);
+    }
+
+    /**
+     * Model finding on the merged code (no report found): the uncharge that reached 0 holds no reference; destroy reads
+     * 0, wins DEAD, puts the limit's reference and the base one: A's test_and_clear_bit is on a freed memcg.
+     */
+    @Test
+    void kmemLifecycle2012FixedFreesBeforeTheLosersBitTest() {
+        Counterexamples.Rendered r = show("kmem-lifecycle-2012-fixed-bit-window");
+        assertEquals(new TlcResult.Outcome.Violates("NoUseAfterFree", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals(KMEM_BOTH_SEE_ZERO + ", KmemDestroyDeadPut(cpuB), MemcgDestroyPut(cpuB)", labels(r.trace()));
+        Trace.Step last = lastStep(r);
+        assertEquals(Boolean.TRUE, last.after().get("freed"));
+        assertEquals(0, last.after().get("refcnt"), "each reference put once (PutOnce holds)");
+        assertEquals("test_dead", at(last, "pc", CPU_A), "A is still to test DEAD on the freed memcg");
+    }
+
+    /**
+     * Model finding on the merged code (no report found), two chargers: A's uncharge reaches 0, C charges before A
+     * tests DEAD, destroy reads 1 and returns, A's stale test finds DEAD and puts: freed with C's page charged.
+     */
+    @Test
+    void kmemLifecycle2012FixedFreesWhileAPageIsCharged() {
+        Counterexamples.Rendered r = show("kmem-lifecycle-2012-fixed-recharge-window");
+        assertEquals(new TlcResult.Outcome.Violates("FreedOnlyWhenUncharged", TlcResult.Kind.INVARIANT),
+                r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals("KmemSetLimit(cpuB), KmemCharge(cpuA), KmemUnchargeRes(cpuA), KmemUncharge(cpuA), KmemCharge(cpuC), "
+                + "KmemDestroyMarkDead(cpuB), KmemDestroyReadUsage(cpuB), MemcgDestroyPut(cpuB), KmemUnchargeDeadPut(cpuA)",
+                labels(r.trace()));
+        Trace.Step last = lastStep(r);
+        assertEquals(Boolean.TRUE, last.after().get("freed"));
+        assertEquals(1, last.after().get("kmem"), "C's page is still charged");
+        assertEquals("uncharge", at(last, "pc", V.model("cpuC")), "and will be uncharged from the freed memcg");
+    }
+
+    /** The mutants: the DEAD bit is what lets charges outlive the cgroup without a free under them or a leak. */
+    @Test
+    void kmemLifecycle2012MutantsWithoutTheDeadBit() {
+        Counterexamples.Rendered r = show("kmem-lifecycle-2012-put-at-destroy");
+        assertEquals(new TlcResult.Outcome.Violates("FreedOnlyWhenUncharged", TlcResult.Kind.INVARIANT),
+                r.result().outcome());
+        assertEquals("KmemSetLimit(cpuB), KmemCharge(cpuA), KmemDestroyMarkDead(cpuB), MemcgDestroyPut(cpuB)",
+                labels(r.trace()));
+        assertEquals(1, lastStep(r).after().get("kmem"), "freed with A's page charged");
+
+        Counterexamples.Rendered leak = show("kmem-lifecycle-2012-no-mark-dead");
+        assertEquals(new TlcResult.Outcome.Violates("NoLeakAtQuiescence", TlcResult.Kind.INVARIANT),
+                leak.result().outcome());
+        assertEquals("KmemSetLimit(cpuB), KmemCharge(cpuA), KmemDestroyMarkDead(cpuB), KmemDestroyReadUsage(cpuB), "
+                + "MemcgDestroyPut(cpuB), KmemUnchargeRes(cpuA), KmemUncharge(cpuA), KmemUnchargeDeadPut(cpuA)",
+                labels(leak.trace()));
+        Trace.Step last = lastStep(leak);
+        assertEquals(1, last.after().get("refcnt"), "the limit's reference is never put");
+        assertEquals(Boolean.FALSE, last.after().get("freed"));
+    }
 }
