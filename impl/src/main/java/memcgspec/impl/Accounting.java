@@ -131,4 +131,9 @@ public enum Accounting {
 
     /** mem_cgroup_uncharge_swap: the record of a slot was cleared; uncharge swap (v2) or memsw (v1). */
     public abstract void unchargeSwap(MemCgroup recorded);
+
+    /** memcg1_account_kmem: the cgroup v1 kmem counter follows kmem charges ({@code n} > 0) and uncharges; nothing on v2. */
+    public void accountKmem(MemCgroup memcg, long n) {
+        if (this == V1) MemcontrolV1.accountKmem(memcg, n);
+    }
 }

@@ -26,6 +26,13 @@ public final class Cpu {
     private Folio held;
     /** The memcg of the task this CPU faults for, while it charges; or null. */
     private MemCgroup chargeTo;
+    /**
+     * Inside rcu_read_lock(), and the memcg pointer read under it (null until read): what
+     * {@link Mm#Free} waits for (css_free runs after an RCU grace period). Written by this CPU,
+     * read by the freeing one.
+     */
+    private volatile boolean rcuLocked;
+    private volatile MemCgroup rcuMemcg;
 
     Cpu(Mm mm, int id) {
         this.mm = mm;
@@ -110,6 +117,38 @@ public final class Cpu {
         m.leaveTask();
     }
 
+    /** rcu_read_lock(): from now on a memcg this CPU reads is not freed until {@link #rcuReadUnlock}. */
+    public void rcuReadLock() {
+        rcuMemcg = null;
+        rcuLocked = true;
+    }
+
+    /** Records the memcg pointer read under rcu_read_lock (the one a freeing CPU must wait for). */
+    public void rcuHold(MemCgroup m) {
+        rcuMemcg = m;
+    }
+
+    /** rcu_read_unlock(). */
+    public void rcuReadUnlock() {
+        rcuLocked = false;
+        rcuMemcg = null;
+    }
+
+    /** The memcg read under rcu_read_lock, or null. */
+    public MemCgroup rcuMemcg() {
+        return rcuMemcg;
+    }
+
+    /**
+     * Whether this CPU may hold {@code m} under rcu_read_lock: it read m, or is inside and has
+     * not published what it read yet (a grace period waits for it either way).
+     */
+    public boolean rcuMayHold(MemCgroup m) {
+        if (!rcuLocked) return false;
+        MemCgroup r = rcuMemcg;
+        return r == null || r == m;
+    }
+
     /** The refusal of {@code step} on this CPU, saying why. */
     public StepRefused refuse(String step, String why) {
         return new StepRefused(step + " on cpu" + id + ": " + why);
@@ -131,6 +170,8 @@ public final class Cpu {
         pc = o.pc;
         held = o.held == null ? null : mm.folio(o.held.id());
         chargeTo = o.chargeTo == null ? null : mm.memcg(o.chargeTo.id());
+        rcuLocked = o.rcuLocked;
+        rcuMemcg = o.rcuMemcg == null ? null : mm.memcg(o.rcuMemcg.id());
         CpuPart[] from = o.parts, to = new CpuPart[from.length];
         for (int i = 0; i < from.length; i++) to[i] = from[i].copyFor(this);
         parts = to;

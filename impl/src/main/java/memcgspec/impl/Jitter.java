@@ -60,7 +60,12 @@ public final class Jitter {
          * Before page_ref_freeze in __remove_mapping (SwapOut): the window in which a zap, a
          * fork or a speculative get takes a reference the freeze must see.
          */
-        BEFORE_REF_FREEZE
+        BEFORE_REF_FREEZE,
+        /**
+         * After get_mem_cgroup_from_objcg's read of objcg->memcg, before css_tryget: the window in
+         * which offline repoints the objcg and the memcg's last css reference goes (eefbfa7fd678).
+         */
+        AFTER_OBJCG_MEMCG_READ
     }
 
     private static volatile boolean enabled;

@@ -75,6 +75,20 @@ public final class MemCgroup {
     private final PageCounter memory;
     private final PageCounter memsw;
     private final PageCounter swap;
+    /** cgroup v1's kmem counter (memory.kmem.usage_in_bytes): usage only, page_counter_charge. */
+    private final PageCounter kmem;
+    /** memcg->objcg: the objcg new kmem charges go to; null for the root and once offline. */
+    private volatile ObjCgroup objcg;
+    /** memcg->orig_objcg: the objcg allocated at online, whose reference the memcg holds until freed. */
+    private ObjCgroup origObjcg;
+    /** memcg->objcg_list: the objcgs inherited from dead descendants, under {@link Mm#objcgLock}. */
+    private final List<ObjCgroup> objcgList = new ArrayList<>();
+    /**
+     * History (the kernel keeps no such count): kmem uncharges that left this memcg's own
+     * counter charged, charged through it and uncharged above it after reparenting: its residue
+     * (spec/Kmem.tla's residue[m]).
+     */
+    private final AtomicLong residue = new AtomicLong();
     private final AtomicReference<State> state = new AtomicReference<>(State.ONLINE);
     /** The css reference count; 2 at creation: the base reference and the id's (css_online). */
     private final AtomicLong css = new AtomicLong(2);
@@ -97,6 +111,7 @@ public final class MemCgroup {
         this.memory = new PageCounter("memcg" + id, parent == null ? null : parent.memory, max);
         this.memsw = new PageCounter("memcg" + id + ".memsw", parent == null ? null : parent.memsw, PageCounter.UNLIMITED);
         this.swap = new PageCounter("memcg" + id + ".swap", parent == null ? null : parent.swap, swapMax);
+        this.kmem = new PageCounter("memcg" + id + ".kmem", parent == null ? null : parent.kmem, PageCounter.UNLIMITED);
         if (parent != null) {
             parent.children.add(this);
             parent.cssGet();
@@ -132,6 +147,48 @@ public final class MemCgroup {
     /** The cgroup v2 swap counter (memory.swap.current / memory.swap.max). */
     public PageCounter swap() {
         return swap;
+    }
+
+    /** cgroup v1's kmem counter (usage only; unused on v2). */
+    public PageCounter kmem() {
+        return kmem;
+    }
+
+    /** memcg->objcg (rcu_dereference): null for the root and once offline. */
+    public ObjCgroup objcg() {
+        return objcg;
+    }
+
+    /** memcg->orig_objcg: null for the root. */
+    public ObjCgroup origObjcg() {
+        return origObjcg;
+    }
+
+    /** memcg->objcg_list: the inherited objcgs; read and change it only under {@link Mm#objcgLock}. */
+    List<ObjCgroup> objcgList() {
+        return objcgList;
+    }
+
+    /** The history count of kmem uncharges this memcg's counter kept (see the field). */
+    public long residue() {
+        return residue.get();
+    }
+
+    void addResidue() {
+        residue.incrementAndGet();
+    }
+
+    /** memcg_online_kmem: objcg->memcg = memcg, memcg->objcg = objcg, orig_objcg = objcg (its reference). */
+    void onlineKmem(ObjCgroup o) {
+        objcg = o;
+        origObjcg = o;
+    }
+
+    /** memcg_reparent_objcgs, first step: rcu_replace_pointer(memcg->objcg, NULL). */
+    ObjCgroup clearObjcg() {
+        ObjCgroup o = objcg;
+        objcg = null;
+        return o;
     }
 
     public State state() {
@@ -199,6 +256,18 @@ public final class MemCgroup {
         css.incrementAndGet();
     }
 
+    /**
+     * css_tryget: a reference unless the count is zero (percpu_ref_tryget: a dying memcg whose last
+     * reference is gone is not brought back; css_get would, which was eefbfa7fd678's use after free).
+     */
+    public boolean cssTryget() {
+        for (;;) {
+            long r = css.get();
+            if (r <= 0) return false;
+            if (css.compareAndSet(r, r + 1)) return true;
+        }
+    }
+
     public void cssPut() {
         if (css.decrementAndGet() < 0) throw new AssertionError("css reference underflow on " + this);
     }
@@ -251,6 +320,8 @@ public final class MemCgroup {
         memory.copyValuesFrom(o.memory);
         memsw.copyValuesFrom(o.memsw);
         swap.copyValuesFrom(o.swap);
+        kmem.copyValuesFrom(o.kmem);
+        residue.set(o.residue.get());
         for (int i = 0; i < stats.length(); i++) stats.set(i, o.stats.get(i));
         state.set(o.state.get());
         css.set(o.css.get());

@@ -151,4 +151,50 @@ public final class Memcontrol {
         if (!recorded.isRoot()) recorded.swap().uncharge(1);
         recorded.idPut();
     }
+
+    // ------------------------------------------------------------------------------------------
+    // Kernel memory (obj_cgroup): spec/Kmem.tla
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * obj_cgroup_charge_pages, after get_mem_cgroup_from_objcg gave {@code memcg} with a css
+     * reference: try_charge_memcg (memory, and memsw on v1), memcg1_account_kmem, then css_put.
+     * The memcg is the one read from the objcg, wherever the objcg points now.
+     *
+     * @return whether the charge succeeded (on failure nothing was charged)
+     */
+    public static boolean objCgroupChargePages(Mm mm, MemCgroup memcg, long n) {
+        boolean ok = mm.accounting().tryCharge(memcg, n) == null;
+        if (ok) mm.accounting().accountKmem(memcg, n);
+        memcg.cssPut();
+        return ok;
+    }
+
+    /**
+     * __memcg_kmem_charge_page, after a successful charge to {@code memcg} through {@code objcg}:
+     * obj_cgroup_get for the page and page->memcg_data = objcg | MEMCG_DATA_KMEM. The task's hold
+     * on the objcg (its current->objcg reference, held here for one allocation) ends: the count
+     * stays.
+     */
+    public static void kmemCommitPage(KmemPage page, ObjCgroup objcg, MemCgroup memcg) {
+        page.setCharged(objcg, memcg);
+    }
+
+    /**
+     * obj_cgroup_uncharge_pages, after get_mem_cgroup_from_objcg gave {@code memcg} with a css
+     * reference: the counters of that memcg (memory and memsw through refill_stock, drained at
+     * once: the per-CPU stock is not modelled), memcg1_account_kmem, css_put; then
+     * __memcg_kmem_uncharge_page: memcg_data = 0 and obj_cgroup_put (the page's reference, maybe
+     * the objcg's last). The counters below {@code memcg} that the charge went up through keep it:
+     * each counts one more in its residue (a history count, for the invariants).
+     */
+    public static void kmemUnchargePage(Mm mm, KmemPage page, MemCgroup memcg) {
+        ObjCgroup o = page.objcg();
+        mm.accounting().cancelCharge(memcg, 1);
+        mm.accounting().accountKmem(memcg, -1);
+        memcg.cssPut();
+        for (MemCgroup x = page.chargedAt(); x != null && !x.isAncestorOf(memcg); x = x.parent()) x.addResidue();
+        page.clearCharged();
+        o.put();
+    }
 }

@@ -28,6 +28,16 @@ public final class MemcontrolV1 {
     }
 
     /**
+     * memcg1_account_kmem (mm/memcontrol-v1.c): the kmem counter, usage only (page_counter_charge,
+     * which no limit fails; memory.kmem.limit_in_bytes was removed in v6.1), charged with
+     * {@code n} > 0 and uncharged with {@code n} < 0.
+     */
+    public static void accountKmem(MemCgroup memcg, long n) {
+        if (n > 0) memcg.kmem().charge(n);
+        else memcg.kmem().uncharge(-n);
+    }
+
+    /**
      * mem_cgroup_uncharge_swap on v1: the swap_cgroup record of a slot was cleared (the slot is
      * freed, or a swap-in now covers memsw): uncharge the recorded memcg's memsw counter (the
      * root's excepted) and drop the record's id reference (mem_cgroup_id_put_many).

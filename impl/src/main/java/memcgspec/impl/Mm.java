@@ -24,6 +24,11 @@ public final class Mm {
     private final SwapDevice swap;
     private final Cpu[] cpus;
     private final Accounting accounting;
+    private final KmemPage[] kpages;
+    /** The objcgs, by the id of the memcg that allocated them; null at the root's place. */
+    private final ObjCgroup[] objcgs;
+    /** objcg_lock: the objcg lists and every objcg->memcg update. */
+    private final Object objcgLock = new Object();
 
     /**
      * The shape of a machine.
@@ -43,18 +48,19 @@ public final class Mm {
      * @param version the accounting mode: 1 (cgroup v1, memsw counter) or 2 (cgroup v2, swap counter)
      * @param leafTasks tasks run only in memcgs with no online child (cgroup v2's no-internal-process
      *     rule; Swap.tla's LeafTasks); false: in any online non-root memcg
+     * @param kmemPages page frames for kernel memory (__GFP_ACCOUNT allocations; Kmem.tla's KPages)
      */
     public record Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit, int maxMapcount,
-                         int swapSlots, long swapMax, int version, boolean leafTasks) {
+                         int swapSlots, long swapMax, int version, boolean leafTasks, int kmemPages) {
         public Config {
-            if (cpus < 1 || folios < 1 || indexes < 0 || nMemcg < 1 || fanout < 1 || limit < 0 || maxMapcount < 1
-                    || swapSlots < 0 || swapMax < 0 || (version != 1 && version != 2)) {
+            if (cpus < 1 || folios < 0 || indexes < 0 || nMemcg < 1 || fanout < 1 || limit < 0 || maxMapcount < 1
+                    || swapSlots < 0 || swapMax < 0 || (version != 1 && version != 2) || kmemPages < 0) {
                 throw new IllegalArgumentException("bad machine shape: " + this);
             }
         }
 
         public Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit, int maxMapcount) {
-            this(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, 0, 0, 2, false);
+            this(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, 0, 0, 2, false, 0);
         }
 
         public Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit) {
@@ -63,12 +69,17 @@ public final class Mm {
 
         /** The same machine with a swap device of {@code slots} slots, swap.max and accounting mode. */
         public Config withSwap(int slots, long max, int ver) {
-            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, slots, max, ver, leafTasks);
+            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, slots, max, ver, leafTasks, kmemPages);
         }
 
         /** The same machine where tasks run only in memcgs with no online child, or anywhere. */
         public Config withLeafTasks(boolean leaf) {
-            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, swapSlots, swapMax, version, leaf);
+            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, swapSlots, swapMax, version, leaf, kmemPages);
+        }
+
+        /** The same machine with {@code n} kmem page frames. */
+        public Config withKmem(int n) {
+            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, swapSlots, swapMax, version, leafTasks, n);
         }
     }
 
@@ -83,6 +94,14 @@ public final class Mm {
             // swap.max is set below the first level (Swap.tla's SwapMaxOf); the first level is unlimited.
             memcgs[m] = new MemCgroup(m, parent, config.limit(), parent.isRoot() ? PageCounter.UNLIMITED : config.swapMax(), memsw);
         }
+        // memcg_online_kmem: every non-root memcg gets its objcg (the root has none).
+        objcgs = new ObjCgroup[memcgs.length];
+        for (int m = 1; m < memcgs.length; m++) {
+            objcgs[m] = new ObjCgroup(this, memcgs[m]);
+            memcgs[m].onlineKmem(objcgs[m]);
+        }
+        kpages = new KmemPage[config.kmemPages()];
+        for (int i = 0; i < kpages.length; i++) kpages[i] = new KmemPage(i);
         folios = new Folio[config.folios()];
         for (int i = 0; i < folios.length; i++) folios[i] = new Folio(i);
         cache = new PageCache(config.indexes());
@@ -128,6 +147,31 @@ public final class Mm {
         return accounting;
     }
 
+    public KmemPage kpage(int id) {
+        return kpages[id];
+    }
+
+    public List<KmemPage> kpages() {
+        return Collections.unmodifiableList(Arrays.asList(kpages));
+    }
+
+    /** The objcg memcg {@code id} allocated at online (null for the root). */
+    public ObjCgroup objcg(int id) {
+        return objcgs[id];
+    }
+
+    /** A copy of memcg m's objcg_list (the objcgs it inherited from dead descendants), read under objcg_lock. */
+    public List<ObjCgroup> objcgList(MemCgroup m) {
+        synchronized (objcgLock) {
+            return List.copyOf(m.objcgList());
+        }
+    }
+
+    /** objcg_lock. */
+    Object objcgLock() {
+        return objcgLock;
+    }
+
     public Cpu cpu(int id) {
         return cpus[id];
     }
@@ -161,7 +205,27 @@ public final class Mm {
             if (!m.online()) throw new StepRefused("Offline(" + m + "): not online");
             for (MemCgroup d : m.children()) if (d.online()) throw new StepRefused("Offline(" + m + "): child " + d + " is online");
             if (!m.offlineIfIdle()) throw new StepRefused("Offline(" + m + "): a CPU charges for one of its tasks");
+            memcgReparentObjcgs(m);
         }
+    }
+
+    /**
+     * memcg_offline_kmem -> memcg_reparent_objcgs: memcg->objcg = NULL (new allocations no longer
+     * find it); under objcg_lock the active objcg joins the memcg's list, every objcg on the list
+     * (its own and those inherited from dead children) is repointed to the parent, and the list
+     * is spliced onto the parent's; then percpu_ref_kill drops the objcg's initial reference
+     * (orig_objcg still holds one). The parent is online (m had no online child, and m was online).
+     */
+    private void memcgReparentObjcgs(MemCgroup m) {
+        MemCgroup parent = m.parent();
+        ObjCgroup o = m.clearObjcg();
+        synchronized (objcgLock) {
+            m.objcgList().add(o);
+            for (ObjCgroup it : m.objcgList()) it.repoint(parent);
+            parent.objcgList().addAll(m.objcgList());
+            m.objcgList().clear();
+        }
+        o.put();
     }
 
     /**
@@ -173,8 +237,12 @@ public final class Mm {
         synchronized (memcgs) {
             if (m.state() != MemCgroup.State.OFFLINE) throw new StepRefused("Free(" + m + "): not offline");
             if (m.cssRefs() != 0) throw new StepRefused("Free(" + m + "): " + m.cssRefs() + " css references left");
+            // css_free runs after an RCU grace period: not while a CPU may hold a pointer to m.
+            for (Cpu c : cpus) if (c.rcuMayHold(m)) throw new StepRefused("Free(" + m + "): cpu" + c.id() + " may hold it under rcu_read_lock");
             m.setState(MemCgroup.State.OFFLINE, MemCgroup.State.FREED);
             m.parent().cssPut();
+            // __mem_cgroup_free: obj_cgroup_put(memcg->orig_objcg).
+            m.origObjcg().put();
         }
     }
 
@@ -245,6 +313,15 @@ public final class Mm {
             c.cache.store(i, f == null ? null : c.folios[f.id()]);
         }
         c.swap.copyFrom(swap, c);
+        for (int m = 1; m < objcgs.length; m++) c.objcgs[m].copyFrom(objcgs[m], c);
+        for (int m = 1; m < memcgs.length; m++) {
+            if (!memcgs[m].online()) c.memcgs[m].clearObjcg();
+            for (int o = 1; o < objcgs.length; o++) {
+                MemCgroup at = c.objcgs[o].memcg();
+                if (at != null && (o != at.id() || !at.online()) && at.id() == m) c.memcgs[m].objcgList().add(c.objcgs[o]);
+            }
+        }
+        for (int i = 0; i < kpages.length; i++) c.kpages[i].copyFrom(kpages[i], c);
         for (int i = 0; i < cpus.length; i++) c.cpus[i].copyFrom(cpus[i]);
         return c;
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
+import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.StepRefused;
 import memcgspec.props.Call;
@@ -21,8 +22,8 @@ import memcgspec.trace.V;
  * property engine builds its calls from it ({@link #call}).
  */
 public final class ActionTable {
-    /** What a parameter names: a CPU, a page, a memcg (by number), a page-cache index, a swap slot. */
-    public enum Kind { CPU, PAGE, MEMCG, INDEX, SLOT }
+    /** What a parameter names: a CPU, a page, a memcg (by number), a page-cache index, a swap slot, a kmem page. */
+    public enum Kind { CPU, PAGE, MEMCG, INDEX, SLOT, KPAGE }
 
     /** A parameter of an action: its name in the spec and what it names. */
     public record Param(String name, Kind kind) {}
@@ -84,11 +85,15 @@ public final class ActionTable {
         public int slot(String param) {
             return machine.slot(value(param));
         }
+
+        public KmemPage kpage(String param) {
+            return machine.kpage(value(param));
+        }
     }
 
     private final Map<String, Action> actions = new LinkedHashMap<>();
 
-    /** Adds an action; parameters as {@code "c:cpu", "p:page", "m:memcg", "i:index", "s:slot"}. */
+    /** Adds an action; parameters as {@code "c:cpu", "p:page", "m:memcg", "i:index", "s:slot", "k:kpage"}. */
     public ActionTable action(String name, Body body, String... params) {
         List<Param> ps = new ArrayList<>();
         for (String p : params) {
@@ -153,6 +158,7 @@ public final class ActionTable {
                 case PAGE -> V.model("p" + (ids[i] + 1));
                 case INDEX -> V.model("i" + (ids[i] + 1));
                 case SLOT -> V.model("s" + (ids[i] + 1));
+                case KPAGE -> V.model("k" + (ids[i] + 1));
                 case MEMCG -> ids[i];
             };
             values.put(p.name(), v);

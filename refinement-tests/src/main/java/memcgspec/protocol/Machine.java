@@ -2,8 +2,10 @@ package memcgspec.protocol;
 
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
+import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
+import memcgspec.impl.ObjCgroup;
 
 /**
  * The system under test of every engine: a Java machine with the spec's names of its parts. The
@@ -39,6 +41,20 @@ public record Machine(Mm mm, Names names) {
 
     public int slot(Object name) {
         return names.slot(name);
+    }
+
+    public KmemPage kpage(Object name) {
+        return mm.kpage(names.kpage(name));
+    }
+
+    /** The spec's name of a kmem page, or NoPage. */
+    public Object kpageValue(KmemPage k) {
+        return k == null ? names.noPage() : names.kpages().get(k.id());
+    }
+
+    /** The spec's value of an objcg: the number of the memcg that allocated it, or NoObjcg. */
+    public Object objcgValue(ObjCgroup o) {
+        return o == null ? names.noObjcg() : (Object) o.id();
     }
 
     /** The spec's name of a folio, or NoPage. */

@@ -16,25 +16,28 @@ import memcgspec.trace.V;
  * shape ({@link #of(Mm.Config)}), so that one action table serves both.
  */
 public final class Names {
-    private final List<V.Model> cpus, pages, indexes, slots;
-    private final V.Model noMemcg, noPage, noIndex, noSlot;
+    private final List<V.Model> cpus, pages, indexes, slots, kpages;
+    private final V.Model noMemcg, noPage, noIndex, noSlot, noObjcg;
     /** Name -> Java id, per kind: every step resolves its parameters through them. */
-    private final Map<Object, Integer> cpuIds, pageIds, indexIds, slotIds;
+    private final Map<Object, Integer> cpuIds, pageIds, indexIds, slotIds, kpageIds;
 
     public Names(List<V.Model> cpus, List<V.Model> pages, List<V.Model> indexes, List<V.Model> slots,
-                 V.Model noMemcg, V.Model noPage, V.Model noIndex, V.Model noSlot) {
+                 List<V.Model> kpages, V.Model noMemcg, V.Model noPage, V.Model noIndex, V.Model noSlot, V.Model noObjcg) {
         this.cpus = List.copyOf(cpus);
         this.pages = List.copyOf(pages);
         this.indexes = List.copyOf(indexes);
         this.slots = List.copyOf(slots);
+        this.kpages = List.copyOf(kpages);
         this.noMemcg = noMemcg;
         this.noPage = noPage;
         this.noIndex = noIndex;
         this.noSlot = noSlot;
+        this.noObjcg = noObjcg;
         cpuIds = ids(this.cpus);
         pageIds = ids(this.pages);
         indexIds = ids(this.indexes);
         slotIds = ids(this.slots);
+        kpageIds = ids(this.kpages);
     }
 
     private static Map<Object, Integer> ids(List<V.Model> names) {
@@ -59,6 +62,15 @@ public final class Names {
         return slots;
     }
 
+    /** The kmem page frames (Kmem.tla's KPages): k1, ... are kmem page 0, .... */
+    public List<V.Model> kpages() {
+        return kpages;
+    }
+
+    public V.Model noObjcg() {
+        return noObjcg;
+    }
+
     public V.Model noMemcg() {
         return noMemcg;
     }
@@ -75,18 +87,21 @@ public final class Names {
         return noSlot;
     }
 
-    /** The names of a model, from its CONSTANTs (CPUs, Pages, Indexes, Slots if any, and the No* values). */
+    /** The names of a model, from its CONSTANTs (CPUs, Pages, Indexes, Slots and KPages if any, and the No* values). */
     public static Names fromConstants(Map<String, Object> k) {
         return new Names(models(k.get("CPUs")), models(k.get("Pages")), models(k.get("Indexes")),
                 k.containsKey("Slots") ? models(k.get("Slots")) : List.of(),
+                k.containsKey("KPages") ? models(k.get("KPages")) : List.of(),
                 (V.Model) k.get("NoMemcg"), (V.Model) k.get("NoPage"), (V.Model) k.get("NoIndex"),
-                k.containsKey("NoSlot") ? (V.Model) k.get("NoSlot") : V.model("NoSlot"));
+                k.containsKey("NoSlot") ? (V.Model) k.get("NoSlot") : V.model("NoSlot"),
+                k.containsKey("NoObjcg") ? (V.Model) k.get("NoObjcg") : V.model("NoObjcg"));
     }
 
-    /** Generated names for a machine of the given shape: c1.., p1.., i1.., s1... */
+    /** Generated names for a machine of the given shape: c1.., p1.., i1.., s1.., k1... */
     public static Names of(Mm.Config c) {
         return new Names(gen("c", c.cpus()), gen("p", c.folios()), gen("i", c.indexes()), gen("s", c.swapSlots()),
-                V.model("NoMemcg"), V.model("NoPage"), V.model("NoIndex"), V.model("NoSlot"));
+                gen("k", c.kmemPages()), V.model("NoMemcg"), V.model("NoPage"), V.model("NoIndex"), V.model("NoSlot"),
+                V.model("NoObjcg"));
     }
 
     private static List<V.Model> gen(String prefix, int n) {
@@ -116,6 +131,10 @@ public final class Names {
 
     public int slot(Object name) {
         return id(slotIds, name, "slot");
+    }
+
+    public int kpage(Object name) {
+        return id(kpageIds, name, "kmem page");
     }
 
     private static int id(Map<Object, Integer> ids, Object name, String what) {

@@ -98,10 +98,11 @@ public class ProtocolWorkload implements Workload<Machine> {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = switch (a.params().get(i).kind()) {
                 case CPU -> c;
-                case PAGE -> r.nextInt(m.mm().folios().size());
+                case PAGE -> r.nextInt(Math.max(1, m.mm().folios().size()));
                 case MEMCG -> 1 + r.nextInt(m.mm().memcgs().size() - 1);
                 case INDEX -> r.nextInt(Math.max(1, m.mm().cache().size()));
                 case SLOT -> r.nextInt(Math.max(1, m.mm().swap().size()));
+                case KPAGE -> r.nextInt(Math.max(1, m.mm().kpages().size()));
             };
         }
         return protocol.actions().call(a.name(), ids);

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import memcgspec.protocol.Protocol;
 import memcgspec.protocol.charge.ChargeProtocol;
+import memcgspec.protocol.kmem.KmemProtocol;
 import memcgspec.protocol.migrate.MigrateProtocol;
 import memcgspec.protocol.swap.SwapProtocol;
 
@@ -16,7 +17,7 @@ public final class Protocols {
     private Protocols() {}
 
     /** Every protocol, base protocols first. */
-    public static final List<Protocol> ALL = List.of(ChargeProtocol.PROTOCOL, SwapProtocol.PROTOCOL, MigrateProtocol.PROTOCOL);
+    public static final List<Protocol> ALL = List.of(ChargeProtocol.PROTOCOL, SwapProtocol.PROTOCOL, MigrateProtocol.PROTOCOL, KmemProtocol.PROTOCOL);
 
     /** The protocol held to a spec module (e.g. "Swap"), if that module is a conformance target. */
     public static Optional<Protocol> forModule(String module) {

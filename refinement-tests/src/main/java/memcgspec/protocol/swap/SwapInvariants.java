@@ -31,7 +31,7 @@ public final class SwapInvariants {
 
     /** The device and the per-memcg tallies, read once per evaluation. */
     public static final class Tally {
-        final boolean v1;
+        public final boolean v1;
         final boolean[] allocated, hasCache;
         final int[] count;
         final Folio[] cached;
@@ -42,11 +42,11 @@ public final class SwapInvariants {
         public final boolean[] frozen;
         final StringBuilder duplicates = new StringBuilder();
         /** Per memcg id: slots recorded to it; summed over its subtree, the root's own records left out. */
-        final long[] records, recT;
+        public final long[] records, recT;
         /** Per memcg id: css reference holders (Swap.tla's CssHolders). */
-        final long[] cssHolders;
+        public final long[] cssHolders;
         /** Per memcg id: children not freed. */
-        final long[] liveChildren;
+        public final long[] liveChildren;
 
         Tally(Census c) {
             Mm mm = c.machine().mm();
@@ -166,7 +166,7 @@ public final class SwapInvariants {
         }
     }
 
-    static void noUnderflow(Census c, Consumer<String> v) {
+    public static void noUnderflow(Census c, Consumer<String> v) {
         for (MemCgroup m : c.memcgs()) {
             for (PageCounter pcnt : List.of(m.memory(), m.memsw(), m.swap())) {
                 if (pcnt.usage() < 0 || pcnt.underflows() > 0) v.accept(pcnt + ", underflows " + pcnt.underflows());
@@ -297,7 +297,7 @@ public final class SwapInvariants {
         }
     }
 
-    static void nothingFreedReferenced(Census c, Consumer<String> v) {
+    public static void nothingFreedReferenced(Census c, Consumer<String> v) {
         Tally t = tally(c);
         for (MemCgroup m : c.memcgs()) {
             if (m.state() != MemCgroup.State.FREED) continue;

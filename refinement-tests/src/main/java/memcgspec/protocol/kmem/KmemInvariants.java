@@ -1,0 +1,262 @@
+package memcgspec.protocol.kmem;
+
+import java.util.List;
+import java.util.function.Consumer;
+import memcgspec.impl.Accounting;
+import memcgspec.impl.Cpu;
+import memcgspec.impl.KmemPage;
+import memcgspec.impl.MemCgroup;
+import memcgspec.impl.Mm;
+import memcgspec.impl.ObjCgroup;
+import memcgspec.impl.kmem.KmemPc;
+import memcgspec.impl.kmem.KmemSteps;
+import memcgspec.protocol.Census;
+import memcgspec.protocol.Invariant;
+import memcgspec.protocol.charge.ChargeInvariants;
+import memcgspec.protocol.swap.SwapInvariants;
+
+/**
+ * The invariants spec/Kmem.tla adds or restates, evaluated on the Java machine under the same
+ * names: Conservation, Hierarchy, NoUnderflow, NoLeakAtQuiescence, CssRefBalance and
+ * NothingFreedReferenced restated with kernel memory; NoResidueOnline, KmemCounter,
+ * ObjcgRefBalance, NoObjcgUseAfterFree, ObjcgPointsOnline, KmemPagesCharged and
+ * NoObjcgLeakAtQuiescence; and ObjcgList (Java only: each memcg's objcg_list holds exactly the
+ * objcgs that point at it but its active one). The kmem protocol lists Charge's and Swap's
+ * invariants before them, a restatement taking its namesake's place. The residue is read from
+ * the history counts the Java machine keeps for the spec's history variables
+ * ({@link MemCgroup#residue()}, {@link KmemPage#chargedAt()}).
+ */
+public final class KmemInvariants {
+    private KmemInvariants() {}
+
+    /** The kmem tallies, computed once per evaluation. */
+    static final class Tally {
+        /** Per memcg id: charged kmem pages whose objcg points at it; summed over its subtree. */
+        final long[] kown, ksub;
+        /** Per memcg id: Kmem.tla's Excess(m): the residue and the live pages charged through m, owned above it. */
+        final long[] excess;
+        /** Per memcg id: CPUs holding a css reference from css_tryget. */
+        final long[] cssCpus;
+        /** Per objcg id: its holders (Kmem.tla's ObjcgHolders); pages naming it; CPUs naming it. */
+        final long[] holders, pages, cpus;
+
+        Tally(Census c) {
+            Mm mm = c.machine().mm();
+            int nm = c.memcgs().length;
+            kown = new long[nm];
+            excess = new long[nm];
+            cssCpus = new long[nm];
+            holders = new long[nm];
+            pages = new long[nm];
+            cpus = new long[nm];
+            for (MemCgroup m : c.memcgs()) excess[m.id()] = m.residue();
+            for (KmemPage k : mm.kpages()) {
+                ObjCgroup o = k.objcg();
+                if (o == null) continue;
+                pages[o.id()]++;
+                MemCgroup at = o.memcg();
+                if (at == null) continue; // a released objcg: NoObjcgUseAfterFree says so
+                kown[at.id()]++;
+                for (MemCgroup x = k.chargedAt(); x != null && !x.isAncestorOf(at); x = x.parent()) excess[x.id()]++;
+            }
+            ksub = ChargeInvariants.subtree(mm, kown);
+            for (Cpu cpu : c.cpus()) {
+                if (!(cpu.pc() instanceof KmemPc pc)) continue;
+                KmemSteps s = KmemSteps.of(cpu);
+                if (pc.charging() && s.kobj() != null) cpus[s.kobj().id()]++;
+                if ((pc == KmemPc.KMEM_CHARGE_CSS || pc == KmemPc.KMEM_UNCHARGE_CSS) && s.kmemcg() != null) cssCpus[s.kmemcg().id()]++;
+            }
+            for (int o = 1; o < nm; o++) {
+                MemCgroup m = mm.memcg(o);
+                holders[o] = (m.online() ? 1 : 0) + (m.state() != MemCgroup.State.FREED ? 1 : 0) + pages[o] + cpus[o];
+            }
+        }
+    }
+
+    static Tally tally(Census c) {
+        return c.get(Tally.class, Tally::new);
+    }
+
+    /** Conservation: usage = user pages owned and charges pending in the subtree + kmem pages whose objcg points there + the excess. */
+    static void conservation(Census c, Consumer<String> v) {
+        ChargeInvariants.Tally ct = ChargeInvariants.tally(c);
+        Tally t = tally(c);
+        for (MemCgroup m : c.memcgs()) {
+            int i = m.id();
+            long want = ct.subtree[i] + t.ksub[i] + t.excess[i];
+            if (m.memory().usage() != want) {
+                v.accept(m + " usage " + m.memory().usage() + " but " + ct.subtree[i] + " user pages owned or pending, "
+                        + t.ksub[i] + " kmem pages and an excess of " + t.excess[i] + " in its subtree");
+            }
+        }
+    }
+
+    /** Hierarchy: a memcg's usage less its children's is its own pages, pending charges and kmem pages, and its excess less its children's. */
+    static void hierarchy(Census c, Consumer<String> v) {
+        ChargeInvariants.Tally ct = ChargeInvariants.tally(c);
+        Tally t = tally(c);
+        for (MemCgroup m : c.memcgs()) {
+            long own = m.memory().usage(), want = ct.own[m.id()] + t.kown[m.id()] + t.excess[m.id()];
+            for (MemCgroup ch : m.children()) {
+                own -= ch.memory().usage();
+                want -= t.excess[ch.id()];
+            }
+            if (own != want) v.accept(m + " own usage " + own + " but " + want + " owned, pending, kmem and excess");
+        }
+    }
+
+    /** NoResidueOnline: only a dead memcg keeps an excess. */
+    static void noResidueOnline(Census c, Consumer<String> v) {
+        Tally t = tally(c);
+        for (MemCgroup m : c.memcgs()) if (m.online() && t.excess[m.id()] != 0) v.accept("online " + m + " has an excess of " + t.excess[m.id()]);
+    }
+
+    /** KmemCounter: the v1 kmem counter counts the kmem pages in the subtree and the excess; v2 has none. */
+    static void kmemCounter(Census c, Consumer<String> v) {
+        Tally t = tally(c);
+        boolean v1 = c.machine().mm().accounting() == Accounting.V1;
+        for (MemCgroup m : c.memcgs()) {
+            long want = v1 ? t.ksub[m.id()] + t.excess[m.id()] : 0;
+            if (m.kmem().usage() != want) v.accept(m + " kmem " + m.kmem().usage() + " but " + want);
+        }
+    }
+
+    static void objcgRefBalance(Census c, Consumer<String> v) {
+        Tally t = tally(c);
+        Mm mm = c.machine().mm();
+        for (int o = 1; o < c.memcgs().length; o++) {
+            ObjCgroup g = mm.objcg(o);
+            if (g.refs() != t.holders[o]) {
+                v.accept(g + " has " + g.refs() + " references but " + t.holders[o] + " holders (initial, orig_objcg, "
+                        + t.pages[o] + " kmem pages, " + t.cpus[o] + " allocating CPUs)");
+            }
+        }
+    }
+
+    static void noObjcgUseAfterFree(Census c, Consumer<String> v) {
+        Tally t = tally(c);
+        Mm mm = c.machine().mm();
+        for (int o = 1; o < c.memcgs().length; o++) {
+            ObjCgroup g = mm.objcg(o);
+            if (!g.released()) continue;
+            if (g.refs() != 0) v.accept("released " + g + " has " + g.refs() + " references");
+            if (t.pages[o] != 0) v.accept("released " + g + " is the objcg of " + t.pages[o] + " kmem pages");
+            for (Cpu cpu : c.cpus()) if (KmemSteps.of(cpu).kobj() == g) v.accept(cpu + " works through released " + g);
+        }
+    }
+
+    static void objcgPointsOnline(Census c, Consumer<String> v) {
+        Mm mm = c.machine().mm();
+        for (int o = 1; o < c.memcgs().length; o++) {
+            ObjCgroup g = mm.objcg(o);
+            MemCgroup m = g.memcg();
+            if (m != null && !m.online()) v.accept(g + " points at " + m.state().spec() + " " + m);
+        }
+    }
+
+    static void kmemPagesCharged(Census c, Consumer<String> v) {
+        Mm mm = c.machine().mm();
+        for (KmemPage k : mm.kpages()) {
+            boolean charging = false;
+            for (Cpu cpu : c.cpus()) if (cpu.pc() instanceof KmemPc pc && pc.charging() && KmemSteps.of(cpu).kpage() == k) charging = true;
+            if (k.allocated() && !charging && k.objcg() == null) v.accept(k + " is allocated, charged to nothing, and no CPU charges it");
+            if (!k.allocated() && k.objcg() != null) v.accept(k + " is free but names " + k.objcg());
+        }
+    }
+
+    static void cssRefBalance(Census c, Consumer<String> v) {
+        SwapInvariants.Tally st = SwapInvariants.tally(c);
+        Tally t = tally(c);
+        for (MemCgroup m : c.memcgs()) {
+            long want = st.cssHolders[m.id()] + t.cssCpus[m.id()];
+            if (m.cssRefs() != want) {
+                v.accept(m + " (" + m.state().spec() + ") has " + m.cssRefs() + " css references but " + want
+                        + " holders (base, id, owned folios, charging CPUs, live children, " + t.cssCpus[m.id()] + " kmem CPUs)");
+            }
+        }
+    }
+
+    static void nothingFreedReferenced(Census c, Consumer<String> v) {
+        SwapInvariants.nothingFreedReferenced(c, v);
+        Mm mm = c.machine().mm();
+        for (int o = 1; o < c.memcgs().length; o++) {
+            MemCgroup m = mm.objcg(o).memcg();
+            if (m != null && m.state() == MemCgroup.State.FREED) v.accept(mm.objcg(o) + " points at freed " + m);
+        }
+        for (Cpu cpu : c.cpus()) {
+            MemCgroup m = KmemSteps.of(cpu).kmemcg();
+            if (m != null && m.state() == MemCgroup.State.FREED) v.accept(cpu + " holds a pointer to freed " + m);
+        }
+    }
+
+    static void noUnderflow(Census c, Consumer<String> v) {
+        SwapInvariants.noUnderflow(c, v);
+        for (MemCgroup m : c.memcgs()) {
+            if (m.kmem().usage() < 0 || m.kmem().underflows() > 0) v.accept(m.kmem() + ", underflows " + m.kmem().underflows());
+        }
+    }
+
+    /** Kmem.tla's Quiescent: Swap's, and every kmem page free. */
+    static boolean quiescent(Census c) {
+        if (!SwapInvariants.quiescent(c)) return false;
+        for (KmemPage k : c.machine().mm().kpages()) if (k.allocated()) return false;
+        return true;
+    }
+
+    static void noLeakAtQuiescence(Census c, Consumer<String> v) {
+        if (!quiescent(c)) return;
+        boolean v1 = c.machine().mm().accounting() == Accounting.V1;
+        for (MemCgroup m : c.memcgs()) {
+            long r = m.residue();
+            if (m.memory().usage() != r || m.swap().usage() != 0 || (v1 && (m.memsw().usage() != r || m.kmem().usage() != r))) {
+                v.accept(m + " memory " + m.memory().usage() + " memsw " + m.memsw().usage() + " swap " + m.swap().usage()
+                        + " kmem " + m.kmem().usage() + " at quiescence, residue " + r);
+            }
+        }
+        for (int i = 0; i < c.folios().length; i++) if (c.owner[i] != null) v.accept(c.folios()[i] + " owned while free");
+        Mm mm = c.machine().mm();
+        for (int s = 0; s < mm.swap().size(); s++) {
+            if (mm.swap().allocated(s) || mm.swap().record(s) != null) v.accept("slot " + s + " allocated or recorded at quiescence");
+        }
+    }
+
+    static void noObjcgLeakAtQuiescence(Census c, Consumer<String> v) {
+        if (!quiescent(c)) return;
+        Mm mm = c.machine().mm();
+        for (int o = 1; o < c.memcgs().length; o++) {
+            if (mm.memcg(o).state() == MemCgroup.State.FREED && !mm.objcg(o).released()) {
+                v.accept(mm.objcg(o) + " of freed " + mm.memcg(o) + " is not released at quiescence: " + mm.objcg(o).refs() + " references");
+            }
+        }
+    }
+
+    /** Java only: a memcg's objcg_list holds exactly the objcgs pointing at it, its active one excepted. */
+    static void objcgList(Census c, Consumer<String> v) {
+        Mm mm = c.machine().mm();
+        for (MemCgroup m : c.memcgs()) {
+            List<ObjCgroup> list = mm.objcgList(m);
+            for (int o = 1; o < c.memcgs().length; o++) {
+                ObjCgroup g = mm.objcg(o);
+                boolean want = g.memcg() == m && g != m.objcg();
+                if (want != list.contains(g)) v.accept(m + "'s objcg_list " + (want ? "lacks " : "has ") + g + " (which points at " + g.memcg() + ")");
+            }
+            if (list.size() != list.stream().distinct().count()) v.accept(m + "'s objcg_list has duplicates: " + list);
+        }
+    }
+
+    static final List<Invariant> ALL = List.of(
+            Invariant.of("Conservation", KmemInvariants::conservation),
+            Invariant.of("NoResidueOnline", KmemInvariants::noResidueOnline),
+            Invariant.of("KmemCounter", KmemInvariants::kmemCounter),
+            Invariant.of("ObjcgRefBalance", KmemInvariants::objcgRefBalance),
+            Invariant.of("NoObjcgUseAfterFree", KmemInvariants::noObjcgUseAfterFree),
+            Invariant.of("ObjcgPointsOnline", KmemInvariants::objcgPointsOnline),
+            Invariant.of("KmemPagesCharged", KmemInvariants::kmemPagesCharged),
+            Invariant.of("CssRefBalance", KmemInvariants::cssRefBalance),
+            Invariant.of("NothingFreedReferenced", KmemInvariants::nothingFreedReferenced),
+            Invariant.of("NoUnderflow", KmemInvariants::noUnderflow),
+            Invariant.of("Hierarchy", KmemInvariants::hierarchy),
+            Invariant.of("NoLeakAtQuiescence", KmemInvariants::noLeakAtQuiescence),
+            Invariant.of("NoObjcgLeakAtQuiescence", KmemInvariants::noObjcgLeakAtQuiescence),
+            Invariant.javaOnly("ObjcgList", KmemInvariants::objcgList));
+}
