@@ -18,16 +18,16 @@ import memcgspec.protocol.swap.SwapProtocol;
 public final class KmemProtocol {
     private KmemProtocol() {}
 
-    /** 4 CPUs, root -> {1,2}, 1 -> {3,4}, 2 -> {5,6}, ... 14 memcgs, 64 folios, 400 kmem pages, memory.max 90 (less on some). */
+    /** 4 CPUs, root -> {1,2}, 1 -> {3,4}, 2 -> {5,6}, ... 14 memcgs, 64 folios, 400 kmem pages, memory.max 40 (less on some). */
     public static Protocol.Setup subtrees(int version) {
-        return new Protocol.Setup("subtrees-v" + version, new Mm.Config(4, 64, 8, 14, 2, 90).withSwap(8, 8, version).withKmem(400),
-                Map.of(3, 40L, 6, 30L, 9, 12L));
+        return new Protocol.Setup("subtrees-v" + version, new Mm.Config(4, 64, 8, 14, 2, 40).withSwap(8, 8, version).withKmem(400),
+                Map.of(3, 14L, 6, 10L, 9, 5L));
     }
 
     /** 8 CPUs, a chain of 10 memcgs (2..10 removable), 32 folios, 300 kmem pages: reparenting through many levels. */
     public static Protocol.Setup deepChain(int version) {
-        return new Protocol.Setup("deep-chain-v" + version, new Mm.Config(8, 32, 4, 10, 1, 120).withSwap(4, 4, version).withKmem(300),
-                Map.of(5, 60L, 9, 25L));
+        return new Protocol.Setup("deep-chain-v" + version, new Mm.Config(8, 32, 4, 10, 1, 80).withSwap(4, 4, version).withKmem(300),
+                Map.of(5, 30L, 9, 8L));
     }
 
     private static List<Protocol.Setup> setups() {
@@ -41,12 +41,13 @@ public final class KmemProtocol {
 
     /**
      * 3% arbitrary steps, 1% offline, 1.5% free; an idle CPU mostly allocates and frees kmem
-     * pages (two thirds of its moves), and faults, maps, unmaps, reclaims and swaps in user pages.
+     * pages (two thirds of its moves, allocations about twice as often, so that pages pile up),
+     * and faults, maps, unmaps, reclaims and swaps in user pages.
      */
     static final Protocol.Mix MIX = new Protocol.Mix(30, Protocol.Mix.weights("Offline", 10, "Free", 15), Protocol.Mix.weights(
             "AllocAnon", 8, "AllocCache", 4, "Map", 3, "Unmap", 5, "GetPage", 2, "DeleteFromCache", 3,
             "Reclaim", 4, "Swapin", 4, "FreeSwapAndCache", 3, "DeleteFromSwapCache", 2,
-            "KmemAlloc", 40, "KmemFree", 34));
+            "KmemAlloc", 46, "KmemFree", 24));
 
     /** Swap's parts (the same objects: the registry sees that kmem is built on swap), then {@link KmemPart}. */
     private static List<ProtocolPart> parts() {
