@@ -276,7 +276,9 @@ GetMemcgFromObjcg(c) ==
 CssTrygetMemcg(c) ==
     /\ pc[c] \in RcuPCs
     /\ LET m == kmemcg[c]
-           ok == css[m] > 0
+           \* m is NoMemcg only if the objcg was released under this CPU, a use
+           \* after free that NoObjcgUseAfterFree reports: the CPU then retries.
+           ok == m \in Memcgs /\ css[m] > 0
        IN
        /\ css' = IF ok THEN [css EXCEPT ![m] = @ + 1] ELSE css
        /\ kmemcg' = IF ok THEN kmemcg ELSE [kmemcg EXCEPT ![c] = NoMemcg]

@@ -28,7 +28,8 @@ import tlc2.value.impl.Value;
  * printing a trace per violation.
  *
  * <p>The checks are the cfg's INVARIANTs (each evaluated in every reachable state), its PROPERTYs (each
- * a safety property {@code Init /\ [][A]_v}, typically the refinement of an abstract spec: its implied
+ * a safety property {@code Init /\ [][A]_v}: the refinement of an abstract spec, or an action property
+ * written in the root module; see {@code owners} for how their implied predicates are told apart: its implied
  * initial predicate evaluated in every initial state, its implied action on every edge, as TLC's
  * ModelChecker does) and, when the cfg checks deadlock (TLC's default), {@link #DEADLOCK}: a reachable
  * state without successor. The whole graph is explored, successors of violating states included (as
@@ -148,7 +149,9 @@ public final class ExhaustiveCheck {
         private final String[] invariantNames;
         private final Action[] impliedInits;
         private final Action[] impliedActions;
-        private final String property;  // the one PROPERTY's name, or null
+        /** The PROPERTY each implied initial predicate and action belongs to (see {@link #owners}). */
+        private final String[] initProperty, actionProperty;
+        private final List<String> properties;
         private final boolean checkDeadlock;
         private final List<String> checks = new ArrayList<>();
         private final Map<String, Violation> violations = new HashMap<>();
@@ -175,14 +178,47 @@ public final class ExhaustiveCheck {
             List<String> props = new ArrayList<>();
             tlc2.util.Vect<?> pv = tool.getModelConfig().getProperties();
             for (int i = 0; i < pv.size(); i++) props.add(pv.elementAt(i).toString());
-            if (props.size() > 1)
-                throw new IllegalArgumentException(session.modelName() + ": more than one PROPERTY (" + props
-                        + "): ExhaustiveCheck cannot tell their implied actions apart");
-            this.property = props.isEmpty() ? null : props.get(0);
+            this.properties = List.copyOf(props);
+            this.initProperty = owners(impliedInits);
+            this.actionProperty = owners(impliedActions);
             this.checkDeadlock = tool.getModelConfig().getCheckDeadlock();
             checks.addAll(List.of(invariantNames));
-            if (property != null) checks.add(property);
+            checks.addAll(properties);
             if (checkDeadlock) checks.add(DEADLOCK);
+        }
+
+        /**
+         * The PROPERTY each implied predicate or action comes from. TLC keeps no link back, so it is
+         * found by source location: a predicate inside the definition of a PROPERTY written out as
+         * {@code [][A]_v} in the root module belongs to it (an action property); the others (the
+         * refinement's {@code Abs!Spec}, whose predicates TLC locates in the INSTANCE) belong to the one
+         * PROPERTY that is not written out so. Anything else is ambiguous.
+         */
+        private String[] owners(Action[] preds) {
+            String root = tool.getRootModule().getName().toString();
+            Map<String, tla2sany.st.Location> local = new LinkedHashMap<>();
+            List<String> other = new ArrayList<>();
+            for (String p : properties) {
+                tla2sany.semantic.OpDefNode def = tool.getRootModule().getOpDef(p);
+                tla2sany.st.Location loc = def == null ? null : def.getBody().getLocation();
+                // Written out here: [][A]_v itself (the operator [] applied to [A]_v) in the root module's text.
+                boolean written = def != null && loc != null && root.equals(loc.source())
+                        && def.getBody() instanceof tla2sany.semantic.OpApplNode app
+                        && "[]".equals(app.getOperator().getName().toString());
+                if (!written) other.add(p);
+                else local.put(p, loc);
+            }
+            String[] out = new String[preds.length];
+            for (int i = 0; i < preds.length; i++) {
+                tla2sany.st.Location at = preds[i].pred.getLocation();
+                for (Map.Entry<String, tla2sany.st.Location> e : local.entrySet())
+                    if (at != null && e.getValue().includes(at)) out[i] = e.getKey();
+                if (out[i] == null && other.size() == 1) out[i] = other.get(0);
+                if (out[i] == null)
+                    throw new IllegalArgumentException(session.modelName() + ": cannot tell which PROPERTY of " + properties
+                            + " the implied predicate at " + at + " belongs to (written out in the root module: " + local.keySet() + ")");
+            }
+            return out;
         }
 
         Report explore() {
@@ -195,9 +231,9 @@ public final class ExhaustiveCheck {
                     int idx = add(-1, -1, 0);
                     queue.add(s);
                     checkInvariants(s, idx);
-                    if (property != null && !violations.containsKey(property))
-                        for (Action a : impliedInits)
-                            if (!valid(a, s, null, idx, -1)) violate(property, idx, -1);
+                    for (int k = 0; k < impliedInits.length; k++)
+                        if (!violations.containsKey(initProperty[k]) && !valid(impliedInits[k], s, null, idx, -1))
+                            violate(initProperty[k], idx, -1);
                 }
                 for (int head = 0; head < queue.size(); head++) {
                     TLCState s = queue.get(head);
@@ -221,12 +257,9 @@ public final class ExhaustiveCheck {
                             any = true;
                             if (!tool.isInModel(t) || !tool.isInActions(s, t)) continue;
                             edges++;
-                            if (property != null && !violations.containsKey(property))
-                                for (Action a : impliedActions)
-                                    if (!valid(a, s, t, si, ai)) {
-                                        violate(property, si, ai);
-                                        break;
-                                    }
+                            for (int j = 0; j < impliedActions.length; j++)
+                                if (!violations.containsKey(actionProperty[j]) && !valid(impliedActions[j], s, t, si, ai))
+                                    violate(actionProperty[j], si, ai);
                             long fp = t.fingerPrint();
                             if (seen.containsKey(fp)) continue;
                             if (size >= maxStates)

@@ -30,6 +30,8 @@ final class SwapMutants {
     private static final String MIGRATE_SWAP = "Migrate_swap_mutants.cfg";
     /** Migrate_swap.cfg itself, for a bug that needs two pages charged at once (a slot changing hands under a swap-in). */
     private static final String MIGRATE_SWAP_CI = "Migrate_swap.cfg";
+    /** Kmem.cfg's twin: Swap.tla's lifetime steps re-checked where kmem runs beside them. */
+    private static final String KMEM = "Kmem_mutants.cfg";
 
     private static Mutant.Builder mutant(String name) {
         return Mutant.of("Swap", name);
@@ -265,6 +267,7 @@ final class SwapMutants {
                     .on(REUSE, "IdRefBalance", "NoZombieAtQuiescence")
                     .on(MIGRATE, "IdRefBalance", "NoZombieAtQuiescence")
                     .on(MIGRATE_SWAP, "IdRefBalance", "NoZombieAtQuiescence")
+                    .on(KMEM, "IdRefBalance", "NoZombieAtQuiescence")
                     .build(),
             mutant("free-skips-parent-css-put")
                     .kernel("mem_cgroup_css_free / css_free_rwork_fn (css_put of the parent)")
