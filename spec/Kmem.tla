@@ -171,7 +171,7 @@ TypeOK ==
     /\ kalloc \in [KPages -> BOOLEAN]
     /\ kobjcg \in [KPages -> Objcgs \cup {NoObjcg}]
     /\ objcgMemcg \in [Objcgs -> Memcgs \cup {NoMemcg}]
-    /\ objcgRef \in [Objcgs -> Int]
+    /\ objcgRef \in [Objcgs -> Nat]
     /\ kpage \in [CPUs -> KPages \cup {NoPage}]
     /\ kobj \in [CPUs -> Objcgs \cup {NoObjcg}]
     /\ kmemcg \in [CPUs -> Memcgs \cup {NoMemcg}]

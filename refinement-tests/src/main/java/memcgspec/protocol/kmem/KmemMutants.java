@@ -58,7 +58,7 @@ final class KmemMutants {
                     .bug("offline puts orig_objcg's reference as well as the initial one, and __mem_cgroup_free puts it again")
                     .edit("    /\\ objcgRef' = [objcgRef EXCEPT ![m] = @ - 1]\n    /\\ UNCHANGED <<kpageVars, kcpuVars, kmem, ghostVars>>\n\n(* mem_cgroup_css_free",
                             "    /\\ objcgRef' = [objcgRef EXCEPT ![m] = @ - 2]\n    /\\ UNCHANGED <<kpageVars, kcpuVars, kmem, ghostVars>>\n\n(* mem_cgroup_css_free")
-                    .on(KM, "NoResidueOnline", "ObjcgRefBalance", "NoObjcgUseAfterFree", "NoObjcgLeakAtQuiescence", "Refinement")
+                    .on(KM, "TypeOK", "NoResidueOnline", "ObjcgRefBalance", "NoObjcgUseAfterFree", "NoObjcgLeakAtQuiescence", "Refinement")
                     .build(),
             mutant("free-without-grace-period")
                     .kernel("css_free_rwork_fn (queue_rcu_work: css_free after an RCU grace period)")
