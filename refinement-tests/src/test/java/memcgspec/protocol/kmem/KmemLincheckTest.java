@@ -16,6 +16,7 @@ import memcgspec.impl.Mm;
 import memcgspec.impl.Pc;
 import memcgspec.impl.StepRefused;
 import memcgspec.impl.kmem.KmemPaths;
+import memcgspec.impl.kmem.KmemSteps;
 import memcgspec.protocol.Machine;
 import memcgspec.protocol.PathLincheck;
 import memcgspec.protocol.Protocol;
@@ -37,18 +38,21 @@ import org.junit.jupiter.api.Test;
  * charges a kmem page through memcg 2's own objcg. CPU 1 then removes memcg 2
  * ({@code offlineAndFreeOnCpu1}: {@link Mm#Offline}, which reparents 2's objcgs to memcg 1, then
  * one {@link Mm#Free}, refused while a css reference or an RCU reader is left; the validation
- * frees it otherwise). After the free, no css reference on memcg 2 may be left: a freed memcg
- * whose count a CPU raised is a use after free (recorded, failed by the validation).
+ * frees it otherwise). Once offline memcg 2's css count has been seen at 0, nothing may raise it
+ * again, and after its free no css reference may be left: either is a use after free (recorded
+ * by the operation, failed by the validation).
  *
  * <ul>
  *   <li>{@link UnchargeVsReparent}: {@link KmemPaths#freeKmemPage} on CPU 0 of the page charged
  *       through memcg 2's own objcg, or of the page charged through the inherited one, against
  *       the removal of memcg 2: the uncharge must find, through get_mem_cgroup_from_objcg, the
  *       memcg the objcg points at now (2, or 1 once reparented) and uncharge it there.</li>
- *   <li>{@link ChargeVsOffline}: {@link KmemPaths#allocKmemPage} on CPU 0 for a task of memcg 2
- *       against its removal (eefbfa7fd678's window: GetMemcgFromObjcg reads memcg 2, offline
- *       drops its last css reference, CssTrygetMemcg must fail and the path re-read the objcg and
- *       charge memcg 1).</li>
+ *   <li>{@link ChargeVsOffline}: {@link KmemPaths#allocKmemPage}'s steps on CPU 0 for a task of
+ *       memcg 2 against its removal (eefbfa7fd678's window: GetMemcgFromObjcg reads memcg 2,
+ *       offline drops its last css reference, CssTrygetMemcg must fail and the path re-read the
+ *       objcg and charge memcg 1); the operation runs the steps itself to watch the window (a
+ *       css_tryget that succeeds on offline memcg 2 is a resurrection), and the test requires
+ *       some interleavings to have retried.</li>
  * </ul>
  *
  * <p>The validation, after each interleaving: every CPU idle, every invariant of
@@ -57,15 +61,24 @@ import org.junit.jupiter.api.Test;
  * is not, every kmem page freed) and at quiescence nothing may be left: every counter of the live
  * memcgs at 0, the objcgs of memcgs 2 and 3 released, no offline memcg.
  *
- * <p>Each can fail (scratch edits, never committed; docs/concurrency.md has the interleaving
- * numbers): {@code MemCgroup.cssTryget} as css_get (no zero test), {@code Mm.memcgReparentObjcgs}
- * repointing only the memcg's own objcg and not the inherited ones, and
- * {@code Memcontrol.kmemUnchargePage} uncharging the counters of the memcg the page was charged
- * through instead of the objcg's memcg of the moment.
+ * <p>Each can fail (scratch edits, never committed; docs/concurrency.md): {@code MemCgroup.cssTryget}
+ * as css_get, without its zero test (the charge scenario, interleaving 12: the resurrection
+ * watch); {@code Mm.memcgReparentObjcgs} repointing only the memcg's own objcg and not the
+ * inherited ones (interleaving 1 of the first scenario: ObjcgPointsOnline, NothingFreedReferenced,
+ * ObjcgList); {@code Memcontrol.kmemUnchargePage} uncharging the counters of the memcg the page
+ * was charged through instead of the objcg's memcg of the moment (interleaving 1: Conservation,
+ * Hierarchy, at the latest in the drain's uncharge of the inherited page).
+ *
+ * <p>The model checker runs {@code Memcontrol} analysed here (not atomic as in
+ * {@link PathLincheck#check}): see {@link #ATOMIC}.
  */
 class KmemLincheckTest {
-    /** Interleavings explored per scenario (deterministic exploration). */
-    static final int UNCHARGE = 100, CHARGE = 100;
+    /**
+     * Interleavings explored per scenario (deterministic exploration): the charge's re-opened
+     * window (css_get) is found in interleaving 12; the uncharge scenarios' scratch edits in the
+     * first (docs/concurrency.md).
+     */
+    static final int UNCHARGE = 50, CHARGE = 30;
 
     /** The machine, the pages and the removal of memcg 2 both tests share. */
     public abstract static class Chain {
@@ -97,13 +110,18 @@ class KmemLincheckTest {
             } catch (StepRefused allocating) {
                 return;
             }
+            // 0 unless CPU 0 holds a reference it took before the offline; from 0 nothing may raise
+            // it again (css_tryget refuses a dying memcg: css_get would resurrect it, eefbfa7fd678)
+            long dead = two.cssRefs();
             try {
                 mm.Free(two);
                 freed = true;
             } catch (StepRefused held) {
-                return;
+                // a css reference or an RCU reader left: the validation's drain frees it
             }
-            if (two.cssRefs() != 0) uaf.add("memcg 2 freed with " + two.cssRefs() + " css references");
+            long after = two.cssRefs();
+            if (dead == 0 && after != 0) uaf.add("memcg 2's css count went from 0 back to " + after + " after its offline");
+            if (freed && after != 0) uaf.add("memcg 2 freed with " + after + " css references");
         }
 
         /** Every CPU idle, every invariant of the kmem protocol, no use after free. */
@@ -158,11 +176,37 @@ class KmemLincheckTest {
 
     /** The charge of a kmem page for a task of memcg 2 against its removal. */
     public static class ChargeVsOffline extends Chain {
+        /** Interleavings (of this JVM) in which the charge's css_tryget failed and it read the objcg again. */
+        static int retried;
         volatile KmemPage charged;
+        volatile int retries;
 
+        /**
+         * {@link KmemPaths#allocKmemPage}'s steps, one by one, watching the window: between
+         * GetMemcgFromObjcg and CssTrygetMemcg the state of the memcg read is read too; once memcg
+         * 2 is offline here its css count is 0 (no child, page, id, task or other CPU holds it),
+         * so a css_tryget that succeeds on it resurrects it.
+         */
         @Operation
         public void allocOnCpu0() {
-            charged = KmemPaths.allocKmemPage(mm.cpu(0), two);
+            KmemSteps steps = KmemSteps.of(mm.cpu(0));
+            KmemPage page = null;
+            for (KmemPage k : mm.kpages()) if (page == null && !k.allocated()) page = k;
+            try {
+                steps.KmemAlloc(page, two);
+            } catch (StepRefused offline) {
+                return;
+            }
+            for (;;) {
+                steps.GetMemcgFromObjcg();
+                MemCgroup read = steps.kmemcg();
+                boolean dying = !read.online();
+                boolean ok = steps.CssTrygetMemcg();
+                if (ok && dying && read == two) uaf.add("css_tryget took a reference on offline memcg 2, whose count was 0");
+                if (ok) break;
+                retries++;
+            }
+            charged = steps.KmemCharge() ? page : null;
         }
 
         @Validate
@@ -174,6 +218,7 @@ class KmemLincheckTest {
                 require(offline || k != null, "memcg 2 refused its offline, yet nothing was charged");
                 long pages = 2 + (k != null ? 1 : 0);
                 require(one.memory().usage() == pages, "memcg 1 usage " + one.memory().usage() + " with " + pages + " kmem pages");
+                if (retries > 0) retried++;
                 drained();
             });
         }
@@ -248,7 +293,54 @@ class KmemLincheckTest {
     @Test
     void chargeAgainstOfflineAndFree() {
         Class<?> t = ChargeVsOffline.class;
+        ChargeVsOffline.retried = 0;
         check("charge against offline and free", t, PathLincheck.scenarios(
                 scenario(t, List.of(), List.of(actor(t, "allocOnCpu0")), List.of(actor(t, "offlineAndFreeOnCpu1")))), CHARGE);
+        System.out.printf("Lincheck, charge against offline and free: css_tryget failed and the charge retried in %d interleavings%n",
+                ChargeVsOffline.retried);
+        org.junit.jupiter.api.Assertions.assertTrue(ChargeVsOffline.retried > 0, "no interleaving made the charge retry");
+    }
+
+    /**
+     * A stale free claim, replayed step by step (found by reading the code; 3,000 interleavings of
+     * a three-thread Lincheck scenario did not reach it: it needs five switches). CPU 1's
+     * {@code KmemFree} claims page k while CPU 0 charges it and reads no objcg; CPU 0's charge
+     * fails and frees k, then CPU 0 allocates and charges k again; CPU 2 claims k and frees it;
+     * CPU 1 resumes and gives up its claim; CPU 1 frees k again. Before the fix
+     * {@code KmemPage.free} cleared the claim of whichever CPU held it: CPU 2's claim was gone
+     * and both CPUs uncharged k (a double uncharge, then a NullPointerException on the objcg).
+     * The operations of CPU 1's KmemFree are called here one by one, as KmemFree runs them.
+     */
+    @Test
+    void aFailedChargeKeepsAnotherCpusFreeClaim() {
+        Mm mm = new Mm(new Mm.Config(3, 0, 0, 2, 1, 100).withSwap(0, 100, 2).withKmem(1));
+        mm.setMax(2, 0);
+        KmemPage k = mm.kpage(0);
+        KmemSteps c0 = KmemSteps.of(mm.cpu(0));
+        c0.KmemAlloc(k, mm.memcg(2));
+        org.junit.jupiter.api.Assertions.assertTrue(k.claimFree(), "CPU 1's KmemFree claims k");
+        org.junit.jupiter.api.Assertions.assertNull(k.objcg(), "and reads no objcg: k is being charged");
+        c0.GetMemcgFromObjcg();
+        c0.CssTrygetMemcg();
+        org.junit.jupiter.api.Assertions.assertFalse(c0.KmemCharge(), "memory.max 0: the charge fails and k is freed");
+        org.junit.jupiter.api.Assertions.assertSame(k, KmemPaths.allocKmemPage(mm.cpu(0), mm.memcg(1)), "k allocated and charged again");
+        KmemSteps c2 = KmemSteps.of(mm.cpu(2));
+        boolean cpu2 = true;
+        try {
+            c2.KmemFree(k); // CPU 2 starts freeing k (refused while CPU 1's claim stands)
+        } catch (StepRefused claimed) {
+            cpu2 = false;
+        }
+        k.unclaimFree(); // CPU 1's KmemFree: no objcg read, so it gives up its claim and is refused
+        boolean cpu1 = KmemPaths.freeKmemPage(mm.cpu(1), k); // CPU 1 frees k again, while CPU 2 may be freeing it
+        if (cpu2) {
+            c2.GetMemcgFromObjcg();
+            c2.CssTrygetMemcg();
+            c2.KmemUncharge();
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(cpu1 ^ cpu2, "exactly one CPU freed k: CPU 2 " + cpu2 + ", CPU 1 " + cpu1);
+        org.junit.jupiter.api.Assertions.assertFalse(k.allocated());
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), KmemProtocol.PROTOCOL.check(Machine.of(mm)));
+        org.junit.jupiter.api.Assertions.assertEquals(0, mm.memcg(1).memory().usage());
     }
 }

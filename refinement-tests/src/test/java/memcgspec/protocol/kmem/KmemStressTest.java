@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import memcgspec.impl.Accounting;
 import memcgspec.impl.Cpu;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * is online: whole subtrees go away under the charges) and free the offline ones whose last css
  * reference is gone; cgroup v1 and v2, with the jitter on (among its points
  * AFTER_OBJCG_MEMCG_READ, the window of eefbfa7fd678). A memcg goes offline once, so each seed is
- * a fresh machine and a run is many seeds.
+ * a fresh machine and a run is 16 seeds per mode.
  *
  * <p>Half the allocations and frees run {@link KmemPaths#allocKmemPage} and
  * {@link KmemPaths#freeKmemPage}; the other half run the same sequence of {@link KmemSteps} here,
@@ -45,7 +46,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * nr_dying_descendants back to 0).
  */
 class KmemStressTest {
-    static final int THREADS = 4, SEEDS = 30, OPS = 1_500;
+    static final int THREADS = 4, SEEDS = 16, OPS = 1_500;
 
     /** 4 CPUs, 14 memcgs (3..14 removable), memory.max 24 (so that charges fail now and then), 120 kmem pages. */
     static Protocol.Setup setup(int version) {
@@ -92,6 +93,7 @@ class KmemStressTest {
         AtomicLong[] n = new AtomicLong[N];
         for (int i = 0; i < N; i++) n[i] = new AtomicLong();
         int nm = mm.memcgs().size() - 1, nk = mm.kpages().size();
+        AtomicIntegerArray dead = new AtomicIntegerArray(nm + 1);
         Stress.run(mm, THREADS, seed, OPS, (cpu, r) -> {
             int w = r.nextInt(1000);
             if (w < 12) {
@@ -105,6 +107,12 @@ class KmemStressTest {
                 }
             } else if (w < 30) {
                 for (MemCgroup m : mm.memcgs()) {
+                    if (m.state() == MemCgroup.State.ONLINE) continue;
+                    // A dying memcg's css count, once 0, stays 0 (css_tryget refuses it; nothing else
+                    // takes a reference on an offline memcg here: no swap, no user page, no task).
+                    long css = m.cssRefs();
+                    if (css == 0) dead.set(m.id(), 1);
+                    else if (dead.get(m.id()) == 1) throw new AssertionError(m + "'s css count went from 0 back to " + css);
                     if (m.state() != MemCgroup.State.OFFLINE) continue;
                     try {
                         mm.Free(m);
