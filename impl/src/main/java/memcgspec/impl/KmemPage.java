@@ -38,10 +38,13 @@ public final class KmemPage {
         return allocated.compareAndSet(false, true);
     }
 
-    /** __free_pages: back to the allocator (memcg_data already cleared). */
+    /**
+     * __free_pages: back to the allocator (memcg_data already cleared). A claim taken by
+     * {@link #claimFree} is not touched: it is the claiming CPU's to give up (a charge that fails
+     * frees its page while another CPU may hold a claim it is about to give up).
+     */
     public void free() {
         if (objcg != null) throw new AssertionError("freeing charged kmem page " + this);
-        freeing.set(false);
         if (!allocated.compareAndSet(true, false)) throw new AssertionError("double free of kmem page " + this);
     }
 

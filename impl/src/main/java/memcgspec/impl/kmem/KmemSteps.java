@@ -178,12 +178,14 @@ public final class KmemSteps implements CpuPart {
 
     /**
      * obj_cgroup_uncharge_pages on the memcg read, and the rest of __memcg_kmem_uncharge_page
-     * ({@link Memcontrol#kmemUnchargePage}); then the page goes back to the allocator.
+     * ({@link Memcontrol#kmemUnchargePage}); then the page goes back to the allocator, and this
+     * CPU gives up its claim on it ({@link KmemPage#claimFree}).
      */
     public void KmemUncharge() {
         cpu.requirePc("KmemUncharge", KmemPc.KMEM_UNCHARGE_CSS);
         Memcontrol.kmemUnchargePage(mm, kpage, kmemcg);
         kpage.free();
+        kpage.unclaimFree();
         done();
     }
 }
