@@ -55,6 +55,11 @@ public final class PathLincheck {
      * same code and budget explore the same interleavings.
      */
     public static void check(String what, Class<?> test, List<ExecutionScenario> scenarios, int invocations) {
+        check(what, test, scenarios, invocations, ATOMIC);
+    }
+
+    /** {@link #check(String, Class, List, int)}, with {@code atomic} the classes run as one step each. */
+    public static void check(String what, Class<?> test, List<ExecutionScenario> scenarios, int invocations, List<String> atomic) {
         invocations = Integer.getInteger("memcgspec.lincheck.invocations", invocations);
         ModelCheckingOptions o = new ModelCheckingOptions().iterations(0).invocationsPerIteration(invocations)
                 // The stress tests' jitter points (off here) are no shared state: no switch points in them.
@@ -62,7 +67,7 @@ public final class PathLincheck {
                 // Atomic here: a CPU's own state, and the memcg counters and statistics, whose
                 // concurrency PageCounterLincheckTest covers; the interleavings left are those of
                 // the folios, the page cache and the swap device, where the paths meet.
-                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(ATOMIC.toArray(String[]::new)).allMethods().treatAsAtomic());
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(atomic.toArray(String[]::new)).allMethods().treatAsAtomic());
         for (ExecutionScenario s : scenarios) o.addCustomScenario(s);
         long t0 = System.nanoTime(), c0 = cpuNanos();
         validations = 0;
@@ -79,7 +84,7 @@ public final class PathLincheck {
     }
 
     /** Classes whose methods the model checker runs as one step each (see {@link #check}). */
-    static final List<String> ATOMIC = List.of("memcgspec.impl.Cpu", "memcgspec.impl.PageCounter", "memcgspec.impl.MemCgroup",
+    public static final List<String> ATOMIC = List.of("memcgspec.impl.Cpu", "memcgspec.impl.PageCounter", "memcgspec.impl.MemCgroup",
             "memcgspec.impl.Memcontrol", "memcgspec.impl.MemcontrolV1", "memcgspec.impl.Accounting");
 
     /** Validations run in this check (one per interleaving), and the number of the first that failed, or -1. */

@@ -1,5 +1,6 @@
 package memcgspec.impl.kmem;
 
+import java.util.concurrent.atomic.AtomicLong;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
@@ -16,11 +17,15 @@ import memcgspec.impl.StepRefused;
 public final class KmemPaths {
     private KmemPaths() {}
 
-    /** get_mem_cgroup_from_objcg: read objcg->memcg and css_tryget it until that succeeds. */
-    private static void getMemcgFromObjcg(KmemSteps steps) {
+    /**
+     * get_mem_cgroup_from_objcg: read objcg->memcg and css_tryget it until that succeeds; each
+     * failed try (a dying memcg) is counted in {@code retries}, if given.
+     */
+    private static void getMemcgFromObjcg(KmemSteps steps, AtomicLong retries) {
         for (;;) {
             steps.GetMemcgFromObjcg();
             if (steps.CssTrygetMemcg()) return;
+            if (retries != null) retries.incrementAndGet();
             Thread.onSpinWait(); // the memcg was dying: offline has repointed the objcg; read again
         }
     }
@@ -33,6 +38,11 @@ public final class KmemPaths {
      *     charge failed: the page was freed)
      */
     public static KmemPage allocKmemPage(Cpu cpu, MemCgroup m) {
+        return allocKmemPage(cpu, m, null);
+    }
+
+    /** {@link #allocKmemPage(Cpu, MemCgroup)}, counting the css_tryget retries in {@code retries}. */
+    public static KmemPage allocKmemPage(Cpu cpu, MemCgroup m, AtomicLong retries) {
         cpu.requirePc("allocKmemPage", Pc.IDLE);
         KmemSteps steps = KmemSteps.of(cpu);
         Mm mm = cpu.mm();
@@ -49,7 +59,7 @@ public final class KmemPaths {
             }
         }
         if (page == null) return null;
-        getMemcgFromObjcg(steps);
+        getMemcgFromObjcg(steps, retries);
         return steps.KmemCharge() ? page : null;
     }
 
@@ -60,6 +70,11 @@ public final class KmemPaths {
      * @return false (nothing done) when k is not a charged kmem page or another CPU frees it
      */
     public static boolean freeKmemPage(Cpu cpu, KmemPage k) {
+        return freeKmemPage(cpu, k, null);
+    }
+
+    /** {@link #freeKmemPage(Cpu, KmemPage)}, counting the css_tryget retries in {@code retries}. */
+    public static boolean freeKmemPage(Cpu cpu, KmemPage k, AtomicLong retries) {
         cpu.requirePc("freeKmemPage", Pc.IDLE);
         KmemSteps steps = KmemSteps.of(cpu);
         try {
@@ -67,7 +82,7 @@ public final class KmemPaths {
         } catch (StepRefused notCharged) {
             return false;
         }
-        getMemcgFromObjcg(steps);
+        getMemcgFromObjcg(steps, retries);
         steps.KmemUncharge();
         return true;
     }

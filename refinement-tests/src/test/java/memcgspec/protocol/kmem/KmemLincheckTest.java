@@ -7,9 +7,7 @@ import static memcgspec.protocol.PathLincheck.scenario;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.lang.management.ManagementFactory;
 import memcgspec.impl.Cpu;
-import memcgspec.impl.Jitter;
 import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
@@ -22,11 +20,8 @@ import memcgspec.protocol.PathLincheck;
 import memcgspec.protocol.Protocol;
 import memcgspec.protocol.Stress;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
-import org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Validate;
-import org.jetbrains.lincheck.util.AnalysisSectionsKt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -163,7 +158,7 @@ class KmemLincheckTest {
 
         @Validate
         public void validate() {
-            unanalysed(() -> {
+            PathLincheck.unanalysed(() -> {
                 invariants();
                 require(offline, "memcg 2 did not go offline");
                 require(!own.allocated() == freedOwn && !inherited.allocated() == freedInherited, "pages " + own + ", " + inherited);
@@ -211,7 +206,7 @@ class KmemLincheckTest {
 
         @Validate
         public void validate() {
-            unanalysed(() -> {
+            PathLincheck.unanalysed(() -> {
                 invariants();
                 KmemPage k = charged;
                 require(k == null || k.objcg() == mm.objcg(2), "charged " + k + " to " + (k == null ? null : k.objcg()));
@@ -235,48 +230,11 @@ class KmemLincheckTest {
      * loop; run atomically, the release would ignore the lock and report an objcg_list race that
      * cannot happen.
      */
-    static final List<String> ATOMIC = List.of("memcgspec.impl.Cpu", "memcgspec.impl.PageCounter", "memcgspec.impl.MemCgroup",
-            "memcgspec.impl.MemcontrolV1", "memcgspec.impl.Accounting");
+    static final List<String> ATOMIC = PathLincheck.ATOMIC.stream().filter(k -> !k.equals("memcgspec.impl.Memcontrol")).toList();
 
-    private static int validations, firstFailure;
-
-    /** {@link PathLincheck#check} with {@link #ATOMIC}: model-checks the scenarios, up to {@code invocations} interleavings each. */
+    /** {@link PathLincheck#check} with {@link #ATOMIC}. */
     static void check(String what, Class<?> test, List<ExecutionScenario> scenarios, int invocations) {
-        invocations = Integer.getInteger("memcgspec.lincheck.invocations", invocations);
-        ModelCheckingOptions o = new ModelCheckingOptions().iterations(0).invocationsPerIteration(invocations)
-                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Jitter.class.getName()).allMethods().ignore())
-                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(ATOMIC.toArray(String[]::new)).allMethods().treatAsAtomic());
-        for (ExecutionScenario s : scenarios) o.addCustomScenario(s);
-        long t0 = System.nanoTime(), c0 = cpuNanos();
-        validations = 0;
-        firstFailure = -1;
-        try {
-            o.check(test);
-        } catch (Throwable e) {
-            System.out.printf("Lincheck, %s: FAILED; the first failing validation was interleaving %d (counting the scenarios in"
-                    + " order; %d validations ran): %.1f s%n", what, firstFailure, validations, (System.nanoTime() - t0) / 1e9);
-            throw e;
-        }
-        System.out.printf("Lincheck, %s: %d scenarios, up to %d interleavings each, %d run: %.1f s (%.1f s CPU)%n",
-                what, scenarios.size(), invocations, validations, (System.nanoTime() - t0) / 1e9, (cpuNanos() - c0) / 1e9);
-    }
-
-    /** {@link PathLincheck#unanalysed}, counting into this class's check. */
-    static void unanalysed(Runnable checks) {
-        AnalysisSectionsKt.runInsideIgnoredSection(() -> {
-            validations++;
-            try {
-                checks.run();
-            } catch (RuntimeException | Error e) {
-                if (firstFailure < 0) firstFailure = validations;
-                throw e;
-            }
-            return null;
-        });
-    }
-
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        PathLincheck.check(what, test, scenarios, invocations, ATOMIC);
     }
 
     /** [free own] | [offline 2, free 2]; [free inherited] | [offline 2, free 2]; both pages. */

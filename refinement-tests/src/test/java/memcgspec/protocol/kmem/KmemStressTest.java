@@ -18,7 +18,6 @@ import memcgspec.impl.ObjCgroup;
 import memcgspec.impl.Pc;
 import memcgspec.impl.StepRefused;
 import memcgspec.impl.kmem.KmemPaths;
-import memcgspec.impl.kmem.KmemSteps;
 import memcgspec.protocol.Protocol;
 import memcgspec.protocol.Stress;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,10 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * AFTER_OBJCG_MEMCG_READ, the window of eefbfa7fd678). A memcg goes offline once, so each seed is
  * a fresh machine and a run is 16 seeds per mode.
  *
- * <p>Half the allocations and frees run {@link KmemPaths#allocKmemPage} and
- * {@link KmemPaths#freeKmemPage}; the other half run the same sequence of {@link KmemSteps} here,
- * counting get_mem_cgroup_from_objcg's retries (a css_tryget that failed on a dying memcg): the
- * run must see some, or the window was not exercised.
+ * <p>The allocations and frees run {@link KmemPaths#allocKmemPage} and
+ * {@link KmemPaths#freeKmemPage}, counting get_mem_cgroup_from_objcg's retries (a css_tryget that
+ * failed on a dying memcg): the run must see some, or the window was not exercised.
  *
  * <p>After each join: every CPU idle and every invariant of {@link KmemProtocol#PROTOCOL}; each
  * online memcg's counters exactly the kmem pages whose objcg points into its subtree (memory, and
@@ -125,11 +123,11 @@ class KmemStressTest {
                 // a task of a random memcg; a removed memcg's tasks have moved up to the nearest online ancestor
                 MemCgroup m = mm.memcg(1 + r.nextInt(nm));
                 while (!m.online()) m = m.parent();
-                KmemPage k = r.nextBoolean() ? KmemPaths.allocKmemPage(cpu, m) : alloc(cpu, m, n[RETRIES]);
+                KmemPage k = KmemPaths.allocKmemPage(cpu, m, n[RETRIES]);
                 n[k != null ? CHARGED : ENOMEM].incrementAndGet();
             } else {
                 KmemPage k = charged(mm, r, nk);
-                if (r.nextBoolean() ? KmemPaths.freeKmemPage(cpu, k) : free(cpu, k, n[RETRIES])) n[UNCHARGED].incrementAndGet();
+                if (KmemPaths.freeKmemPage(cpu, k, n[RETRIES])) n[UNCHARGED].incrementAndGet();
             }
         });
         long[] out = new long[N];
@@ -151,53 +149,6 @@ class KmemStressTest {
         return k;
     }
 
-    // ------------------------------------------------------------------------------------------
-    // KmemPaths' sequences of steps, counting get_mem_cgroup_from_objcg's retries
-    // ------------------------------------------------------------------------------------------
-
-    /** get_mem_cgroup_from_objcg as {@link KmemPaths} runs it, counting the failed css_trygets. */
-    private static void getMemcgFromObjcg(KmemSteps steps, AtomicLong retries) {
-        for (;;) {
-            steps.GetMemcgFromObjcg();
-            if (steps.CssTrygetMemcg()) return;
-            retries.incrementAndGet();
-            Thread.onSpinWait();
-        }
-    }
-
-    /** {@link KmemPaths#allocKmemPage}, step by step. */
-    private static KmemPage alloc(Cpu cpu, MemCgroup m, AtomicLong retries) {
-        KmemSteps steps = KmemSteps.of(cpu);
-        Mm mm = cpu.mm();
-        KmemPage page = null;
-        int n = mm.kpages().size();
-        for (int k = 0; k < n && page == null; k++) {
-            KmemPage cand = mm.kpage(Math.floorMod(cpu.id() * 7 + k, n));
-            if (cand.allocated()) continue;
-            try {
-                steps.KmemAlloc(cand, m);
-                page = cand;
-            } catch (StepRefused takenOrOffline) {
-                if (!m.online()) return null;
-            }
-        }
-        if (page == null) return null;
-        getMemcgFromObjcg(steps, retries);
-        return steps.KmemCharge() ? page : null;
-    }
-
-    /** {@link KmemPaths#freeKmemPage}, step by step. */
-    private static boolean free(Cpu cpu, KmemPage k, AtomicLong retries) {
-        KmemSteps steps = KmemSteps.of(cpu);
-        try {
-            steps.KmemFree(k);
-        } catch (StepRefused notCharged) {
-            return false;
-        }
-        getMemcgFromObjcg(steps, retries);
-        steps.KmemUncharge();
-        return true;
-    }
 
     // ------------------------------------------------------------------------------------------
     // The test's own checks
