@@ -18,15 +18,21 @@ import memcgspec.protocol.swap.SwapProtocol;
 public final class KmemProtocol {
     private KmemProtocol() {}
 
-    /** 4 CPUs, root -> {1,2}, 1 -> {3,4}, 2 -> {5,6}, ... 14 memcgs, 64 folios, 400 kmem pages, memory.max 40 (less on some). */
+    /**
+     * 4 CPUs, root -> {1,2}, 1 -> {3,4}, 2 -> {5,6}, ... 14 memcgs, 64 folios, 400 kmem pages,
+     * memory.max 160 (room for hundreds of kmem pages at once), less on some subtrees (14, 10, 5).
+     */
     public static Protocol.Setup subtrees(int version) {
-        return new Protocol.Setup("subtrees-v" + version, new Mm.Config(4, 64, 8, 14, 2, 40).withSwap(8, 8, version).withKmem(400),
+        return new Protocol.Setup("subtrees-v" + version, new Mm.Config(4, 64, 8, 14, 2, 160).withSwap(8, 8, version).withKmem(400),
                 Map.of(3, 14L, 6, 10L, 9, 5L));
     }
 
-    /** 8 CPUs, a chain of 10 memcgs (2..10 removable), 32 folios, 300 kmem pages: reparenting through many levels. */
+    /**
+     * 8 CPUs, a chain of 10 memcgs (2..10 removable), 32 folios, 300 kmem pages: reparenting through
+     * many levels; memory.max 250, 30 from memcg 5 down and 8 from memcg 9 down.
+     */
     public static Protocol.Setup deepChain(int version) {
-        return new Protocol.Setup("deep-chain-v" + version, new Mm.Config(8, 32, 4, 10, 1, 80).withSwap(4, 4, version).withKmem(300),
+        return new Protocol.Setup("deep-chain-v" + version, new Mm.Config(8, 32, 4, 10, 1, 250).withSwap(4, 4, version).withKmem(300),
                 Map.of(5, 30L, 9, 8L));
     }
 
