@@ -624,9 +624,10 @@ NoLeakAtQuiescence ==
 (* Kernel memory keeps no memcg alive.  Once every CPU is idle, with no   *)
 (* user page and no swap entry left, only live children keep an offline    *)
 (* memcg from being freed, whatever kmem pages are still allocated: the   *)
-(* kernel's selftest test_kmem expects nr_dying_descendants to return to  *)
-(* 0 with slab objects still charged.  Implied by CssRefBalance (no kmem   *)
-(* holder) and IdRefBalance.                                               *)
+(* kernel selftest test_kmem_dead_cgroups allocates dentries in 30 child  *)
+(* cgroups, removes them, and expects the parent's nr_dying_descendants   *)
+(* to return to 0 while the dentries stay in the dcache.  Implied by       *)
+(* CssRefBalance (no kmem holder) and IdRefBalance.                        *)
 NoZombieAtQuiescence ==
     S!Quiescent => \A m \in Memcgs :
         state[m] = "offline" => css[m] = Cardinality({d \in PC!Children(m) : state[d] /= "freed"})
