@@ -38,6 +38,18 @@ public interface Binding<S> {
      */
     void apply(S s, ActionLabel label);
 
+    /**
+     * A cheap fingerprint of the implementation's state, compared with
+     * {@link java.util.Objects#deepEquals} before and after a refused step: it must change whenever
+     * a step changes anything. {@link Conformance} then checks the refusals of a state one after
+     * another on ONE copy (the fingerprint after each, the abstraction once at the end) instead of
+     * on a copy per refusal with an abstraction each. Null (the default): no fingerprint, a copy
+     * and an abstraction per refusal.
+     */
+    default Object fingerprint(S s) {
+        return null;
+    }
+
     /** The spec action names this binding can apply. */
     Set<String> boundActions();
 

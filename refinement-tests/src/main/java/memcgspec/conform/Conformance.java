@@ -21,7 +21,8 @@ import memcgspec.tla.StateGraph;
  * <p>For every state s the implementation is brought to s and its abstraction compared with s. Then for
  * every edge (s, label, t) the bound Java step is applied to a copy and the copy's abstraction compared
  * with t's concrete variables, and for every action instance disabled in s the Java step must be refused
- * ({@link StepRefused}) without changing the state.
+ * ({@link StepRefused}) without changing the state: on a copy each, or, when the binding has a
+ * {@linkplain Binding#fingerprint fingerprint}, one after another on one copy (see refusalsOnOneCopy).
  *
  * <p><b>How states are reached.</b> Depth-first over the BFS tree of the graph: the implementation of a
  * state is the copy on which its tree edge was just checked, so each state costs no replay at all, and
@@ -180,6 +181,11 @@ public final class Conformance {
                     reached.add(new Frame<>(t.index(), c));
             }
 
+            if (b.fingerprint(impl) != null) {
+                if (!refusalsOnOneCopy(impl, s, firstStep)) return List.of();
+                if (!originalIntact(impl, s)) return List.of();
+                return reached;
+            }
             for (ActionLabel l : g.disabled(si)) {
                 if (!bound.contains(l.name())) continue;
                 Applied<S> a = onCopy(impl, s, l, firstStep);
@@ -208,6 +214,78 @@ public final class Conformance {
 
             if (!originalIntact(impl, s)) return List.of();
             return reached;
+        }
+
+        /**
+         * The refusals of state s, checked one after another on one copy w: each step must throw
+         * {@link StepRefused} and leave w's fingerprint as it was; w's abstraction is compared with s
+         * once at the end, which catches a change the fingerprint missed. A step that is accepted, or
+         * throws something else, or changes the fingerprint, is reported and w is copied afresh. When
+         * the final abstraction differs, the refusals are re-checked one by one, each on a copy of its
+         * own, to name the culprit (the slow path of a failing run only).
+         *
+         * @return false when the state must be abandoned (the original changed: reported)
+         */
+        private boolean refusalsOnOneCopy(S impl, StateGraph.State s, boolean firstStep) {
+            int si = s.index();
+            S w = copyOf(impl, si, null);
+            if (w == null) return true;
+            Object fp = b.fingerprint(w);
+            boolean first = firstStep;
+            long checked = 0;
+            for (ActionLabel l : g.disabled(si)) {
+                if (!bound.contains(l.name())) continue;
+                Throwable thrown = null;
+                try {
+                    b.apply(w, l);
+                } catch (RuntimeException | AssertionError x) {
+                    thrown = x;
+                }
+                if (first && !originalIntact(impl, s)) return false;
+                first = false;
+                boolean fresh = false;
+                if (thrown == null) {
+                    mismatch(Mismatch.Kind.ACCEPTED_DISABLED, si, l, "accepted a disabled step", List.of());
+                    fresh = true;
+                } else if (!(thrown instanceof StepRefused)) {
+                    mismatch(Mismatch.Kind.EXCEPTION, si, l, "on a disabled step: " + oneLine(thrown), List.of());
+                    fresh = true;
+                } else if (!java.util.Objects.deepEquals(fp, b.fingerprint(w))) {
+                    LinkedHashMap<String, Object> after = abstraction(w, si, l);
+                    mismatch(Mismatch.Kind.REFUSAL_CHANGED_STATE, si, l, "refusal changed state",
+                            after == null ? List.of() : diff(s.vars(), after));
+                    fresh = true;
+                } else {
+                    checked++;
+                }
+                if (fresh) {
+                    w = copyOf(impl, si, l);
+                    if (w == null) return true;
+                    fp = b.fingerprint(w);
+                }
+            }
+            LinkedHashMap<String, Object> end = abstraction(w, si, null);
+            if (end == null) return true;
+            if (diff(s.vars(), end).isEmpty()) {
+                disabledChecked += checked;
+                return true;
+            }
+            // A refusal changed what the fingerprint does not see: find it, one copy per refusal.
+            long culprits = mismatchCount;
+            for (ActionLabel l : g.disabled(si)) {
+                if (!bound.contains(l.name())) continue;
+                Applied<S> a = onCopy(impl, s, l, false);
+                if (a == null || a.thrown() == null || !(a.thrown() instanceof StepRefused)) continue;
+                LinkedHashMap<String, Object> after = abstraction(a.copy(), si, l);
+                if (after == null) continue;
+                List<Mismatch.VarDiff> dd = diff(s.vars(), after);
+                if (!dd.isEmpty()) mismatch(Mismatch.Kind.REFUSAL_CHANGED_STATE, si, l, "refusal changed state (unseen by the fingerprint)", dd);
+                else disabledChecked++;
+            }
+            if (mismatchCount == culprits)
+                mismatch(Mismatch.Kind.REFUSAL_CHANGED_STATE, si, null,
+                        "the refusals of this state together changed it, none alone", diff(s.vars(), end));
+            return true;
         }
 
         /**

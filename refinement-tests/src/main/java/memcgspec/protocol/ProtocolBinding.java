@@ -53,6 +53,14 @@ public final class ProtocolBinding implements Binding<Machine> {
         return vars;
     }
 
+    /** The parts' snapshots (those the property engine compares around a refused step). */
+    @Override
+    public Object fingerprint(Machine m) {
+        List<Object> out = new java.util.ArrayList<>();
+        for (ProtocolPart p : protocol.parts()) p.snapshot(m, out);
+        return out.toArray();
+    }
+
     @Override
     public void apply(Machine m, ActionLabel label) {
         protocol.actions().apply(m, label);

@@ -133,6 +133,78 @@ class ConformanceTest {
         assertTrue(kinds(r).contains(Mismatch.Kind.REFUSAL_CHANGED_STATE), r.describe());
     }
 
+    /** ToyBinding with a fingerprint: the refusals of a state run one after another on one copy. */
+    private static class Fingerprinted extends ToyBinding {
+        @Override
+        public Object fingerprint(ToyCounter s) {
+            return abstraction(s);
+        }
+    }
+
+    @Test
+    void theCorrectImplementationConformsWithAFingerprint() {
+        ConformanceReport r = run(new Fingerprinted());
+        assertTrue(r.ok(), r.describe());
+        long disabled = 0;
+        for (StateGraph.State s : graph.states()) disabled += graph.disabled(s.index()).size();
+        assertEquals(disabled, r.disabledChecked(), "every refusal is checked, on one copy per state");
+        assertEquals(r.edges(), r.coveredEdges());
+    }
+
+    @Test
+    void catchesARefusalThatChangedStateWithAFingerprint() {
+        ConformanceReport r = run(new Fingerprinted() {
+            @Override
+            public void apply(ToyCounter s, ActionLabel l) {
+                if (l.name().equals("Reset")) s.tmp.put(V.model("c1"), 7);  // scribbles before its guard
+                super.apply(s, l);
+            }
+        });
+        assertFalse(r.ok());
+        assertTrue(kinds(r).contains(Mismatch.Kind.REFUSAL_CHANGED_STATE), r.describe());
+        assertTrue(r.mismatches().stream().anyMatch(m -> m.kind() == Mismatch.Kind.REFUSAL_CHANGED_STATE
+                && ActionLabel.of("Reset").equals(m.label())), r.describe());
+    }
+
+    @Test
+    void catchesARefusalThatChangedWhatTheFingerprintDoesNotSee() {
+        // The fingerprint leaves tmp out; the state's final abstraction sees the scribble, and the
+        // refusals are re-checked one by one to name the culprit.
+        ConformanceReport r = run(new ToyBinding() {
+            @Override
+            public Object fingerprint(ToyCounter s) {
+                return List.of(s.x, V.fcn(s.pc));
+            }
+
+            @Override
+            public void apply(ToyCounter s, ActionLabel l) {
+                if (l.name().equals("Reset")) s.tmp.put(V.model("c1"), 7);
+                super.apply(s, l);
+            }
+        });
+        assertFalse(r.ok());
+        assertTrue(r.mismatches().stream().anyMatch(m -> m.kind() == Mismatch.Kind.REFUSAL_CHANGED_STATE
+                && ActionLabel.of("Reset").equals(m.label())), r.describe());
+    }
+
+    @Test
+    void catchesAnAcceptedDisabledStepWithAFingerprint() {
+        ConformanceReport r = run(new Fingerprinted() {
+            @Override
+            public void apply(ToyCounter s, ActionLabel l) {
+                if (l.name().equals("Read") && s.x >= s.max && s.pc.get((V.Model) l.param("c")).equals("idle")) {
+                    s.tmp.put((V.Model) l.param("c"), s.x);
+                    s.pc.put((V.Model) l.param("c"), "read");
+                    return;
+                }
+                super.apply(s, l);
+            }
+        });
+        assertFalse(r.ok());
+        assertEquals(Set.of(Mismatch.Kind.ACCEPTED_DISABLED), kinds(r));
+        assertEquals(r.edges(), r.coveredEdges(), "every enabled step still conforms");
+    }
+
     @Test
     void catchesAMissingBinding() {
         ConformanceReport r = run(new ToyBinding() {
