@@ -100,18 +100,20 @@ class ConformanceTest {
         assertEquals(ActionLabel.of("Reset"), r.mismatches().get(0).label());
     }
 
+    /** A broken Read: without the x < Max guard. Returns whether it took the step (else the caller applies it). */
+    private static boolean readWithoutGuard(ToyCounter s, ActionLabel l) {
+        if (!(l.name().equals("Read") && s.x >= s.max && s.pc.get((V.Model) l.param("c")).equals("idle"))) return false;
+        s.tmp.put((V.Model) l.param("c"), s.x);
+        s.pc.put((V.Model) l.param("c"), "read");
+        return true;
+    }
+
     @Test
     void catchesAnAcceptedDisabledStep() {
-        // Read without the x < Max guard.
         ConformanceReport r = run(new ToyBinding() {
             @Override
             public void apply(ToyCounter s, ActionLabel l) {
-                if (l.name().equals("Read") && s.x >= s.max && s.pc.get((V.Model) l.param("c")).equals("idle")) {
-                    s.tmp.put((V.Model) l.param("c"), s.x);
-                    s.pc.put((V.Model) l.param("c"), "read");
-                    return;
-                }
-                super.apply(s, l);
+                if (!readWithoutGuard(s, l)) super.apply(s, l);
             }
         });
         assertFalse(r.ok());
@@ -192,12 +194,7 @@ class ConformanceTest {
         ConformanceReport r = run(new Fingerprinted() {
             @Override
             public void apply(ToyCounter s, ActionLabel l) {
-                if (l.name().equals("Read") && s.x >= s.max && s.pc.get((V.Model) l.param("c")).equals("idle")) {
-                    s.tmp.put((V.Model) l.param("c"), s.x);
-                    s.pc.put((V.Model) l.param("c"), "read");
-                    return;
-                }
-                super.apply(s, l);
+                if (!readWithoutGuard(s, l)) super.apply(s, l);
             }
         });
         assertFalse(r.ok());
