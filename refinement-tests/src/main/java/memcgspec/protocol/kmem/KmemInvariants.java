@@ -39,6 +39,8 @@ public final class KmemInvariants {
         final long[] cssCpus;
         /** Per objcg id: its holders (Kmem.tla's ObjcgHolders); pages naming it; CPUs naming it. */
         final long[] holders, pages, cpus;
+        /** Per kmem page id: a CPU is charging it. */
+        final boolean[] charging;
 
         Tally(Census c) {
             Mm mm = c.machine().mm();
@@ -49,6 +51,7 @@ public final class KmemInvariants {
             holders = new long[nm];
             pages = new long[nm];
             cpus = new long[nm];
+            charging = new boolean[mm.kpages().size()];
             for (MemCgroup m : c.memcgs()) excess[m.id()] = m.residue();
             for (KmemPage k : mm.kpages()) {
                 ObjCgroup o = k.objcg();
@@ -64,6 +67,7 @@ public final class KmemInvariants {
                 if (!(cpu.pc() instanceof KmemPc pc)) continue;
                 KmemSteps s = KmemSteps.of(cpu);
                 if (pc.charging() && s.kobj() != null) cpus[s.kobj().id()]++;
+                if (pc.charging() && s.kpage() != null) charging[s.kpage().id()] = true;
                 if ((pc == KmemPc.KMEM_CHARGE_CSS || pc == KmemPc.KMEM_UNCHARGE_CSS) && s.kmemcg() != null) cssCpus[s.kmemcg().id()]++;
             }
             for (int o = 1; o < nm; o++) {
@@ -155,11 +159,9 @@ public final class KmemInvariants {
     }
 
     static void kmemPagesCharged(Census c, Consumer<String> v) {
-        Mm mm = c.machine().mm();
-        for (KmemPage k : mm.kpages()) {
-            boolean charging = false;
-            for (Cpu cpu : c.cpus()) if (cpu.pc() instanceof KmemPc pc && pc.charging() && KmemSteps.of(cpu).kpage() == k) charging = true;
-            if (k.allocated() && !charging && k.objcg() == null) v.accept(k + " is allocated, charged to nothing, and no CPU charges it");
+        Tally t = tally(c);
+        for (KmemPage k : c.machine().mm().kpages()) {
+            if (k.allocated() && !t.charging[k.id()] && k.objcg() == null) v.accept(k + " is allocated, charged to nothing, and no CPU charges it");
             if (!k.allocated() && k.objcg() != null) v.accept(k + " is free but names " + k.objcg());
         }
     }

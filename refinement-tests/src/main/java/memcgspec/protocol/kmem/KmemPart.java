@@ -176,12 +176,13 @@ public final class KmemPart implements ProtocolPart {
         for (Cpu c : mm.cpus()) if (c.rcuMemcg() != null) v.add("Quiescent: " + c + " still inside rcu_read_lock");
     }
 
-    /** Each kmem page, each objcg, each memcg's kmem counter, residue and objcg pointers, each CPU's kmem fields. */
+    /** Each kmem page, each objcg, each memcg's kmem counter, residue, objcg pointer and objcg_list, each CPU's kmem fields. */
     @Override
     public void snapshot(Machine m, List<Object> out) {
         Mm mm = m.mm();
         int nk = mm.kpages().size(), nm = mm.memcgs().size(), nc = mm.cpus().size();
-        long[] a = new long[nk * 4 + nm * 10 + nc * 4];
+        long[] a = new long[nk * 4 + nm * 8 + nc * 4];
+        int[][] lists = new int[nm][];
         int k = 0;
         for (KmemPage p : mm.kpages()) {
             a[k++] = p.allocated() ? 1 : 0;
@@ -197,12 +198,10 @@ public final class KmemPart implements ProtocolPart {
             a[k++] = pk.underflows();
             a[k++] = g.residue();
             a[k++] = g.objcg() == null ? 0 : g.objcg().id() + 1;
-            a[k++] = mm.objcgList(g).size();
             ObjCgroup o = mm.objcg(i);
             a[k++] = o == null ? 0 : o.refs();
             a[k++] = o == null || o.memcg() == null ? 0 : o.memcg().id() + 1;
-            a[k++] = o == null ? 0 : mm.objcgList(g).hashCode();
-            a[k++] = 0;
+            lists[i] = mm.objcgList(g).stream().mapToInt(ObjCgroup::id).toArray();
         }
         for (Cpu c : mm.cpus()) {
             KmemSteps s = KmemSteps.of(c);
@@ -212,6 +211,7 @@ public final class KmemPart implements ProtocolPart {
             a[k++] = c.rcuMemcg() == null ? 0 : c.rcuMemcg().id() + 1;
         }
         out.add(a);
+        out.add(lists);
     }
 
     /** The kmem counter (v1) and residue of every memcg where not zero; each kmem page's objcg; each objcg moved or released; each CPU's kmem fields. */
