@@ -108,9 +108,12 @@ class KmemStressTest {
                     if (m.state() == MemCgroup.State.ONLINE) continue;
                     // A dying memcg's css count, once 0, stays 0 (css_tryget refuses it; nothing else
                     // takes a reference on an offline memcg here: no swap, no user page, no task).
+                    // The mark is read BEFORE the count: a 0 seen by another thread after this
+                    // thread read a (then true) 1 must not pass for a resurrection.
+                    boolean seenDead = dead.get(m.id()) == 1;
                     long css = m.cssRefs();
                     if (css == 0) dead.set(m.id(), 1);
-                    else if (dead.get(m.id()) == 1) throw new AssertionError(m + "'s css count went from 0 back to " + css);
+                    else if (seenDead) throw new AssertionError(m + "'s css count went from 0 back to " + css);
                     if (m.state() != MemCgroup.State.OFFLINE) continue;
                     try {
                         mm.Free(m);
