@@ -53,7 +53,7 @@
 (* non-root memcgs: the kernel records the root as the owner of a root     *)
 (* task's page without charging any counter, a case left out here.        *)
 (***************************************************************************)
-EXTENDS Integers, FiniteSets, TLC
+EXTENDS Integers, FiniteSets, TLC, MemcgTrees
 
 CONSTANTS
     CPUs,       \* the CPUs, model values; each runs one mm path at a time
@@ -67,7 +67,7 @@ CONSTANTS
     NoPage,     \* model value: "no page"
     NoIndex     \* model value: "no index"
 
-ASSUME NMemcg \in Nat \ {0} /\ Fanout \in Nat \ {0} /\ Limit \in Nat /\ MaxMap \in Nat \ {0}
+ASSUME NMemcg \in 1..MaxMemcg /\ Fanout \in 1..MaxMemcg /\ Limit \in Nat /\ MaxMap \in Nat \ {0}
 
 Memcgs == 0..NMemcg
 Root == 0
@@ -76,7 +76,15 @@ Parent == [m \in TaskMemcgs |-> (m - 1) \div Fanout]
 (* The root has no limit: no usage can exceed the number of pages. *)
 Max == [m \in Memcgs |-> IF m = Root THEN Cardinality(Pages) ELSE Limit]
 
+(* The hierarchy's tables (see PageCounter), built once by MemcgTrees.tla: *)
+(* a root module's constant definition and an EXTENDed one are evaluated   *)
+(* once by TLC, and this one stays a lookup when Swap, Kmem or Migrate     *)
+(* INSTANCE this module.  PageCounter and MemcgAccounting take it as their *)
+(* constant Tree.                                                          *)
+Tree == Trees[NMemcg][Fanout]
+
 PC == INSTANCE PageCounter
+ASSUME PC!TreeOK
 
 VARIABLES
     \* --- per CPU: the mm path it is in, and what that path works on ---

@@ -117,7 +117,12 @@ Parent == C!Parent
 (* memory.max: Charge.tla's, with the root's (no limit) counting the kmem *)
 (* pages too.                                                                *)
 Max == [m \in Memcgs |-> IF m = Root THEN Cardinality(Pages \cup KPages) ELSE Limit]
+(* Charge.tla's hierarchy tables, passed to PageCounter (PC, and Abs's):   *)
+(* as a constant definition of the root module TLC evaluates it once; in   *)
+(* a module INSTANCEd by another it stays a lookup (see MemcgTrees.tla).   *)
+Tree == C!Tree
 PC == INSTANCE PageCounter WITH Parent <- C!Parent
+ASSUME PC!TreeOK
 Online(m) == S!Online(m)
 
 (* The objcgs: one per non-root memcg, allocated at its online. *)

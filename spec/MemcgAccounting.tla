@@ -42,6 +42,7 @@ CONSTANTS
     Pages,      \* the page frames
     Slots,      \* the swap slots (empty for a protocol without swap)
     Memcgs, Root, Parent, Max,   \* the hierarchy and its limits (see PageCounter)
+    Tree,       \* the hierarchy's tables, passed on to PageCounter (see Charge.tla's Tree)
     NoMemcg     \* "no owner": a model value outside Memcgs
 
 VARIABLES

@@ -31,24 +31,37 @@ CONSTANTS
     Memcgs,     \* the memcgs, a finite set
     Root,       \* the root memcg, an element of Memcgs
     Parent,     \* [Memcgs \ {Root} -> Memcgs]: the hierarchy, a tree rooted at Root
-    Max         \* [Memcgs -> Nat]: each counter's max (memory.max / limit_in_bytes)
+    Max,        \* [Memcgs -> Nat]: each counter's max (memory.max / limit_in_bytes)
+    Tree        \* the hierarchy's tables, a record of four functions on Memcgs (path,
+                \*   ancestors, subtree, children): TreeOK says what they must be
 
 (* The path from m up to the root: <<m, Parent[m], ..., Root>>.  Charges   *)
 (* walk it in this order, so "the first ancestor over its max" is the      *)
 (* first element of it that has no room.                                   *)
-RECURSIVE PathToRoot(_)
-PathToRoot(m) == IF m = Root THEN <<m>> ELSE <<m>> \o PathToRoot(Parent[m])
+RECURSIVE Walk(_)
+Walk(m) == IF m = Root THEN <<m>> ELSE <<m>> \o Walk(Parent[m])
 
-(* The hierarchy as constant tables: m and all of its ancestors; the      *)
-(* memcgs below m, m included; m's children.  Being constant-level, TLC    *)
-(* computes each table once, before the search.                            *)
-AncestorsTable == [m \in Memcgs |-> {PathToRoot(m)[i] : i \in DOMAIN PathToRoot(m)}]
-SubtreeTable == [m \in Memcgs |-> {d \in Memcgs : m \in AncestorsTable[d]}]
-ChildrenTable == [m \in Memcgs |-> {d \in Memcgs \ {Root} : Parent[d] = m}]
+(* The hierarchy as constant tables: for each memcg m, the path from m to  *)
+(* the root, m and all of its ancestors, the memcgs below m (m included),  *)
+(* m's children.  They are passed in (Tree) rather than defined here:      *)
+(* TLC evaluates a constant definition once, before the search, only in    *)
+(* the root module (or in a module with no constants), and this module is  *)
+(* always INSTANCEd, so tables defined here were rebuilt at every use, in  *)
+(* every step and every invariant.  MemcgTrees.tla builds them once; each  *)
+(* root module ASSUMEs TreeOK, which checks them against Parent.           *)
+TreeOK ==
+    /\ DOMAIN Tree.path = Memcgs /\ DOMAIN Tree.ancestors = Memcgs
+    /\ DOMAIN Tree.subtree = Memcgs /\ DOMAIN Tree.children = Memcgs
+    /\ \A m \in Memcgs :
+          /\ Tree.path[m] = Walk(m)
+          /\ Tree.ancestors[m] = {Walk(m)[i] : i \in DOMAIN Walk(m)}
+          /\ Tree.subtree[m] = {d \in Memcgs : m \in Tree.ancestors[d]}
+          /\ Tree.children[m] = {d \in Memcgs \ {Root} : Parent[d] = m}
 
-Ancestors(m) == AncestorsTable[m]
-Subtree(m) == SubtreeTable[m]
-Children(m) == ChildrenTable[m]
+PathToRoot(m) == Tree.path[m]
+Ancestors(m) == Tree.ancestors[m]
+Subtree(m) == Tree.subtree[m]
+Children(m) == Tree.children[m]
 
 (* Adds n pages to every counter on the path of m (n < 0 subtracts). *)
 Add(usage, m, n) ==

@@ -139,7 +139,12 @@ C == INSTANCE Charge
 Memcgs == C!Memcgs
 Root == C!Root
 TaskMemcgs == C!TaskMemcgs
+(* Charge.tla's hierarchy tables, passed to PageCounter (PC, and Abs's):   *)
+(* as a constant definition of the root module TLC evaluates it once; in   *)
+(* a module INSTANCEd by another it stays a lookup (see MemcgTrees.tla).   *)
+Tree == C!Tree
 PC == INSTANCE PageCounter WITH Parent <- C!Parent, Max <- C!Max
+ASSUME PC!TreeOK
 
 (* Charge.tla's statistics, and swapcached (NR_SWAPCACHE, v5.12): pages   *)
 (* in the swap cache, counted by add_to_swap_cache and                     *)
