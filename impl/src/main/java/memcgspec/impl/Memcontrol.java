@@ -158,15 +158,15 @@ public final class Memcontrol {
 
     /**
      * obj_cgroup_charge_pages, after get_mem_cgroup_from_objcg gave {@code memcg} with a css
-     * reference: try_charge_memcg (memory, and memsw on v1), memcg1_account_kmem, then css_put.
-     * The memcg is the one read from the objcg, wherever the objcg points now.
+     * reference: try_charge_memcg (memory, and memsw on v1; no per-CPU stock), then
+     * memcg1_account_kmem. The caller puts the css reference. The memcg is the one read from the
+     * objcg, wherever the objcg points now.
      *
      * @return whether the charge succeeded (on failure nothing was charged)
      */
     public static boolean objCgroupChargePages(Mm mm, MemCgroup memcg, long n) {
         boolean ok = mm.accounting().tryCharge(memcg, n) == null;
         if (ok) mm.accounting().accountKmem(memcg, n);
-        memcg.cssPut();
         return ok;
     }
 
@@ -181,16 +181,22 @@ public final class Memcontrol {
     }
 
     /**
-     * obj_cgroup_uncharge_pages, after get_mem_cgroup_from_objcg gave {@code memcg} with a css
-     * reference: the counters of that memcg (memory and memsw through refill_stock, drained at
-     * once: the per-CPU stock is not modelled), memcg1_account_kmem, css_put; then
-     * __memcg_kmem_uncharge_page: memcg_data = 0 and obj_cgroup_put (the page's reference, maybe
-     * the objcg's last). The counters below {@code memcg} that the charge went up through keep it:
-     * each counts one more in its residue (a history count, for the invariants).
+     * obj_cgroup_uncharge_pages' refill_stock, where no per-CPU stock is modelled (Kmem.tla):
+     * drained at once, the counters of {@code memcg} (memory, and memsw on v1) uncharged.
      */
-    public static void kmemUnchargePage(Mm mm, KmemPage page, MemCgroup memcg) {
-        ObjCgroup o = page.objcg();
+    public static void kmemUnchargeCounters(Mm mm, MemCgroup memcg) {
         mm.accounting().cancelCharge(memcg, 1);
+    }
+
+    /**
+     * The rest of obj_cgroup_uncharge_pages after the counters or the stock took the page
+     * (memcg1_account_kmem, css_put), then of __memcg_kmem_uncharge_page: memcg_data = 0 and
+     * obj_cgroup_put (the page's reference, maybe the objcg's last). The counters below
+     * {@code memcg} that the charge went up through keep it: each counts one more in its residue
+     * (a history count, for the invariants).
+     */
+    public static void kmemUnchargeRest(Mm mm, KmemPage page, MemCgroup memcg) {
+        ObjCgroup o = page.objcg();
         mm.accounting().accountKmem(memcg, -1);
         memcg.cssPut();
         for (MemCgroup x = page.chargedAt(); x != null && !x.isAncestorOf(memcg); x = x.parent()) x.addResidue();

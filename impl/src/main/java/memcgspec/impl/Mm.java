@@ -50,17 +50,24 @@ public final class Mm {
      *     rule; Swap.tla's LeafTasks); false: in any online non-root memcg
      * @param kmemPages page frames for kernel memory (__GFP_ACCOUNT allocations; Kmem.tla's KPages)
      */
+    /**
+     * The machine's shape. {@code stockBatch} and {@code stockSlots} are MEMCG_CHARGE_BATCH and
+     * NR_MEMCG_STOCK of the per-CPU charge stock ({@link MemcgStock}); 0 slots: no stock (the kmem
+     * charges go to the counters directly, as Kmem.tla has them).
+     */
     public record Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit, int maxMapcount,
-                         int swapSlots, long swapMax, int version, boolean leafTasks, int kmemPages) {
+                         int swapSlots, long swapMax, int version, boolean leafTasks, int kmemPages,
+                         int stockBatch, int stockSlots) {
         public Config {
             if (cpus < 1 || folios < 0 || indexes < 0 || nMemcg < 1 || fanout < 1 || limit < 0 || maxMapcount < 1
-                    || swapSlots < 0 || swapMax < 0 || (version != 1 && version != 2) || kmemPages < 0) {
+                    || swapSlots < 0 || swapMax < 0 || (version != 1 && version != 2) || kmemPages < 0
+                    || stockSlots < 0 || (stockSlots > 0 && stockBatch < 2)) {
                 throw new IllegalArgumentException("bad machine shape: " + this);
             }
         }
 
         public Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit, int maxMapcount) {
-            this(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, 0, 0, 2, false, 0);
+            this(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, 0, 0, 2, false, 0, 0, 0);
         }
 
         public Config(int cpus, int folios, int indexes, int nMemcg, int fanout, long limit) {
@@ -69,17 +76,31 @@ public final class Mm {
 
         /** The same machine with a swap device of {@code slots} slots, swap.max and accounting mode. */
         public Config withSwap(int slots, long max, int ver) {
-            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, slots, max, ver, leafTasks, kmemPages);
+            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, slots, max, ver, leafTasks, kmemPages,
+                    stockBatch, stockSlots);
         }
 
         /** The same machine where tasks run only in memcgs with no online child, or anywhere. */
         public Config withLeafTasks(boolean leaf) {
-            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, swapSlots, swapMax, version, leaf, kmemPages);
+            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, swapSlots, swapMax, version, leaf, kmemPages,
+                    stockBatch, stockSlots);
         }
 
         /** The same machine with {@code n} kmem page frames. */
         public Config withKmem(int n) {
-            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, swapSlots, swapMax, version, leafTasks, n);
+            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, swapSlots, swapMax, version, leafTasks, n,
+                    stockBatch, stockSlots);
+        }
+
+        /** The same machine with a per-CPU charge stock of {@code slots} slots and a batch of {@code batch} pages. */
+        public Config withStock(int batch, int slots) {
+            return new Config(cpus, folios, indexes, nMemcg, fanout, limit, maxMapcount, swapSlots, swapMax, version, leafTasks,
+                    kmemPages, batch, slots);
+        }
+
+        /** Whether the kmem paths charge through a per-CPU stock. */
+        public boolean stock() {
+            return stockSlots > 0;
         }
     }
 
@@ -206,6 +227,9 @@ public final class Mm {
             for (MemCgroup d : m.children()) if (d.online()) throw new StepRefused("Offline(" + m + "): child " + d + " is online");
             if (!m.offlineIfIdle()) throw new StepRefused("Offline(" + m + "): a CPU charges for one of its tasks");
             memcgReparentObjcgs(m);
+            // drain_all_stock(memcg): every CPU with stocked pages of m gets its drain queued
+            // (rmdir runs in a task that is none of this machine's CPUs: none drains here).
+            if (config.stock()) MemcgStock.drainAllStock(this, m, null);
         }
     }
 

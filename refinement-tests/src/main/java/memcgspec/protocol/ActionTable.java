@@ -78,6 +78,12 @@ public final class ActionTable {
             return machine.memcg(value(param));
         }
 
+        /** A memcg parameter whose domain includes NoMemcg (e.g. Stock.tla's victim): null for NoMemcg. */
+        public MemCgroup memcgOrNone(String param) {
+            Object v = value(param);
+            return v instanceof Integer ? machine.memcg(v) : null;
+        }
+
         public int index(String param) {
             return machine.index(value(param));
         }
@@ -143,7 +149,8 @@ public final class ActionTable {
 
     /**
      * A call of action {@code name} for the property engine, its arguments given as Java ids in
-     * the parameters' order (CPU, folio, index and slot numbers from 0; memcgs by number): printed,
+     * the parameters' order (CPU, folio, index and slot numbers from 0; memcgs by number, -1 for
+     * NoMemcg): printed,
      * and applied, under the spec's names ({@link Names#of}).
      */
     public Call<Machine> call(String name, int... ids) {
@@ -159,7 +166,7 @@ public final class ActionTable {
                 case INDEX -> V.model("i" + (ids[i] + 1));
                 case SLOT -> V.model("s" + (ids[i] + 1));
                 case KPAGE -> V.model("k" + (ids[i] + 1));
-                case MEMCG -> ids[i];
+                case MEMCG -> ids[i] < 0 ? V.model("NoMemcg") : (Object) ids[i];
             };
             values.put(p.name(), v);
             printed.add(V.show(v));

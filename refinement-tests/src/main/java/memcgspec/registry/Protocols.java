@@ -6,6 +6,7 @@ import memcgspec.protocol.Protocol;
 import memcgspec.protocol.charge.ChargeProtocol;
 import memcgspec.protocol.kmem.KmemProtocol;
 import memcgspec.protocol.migrate.MigrateProtocol;
+import memcgspec.protocol.stock.StockProtocol;
 import memcgspec.protocol.swap.SwapProtocol;
 
 /**
@@ -17,7 +18,8 @@ public final class Protocols {
     private Protocols() {}
 
     /** Every protocol, base protocols first. */
-    public static final List<Protocol> ALL = List.of(ChargeProtocol.PROTOCOL, SwapProtocol.PROTOCOL, MigrateProtocol.PROTOCOL, KmemProtocol.PROTOCOL);
+    public static final List<Protocol> ALL = List.of(ChargeProtocol.PROTOCOL, SwapProtocol.PROTOCOL, MigrateProtocol.PROTOCOL, KmemProtocol.PROTOCOL,
+            StockProtocol.PROTOCOL);
 
     /** The protocol held to a spec module (e.g. "Swap"), if that module is a conformance target. */
     public static Optional<Protocol> forModule(String module) {

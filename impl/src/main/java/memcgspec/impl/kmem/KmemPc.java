@@ -10,6 +10,11 @@ public enum KmemPc implements Pc {
     KMEM_CHARGE_RCU("kmem_charge_rcu"),
     /** get_mem_cgroup_from_objcg returned: a css reference on the memcg to charge. */
     KMEM_CHARGE_CSS("kmem_charge_css"),
+    /**
+     * try_charge_memcg through the per-CPU stock (spec/Stock.tla): the charge failed, ran
+     * drain_all_stock, and retries, still holding its css reference.
+     */
+    KMEM_CHARGE_RETRY("kmem_charge_retry"),
     /** __memcg_kmem_uncharge_page: the page's objcg read from memcg_data. */
     KMEM_UNCHARGE("kmem_uncharge"),
     /** get_mem_cgroup_from_objcg: objcg->memcg read under rcu_read_lock. */
@@ -30,6 +35,11 @@ public enum KmemPc implements Pc {
 
     /** A charging program counter (the CPU holds the task's objcg reference). */
     public boolean charging() {
-        return this == KMEM_CHARGE || this == KMEM_CHARGE_RCU || this == KMEM_CHARGE_CSS;
+        return this == KMEM_CHARGE || this == KMEM_CHARGE_RCU || this == KMEM_CHARGE_CSS || this == KMEM_CHARGE_RETRY;
+    }
+
+    /** The CPU holds a css reference on the memcg it read from the objcg (Kmem.tla's CssPCs, and Stock.tla's retry). */
+    public boolean holdsCss() {
+        return this == KMEM_CHARGE_CSS || this == KMEM_UNCHARGE_CSS || this == KMEM_CHARGE_RETRY;
     }
 }

@@ -147,15 +147,46 @@ public final class KmemSteps implements CpuPart {
      */
     public boolean KmemCharge() {
         cpu.requirePc("KmemCharge", KmemPc.KMEM_CHARGE_CSS);
+        requireNoStock("KmemCharge");
         boolean ok = Memcontrol.objCgroupChargePages(mm, kmemcg, 1);
-        if (ok) {
-            Memcontrol.kmemCommitPage(kpage, kobj, kmemcg);
-        } else {
-            kpage.free();
-            kobj.put();
-        }
-        done();
+        if (ok) chargeCommitted();
+        else chargeFailed();
         return ok;
+    }
+
+    /** Kmem.tla's charge and uncharge go to the counters: refused on a machine whose kmem paths go through a per-CPU stock ({@link memcgspec.impl.stock.StockSteps}). */
+    private void requireNoStock(String step) {
+        if (mm.config().stock()) throw cpu.refuse(step, "this machine charges kmem through the per-CPU stock (StockSteps)");
+    }
+
+    /**
+     * The end of a successful charge, try_charge_memcg and memcg1_account_kmem done on
+     * {@link #kmemcg}: css_put, then __memcg_kmem_charge_page commits the page to the objcg
+     * (obj_cgroup_get, memcg_data), the task's hold ending. The CPU is idle again. For the step
+     * classes that run try_charge_memcg (this one, {@link memcgspec.impl.stock.StockSteps}).
+     */
+    public void chargeCommitted() {
+        MemCgroup m = kmemcg;
+        Memcontrol.kmemCommitPage(kpage, kobj, m);
+        m.cssPut();
+        done();
+    }
+
+    /**
+     * The end of a failed charge (-ENOMEM), nothing charged: css_put, and __alloc_pages frees the
+     * page; the task's hold on the objcg ends (obj_cgroup_put: maybe its last). The CPU is idle.
+     */
+    public void chargeFailed() {
+        MemCgroup m = kmemcg;
+        kpage.free();
+        kobj.put();
+        m.cssPut();
+        done();
+    }
+
+    /** This CPU's charge failed and ran drain_all_stock: it retries, css reference held (Stock.tla). */
+    public void chargeRetries() {
+        cpu.setPc(KmemPc.KMEM_CHARGE_RETRY);
     }
 
     /**
@@ -177,13 +208,25 @@ public final class KmemSteps implements CpuPart {
     }
 
     /**
-     * obj_cgroup_uncharge_pages on the memcg read, and the rest of __memcg_kmem_uncharge_page
-     * ({@link Memcontrol#kmemUnchargePage}); then the page goes back to the allocator, and this
-     * CPU gives up its claim on it ({@link KmemPage#claimFree}).
+     * obj_cgroup_uncharge_pages on the memcg read: its counters (memory and memsw, directly: the
+     * per-CPU stock is not modelled in Kmem.tla), then the rest of __memcg_kmem_uncharge_page
+     * ({@link #unchargeDone}).
      */
     public void KmemUncharge() {
         cpu.requirePc("KmemUncharge", KmemPc.KMEM_UNCHARGE_CSS);
-        Memcontrol.kmemUnchargePage(mm, kpage, kmemcg);
+        requireNoStock("KmemUncharge");
+        Memcontrol.kmemUnchargeCounters(mm, kmemcg);
+        unchargeDone();
+    }
+
+    /**
+     * The rest of obj_cgroup_uncharge_pages once the counters are uncharged or the page is in the
+     * stock (memcg1_account_kmem, css_put), and of __memcg_kmem_uncharge_page
+     * ({@link Memcontrol#kmemUnchargeRest}); then the page goes back to the allocator, and this
+     * CPU gives up its claim on it ({@link KmemPage#claimFree}). The CPU is idle.
+     */
+    public void unchargeDone() {
+        Memcontrol.kmemUnchargeRest(mm, kpage, kmemcg);
         kpage.free();
         kpage.unclaimFree();
         done();

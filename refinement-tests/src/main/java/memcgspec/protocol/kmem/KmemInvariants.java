@@ -6,6 +6,7 @@ import memcgspec.impl.Accounting;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
+import memcgspec.impl.MemcgStock;
 import memcgspec.impl.Mm;
 import memcgspec.impl.ObjCgroup;
 import memcgspec.impl.kmem.KmemPc;
@@ -41,6 +42,13 @@ public final class KmemInvariants {
         final long[] holders, pages, cpus;
         /** Per kmem page id: a CPU is charging it. */
         final boolean[] charging;
+        /**
+         * Per memcg id: the pages stocked for it on every CPU, summed over its subtree; the slots
+         * caching it (each holds a css reference). All 0 on a machine without a stock (Kmem.tla);
+         * Stock.tla's Conservation, Hierarchy, CssRefBalance and NoLeakAtQuiescence are Kmem.tla's
+         * with these.
+         */
+        final long[] stocked, stockedSub, slotRefs;
 
         Tally(Census c) {
             Mm mm = c.machine().mm();
@@ -52,6 +60,18 @@ public final class KmemInvariants {
             pages = new long[nm];
             cpus = new long[nm];
             charging = new boolean[mm.kpages().size()];
+            stocked = new long[nm];
+            slotRefs = new long[nm];
+            if (mm.config().stock()) {
+                for (Cpu cpu : c.cpus()) {
+                    MemcgStock st = MemcgStock.of(cpu);
+                    for (MemCgroup m : st.cachedMemcgs()) {
+                        stocked[m.id()] += st.nrPages(m);
+                        slotRefs[m.id()]++;
+                    }
+                }
+            }
+            stockedSub = ChargeInvariants.subtree(mm, stocked);
             for (MemCgroup m : c.memcgs()) excess[m.id()] = m.residue();
             for (KmemPage k : mm.kpages()) {
                 ObjCgroup o = k.objcg();
@@ -68,7 +88,7 @@ public final class KmemInvariants {
                 KmemSteps s = KmemSteps.of(cpu);
                 if (pc.charging() && s.kobj() != null) cpus[s.kobj().id()]++;
                 if (pc.charging() && s.kpage() != null) charging[s.kpage().id()] = true;
-                if ((pc == KmemPc.KMEM_CHARGE_CSS || pc == KmemPc.KMEM_UNCHARGE_CSS) && s.kmemcg() != null) cssCpus[s.kmemcg().id()]++;
+                if (pc.holdsCss() && s.kmemcg() != null) cssCpus[s.kmemcg().id()]++;
             }
             for (int o = 1; o < nm; o++) {
                 MemCgroup m = mm.memcg(o);
@@ -81,16 +101,19 @@ public final class KmemInvariants {
         return c.get(Tally.class, Tally::new);
     }
 
-    /** Conservation: usage = user pages owned and charges pending in the subtree + kmem pages whose objcg points there + the excess. */
+    /**
+     * Conservation: usage = user pages owned and charges pending in the subtree + kmem pages whose
+     * objcg points there + the excess (+ the pages stocked for the subtree, with a stock).
+     */
     static void conservation(Census c, Consumer<String> v) {
         ChargeInvariants.Tally ct = ChargeInvariants.tally(c);
         Tally t = tally(c);
         for (MemCgroup m : c.memcgs()) {
             int i = m.id();
-            long want = ct.subtree[i] + t.ksub[i] + t.excess[i];
+            long want = ct.subtree[i] + t.ksub[i] + t.excess[i] + t.stockedSub[i];
             if (m.memory().usage() != want) {
                 v.accept(m + " usage " + m.memory().usage() + " but " + ct.subtree[i] + " user pages owned or pending, "
-                        + t.ksub[i] + " kmem pages and an excess of " + t.excess[i] + " in its subtree");
+                        + t.ksub[i] + " kmem pages, an excess of " + t.excess[i] + " and " + t.stockedSub[i] + " stocked pages in its subtree");
             }
         }
     }
@@ -100,7 +123,7 @@ public final class KmemInvariants {
         ChargeInvariants.Tally ct = ChargeInvariants.tally(c);
         Tally t = tally(c);
         for (MemCgroup m : c.memcgs()) {
-            long own = m.memory().usage(), want = ct.own[m.id()] + t.kown[m.id()] + t.excess[m.id()];
+            long own = m.memory().usage(), want = ct.own[m.id()] + t.kown[m.id()] + t.excess[m.id()] + t.stocked[m.id()];
             for (MemCgroup ch : m.children()) {
                 own -= ch.memory().usage();
                 want -= t.excess[ch.id()];
@@ -170,15 +193,16 @@ public final class KmemInvariants {
         SwapInvariants.Tally st = SwapInvariants.tally(c);
         Tally t = tally(c);
         for (MemCgroup m : c.memcgs()) {
-            long want = st.cssHolders[m.id()] + t.cssCpus[m.id()];
+            long want = st.cssHolders[m.id()] + t.cssCpus[m.id()] + t.slotRefs[m.id()];
             if (m.cssRefs() != want) {
                 v.accept(m + " (" + m.state().spec() + ") has " + m.cssRefs() + " css references but " + want
-                        + " holders (base, id, owned folios, charging CPUs, live children, " + t.cssCpus[m.id()] + " kmem CPUs)");
+                        + " holders (base, id, owned folios, charging CPUs, live children, " + t.cssCpus[m.id()] + " kmem CPUs, "
+                        + t.slotRefs[m.id()] + " stock slots)");
             }
         }
     }
 
-    static void nothingFreedReferenced(Census c, Consumer<String> v) {
+    public static void nothingFreedReferenced(Census c, Consumer<String> v) {
         SwapInvariants.nothingFreedReferenced(c, v);
         Mm mm = c.machine().mm();
         for (int o = 1; o < c.memcgs().length; o++) {
@@ -198,21 +222,24 @@ public final class KmemInvariants {
         }
     }
 
-    /** Kmem.tla's Quiescent: Swap's, and every kmem page free. */
+    /** Kmem.tla's Quiescent: Swap's, and every kmem page free (Stock.tla's: and no stock drain queued). */
     static boolean quiescent(Census c) {
         if (!SwapInvariants.quiescent(c)) return false;
-        for (KmemPage k : c.machine().mm().kpages()) if (k.allocated()) return false;
+        Mm mm = c.machine().mm();
+        for (KmemPage k : mm.kpages()) if (k.allocated()) return false;
+        if (mm.config().stock()) for (Cpu cpu : c.cpus()) if (MemcgStock.of(cpu).flushing()) return false;
         return true;
     }
 
     static void noLeakAtQuiescence(Census c, Consumer<String> v) {
         if (!quiescent(c)) return;
         boolean v1 = c.machine().mm().accounting() == Accounting.V1;
+        Tally t = tally(c);
         for (MemCgroup m : c.memcgs()) {
-            long r = m.residue();
-            if (m.memory().usage() != r || m.swap().usage() != 0 || (v1 && (m.memsw().usage() != r || m.kmem().usage() != r))) {
+            long r = m.residue(), w = r + t.stockedSub[m.id()];
+            if (m.memory().usage() != w || m.swap().usage() != 0 || (v1 && (m.memsw().usage() != w || m.kmem().usage() != r))) {
                 v.accept(m + " memory " + m.memory().usage() + " memsw " + m.memsw().usage() + " swap " + m.swap().usage()
-                        + " kmem " + m.kmem().usage() + " at quiescence, residue " + r);
+                        + " kmem " + m.kmem().usage() + " at quiescence, residue " + r + ", stocked " + t.stockedSub[m.id()]);
             }
         }
         for (int i = 0; i < c.folios().length; i++) if (c.owner[i] != null) v.accept(c.folios()[i] + " owned while free");
@@ -246,7 +273,7 @@ public final class KmemInvariants {
         }
     }
 
-    static final List<Invariant> ALL = List.of(
+    public static final List<Invariant> ALL = List.of(
             Invariant.of("Conservation", KmemInvariants::conservation),
             Invariant.of("NoResidueOnline", KmemInvariants::noResidueOnline),
             Invariant.of("KmemCounter", KmemInvariants::kmemCounter),

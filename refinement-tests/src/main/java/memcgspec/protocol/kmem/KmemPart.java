@@ -30,21 +30,40 @@ import memcgspec.trace.V;
  * machine gets the model's kmem page frames.
  */
 public final class KmemPart implements ProtocolPart {
-    public static final KmemPart PART = new KmemPart();
+    /** Kmem.tla's six actions (first: the parts below are built from them). */
+    private static final ActionTable ACTIONS = table(false);
+
+    /** Kmem.tla's part: the charge and the uncharge go to the counters. */
+    public static final KmemPart PART = new KmemPart(false);
+    /**
+     * The part under Stock.tla, which replaces Kmem.tla's KmemCharge (try_charge_memcg through the
+     * stock: its own actions) and KmemUncharge (into the stock, with a victim): the other four
+     * actions, and the paths up to the css reference.
+     */
+    public static final KmemPart UNDER_STOCK = new KmemPart(true);
 
     private static KmemSteps on(ActionTable.Args a) {
         return KmemSteps.of(a.cpu("c"));
     }
 
-    private static final ActionTable ACTIONS = new ActionTable()
-            .step("KmemAlloc", a -> on(a).KmemAlloc(a.kpage("k"), a.memcg("m")), "c:cpu", "k:kpage", "m:memcg")
-            .step("GetMemcgFromObjcg", a -> on(a).GetMemcgFromObjcg(), "c:cpu")
-            .action("CssTrygetMemcg", a -> on(a).CssTrygetMemcg() ? null : "retry", "c:cpu")
-            .action("KmemCharge", a -> on(a).KmemCharge() ? null : "ENOMEM", "c:cpu")
-            .step("KmemFree", a -> on(a).KmemFree(a.kpage("k")), "c:cpu", "k:kpage")
-            .step("KmemUncharge", a -> on(a).KmemUncharge(), "c:cpu");
+    private static ActionTable table(boolean stock) {
+        ActionTable t = new ActionTable()
+                .step("KmemAlloc", a -> on(a).KmemAlloc(a.kpage("k"), a.memcg("m")), "c:cpu", "k:kpage", "m:memcg")
+                .step("GetMemcgFromObjcg", a -> on(a).GetMemcgFromObjcg(), "c:cpu")
+                .action("CssTrygetMemcg", a -> on(a).CssTrygetMemcg() ? null : "retry", "c:cpu");
+        if (!stock) t.action("KmemCharge", a -> on(a).KmemCharge() ? null : "ENOMEM", "c:cpu");
+        t.step("KmemFree", a -> on(a).KmemFree(a.kpage("k")), "c:cpu", "k:kpage");
+        if (!stock) t.step("KmemUncharge", a -> on(a).KmemUncharge(), "c:cpu");
+        return t;
+    }
 
-    private KmemPart() {}
+    private final boolean stock;
+    private final ActionTable actions;
+
+    private KmemPart(boolean stock) {
+        this.stock = stock;
+        this.actions = stock ? table(true) : ACTIONS;
+    }
 
     /** A call of one of Kmem.tla's own actions (Java ids: see {@link ActionTable#call}). */
     public static Call<Machine> call(String action, int... ids) {
@@ -53,7 +72,7 @@ public final class KmemPart implements ProtocolPart {
 
     @Override
     public ActionTable actions() {
-        return ACTIONS;
+        return actions;
     }
 
     @Override
@@ -114,7 +133,10 @@ public final class KmemPart implements ProtocolPart {
 
     // ---------------------------------------------------------------- random runs
 
-    /** The path's next step (one is always enabled: the kmem paths never wait). */
+    /**
+     * The path's next step (one is always enabled: the kmem paths never wait). Under the stock,
+     * the charge and the uncharge once the css reference is held are the stock part's.
+     */
     @Override
     public Call<Machine> next(Machine m, Cpu cpu, boolean force) {
         if (!(cpu.pc() instanceof KmemPc pc)) return null;
@@ -122,8 +144,9 @@ public final class KmemPart implements ProtocolPart {
         return switch (pc) {
             case KMEM_CHARGE, KMEM_UNCHARGE -> call("GetMemcgFromObjcg", c);
             case KMEM_CHARGE_RCU, KMEM_UNCHARGE_RCU -> call("CssTrygetMemcg", c);
-            case KMEM_CHARGE_CSS -> call("KmemCharge", c);
-            case KMEM_UNCHARGE_CSS -> call("KmemUncharge", c);
+            case KMEM_CHARGE_CSS -> stock ? null : call("KmemCharge", c);
+            case KMEM_UNCHARGE_CSS -> stock ? null : call("KmemUncharge", c);
+            case KMEM_CHARGE_RETRY -> null;
         };
     }
 
@@ -132,7 +155,7 @@ public final class KmemPart implements ProtocolPart {
     public Call<Machine> vary(Machine m, Cpu cpu, Random r) {
         if (!(cpu.pc() instanceof KmemPc pc)) return null;
         int w = r.nextInt(100);
-        if (w < 3) return call(pc.charging() ? "KmemCharge" : "KmemUncharge", cpu.id());
+        if (w < 3 && !stock) return call(pc.charging() ? "KmemCharge" : "KmemUncharge", cpu.id());
         if (w < 5) return call("CssTrygetMemcg", cpu.id());
         return null;
     }

@@ -50,7 +50,7 @@ public final class KmemProtocol {
      * pages (two thirds of its moves, allocations about twice as often, so that pages pile up),
      * and faults, maps, unmaps, reclaims and swaps in user pages.
      */
-    static final Protocol.Mix MIX = new Protocol.Mix(30, Protocol.Mix.weights("Offline", 10, "Free", 15), Protocol.Mix.weights(
+    public static final Protocol.Mix MIX = new Protocol.Mix(30, Protocol.Mix.weights("Offline", 10, "Free", 15), Protocol.Mix.weights(
             "AllocAnon", 8, "AllocCache", 4, "Map", 3, "Unmap", 5, "GetPage", 2, "DeleteFromCache", 3,
             "Reclaim", 4, "Swapin", 4, "FreeSwapAndCache", 3, "DeleteFromSwapCache", 2,
             "KmemAlloc", 46, "KmemFree", 24));

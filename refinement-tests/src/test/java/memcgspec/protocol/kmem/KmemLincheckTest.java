@@ -60,7 +60,7 @@ import org.junit.jupiter.api.Test;
  * as css_get, without its zero test (the charge scenario, interleaving 12: the resurrection
  * watch); {@code Mm.memcgReparentObjcgs} repointing only the memcg's own objcg and not the
  * inherited ones (interleaving 1 of the first scenario: ObjcgPointsOnline, NothingFreedReferenced,
- * ObjcgList); {@code Memcontrol.kmemUnchargePage} uncharging the counters of the memcg the page
+ * ObjcgList); {@code KmemSteps.KmemUncharge} uncharging the counters of the memcg the page
  * was charged through instead of the objcg's memcg of the moment (interleaving 1: Conservation,
  * Hierarchy, at the latest in the drain's uncharge of the inherited page).
  *

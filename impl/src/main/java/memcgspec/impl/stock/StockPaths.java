@@ -1,0 +1,143 @@
+package memcgspec.impl.stock;
+
+import java.util.concurrent.atomic.AtomicLong;
+import memcgspec.impl.Cpu;
+import memcgspec.impl.KmemPage;
+import memcgspec.impl.MemCgroup;
+import memcgspec.impl.MemcgStock;
+import memcgspec.impl.Mm;
+import memcgspec.impl.Pc;
+import memcgspec.impl.StepRefused;
+import memcgspec.impl.kmem.KmemSteps;
+
+/**
+ * The stock protocol's whole paths, for threads: a kmem page allocated and charged through the
+ * per-CPU stock (__alloc_pages with __GFP_ACCOUNT -> obj_cgroup_charge_pages -> try_charge_memcg),
+ * its free with the uncharge into the stock, and the drain work a CPU runs between its tasks'
+ * paths; each the sequence of {@link KmemSteps} and {@link StockSteps} it is made of. The victim of
+ * a refill is the kernel's round-robin one. The CPU always ends idle.
+ */
+public final class StockPaths {
+    private StockPaths() {}
+
+    /** What a charge through the stock did, for counts. */
+    public enum Charged { HIT, BATCH, ONE, ENOMEM, NO_PAGE }
+
+    /**
+     * get_mem_cgroup_from_objcg: read objcg->memcg and css_tryget it until that succeeds; each
+     * failed try (a dying memcg) counted in {@code retries}, if given.
+     */
+    private static void getMemcgFromObjcg(KmemSteps k, AtomicLong retries) {
+        for (;;) {
+            k.GetMemcgFromObjcg();
+            if (k.CssTrygetMemcg()) return;
+            if (retries != null) retries.incrementAndGet();
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * A kmem page allocated and charged for a task of memcg m: KmemAlloc (a free page, m's objcg),
+     * get_mem_cgroup_from_objcg, then try_charge_memcg: ConsumeStock, else ChargeBatch, else
+     * ChargeOne, else DrainAllStock and the retry (ConsumeStock or ChargeOne), else ChargeFail.
+     *
+     * @param page out: the charged page, when the result is HIT, BATCH or ONE
+     */
+    public static Charged allocKmemPage(Cpu cpu, MemCgroup m, AtomicLong retries, KmemPage[] page) {
+        cpu.requirePc("allocKmemPage", Pc.IDLE);
+        KmemSteps k = KmemSteps.of(cpu);
+        StockSteps s = StockSteps.of(cpu);
+        Mm mm = cpu.mm();
+        KmemPage got = null;
+        int n = mm.kpages().size();
+        for (int i = 0; i < n && got == null; i++) {
+            KmemPage cand = mm.kpage(Math.floorMod(cpu.id() * 7 + i, n));
+            if (cand.allocated()) continue;
+            try {
+                k.KmemAlloc(cand, m);
+                got = cand;
+            } catch (StepRefused takenOrOffline) {
+                if (!m.online()) return Charged.NO_PAGE;
+            }
+        }
+        if (got == null) return Charged.NO_PAGE;
+        getMemcgFromObjcg(k, retries);
+        if (page != null) page[0] = got;
+        boolean drained = false;
+        for (;;) {
+            try {
+                s.ConsumeStock();
+                return Charged.HIT;
+            } catch (StepRefused miss) {
+                // the counters, then
+            }
+            if (!drained) {
+                try {
+                    s.ChargeBatch(victim(cpu, k.kmemcg()));
+                    return Charged.BATCH;
+                } catch (StepRefused batchTooBig) {
+                    // "batch = nr_pages; goto retry"
+                }
+            }
+            try {
+                s.ChargeOne();
+                return Charged.ONE;
+            } catch (StepRefused noRoom) {
+                // reclaim (none here), then drain_all_stock once
+            }
+            if (!drained) {
+                try {
+                    s.DrainAllStock();
+                    drained = true;
+                    continue;
+                } catch (StepRefused roomMeanwhile) {
+                    continue; // another CPU uncharged: charge again
+                }
+            }
+            try {
+                s.ChargeFail();
+                if (page != null) page[0] = null;
+                return Charged.ENOMEM;
+            } catch (StepRefused roomMeanwhile) {
+                // room appeared (a queued drain ran, or a free): retry the charge
+            }
+        }
+    }
+
+    /**
+     * Kmem page k freed and uncharged into this CPU's stock: KmemFree, get_mem_cgroup_from_objcg,
+     * KmemUncharge (refill_stock, evicting the round-robin victim if needed).
+     *
+     * @return false (nothing done) when k is not a charged kmem page or another CPU frees it
+     */
+    public static boolean freeKmemPage(Cpu cpu, KmemPage page, AtomicLong retries) {
+        cpu.requirePc("freeKmemPage", Pc.IDLE);
+        KmemSteps k = KmemSteps.of(cpu);
+        try {
+            k.KmemFree(page);
+        } catch (StepRefused notCharged) {
+            return false;
+        }
+        getMemcgFromObjcg(k, retries);
+        StockSteps.of(cpu).KmemUncharge(victim(cpu, k.kmemcg()));
+        return true;
+    }
+
+    /** The slot a refill of m on this CPU evicts: none if m has a slot or one is empty, else the round-robin one. */
+    private static MemCgroup victim(Cpu cpu, MemCgroup m) {
+        MemcgStock st = MemcgStock.of(cpu);
+        return st.caches(m) ? null : st.nextVictim();
+    }
+
+    /**
+     * The drain work queued on this CPU (drain_local_memcg_stock), if any: a kworker runs it
+     * between the tasks' paths.
+     *
+     * @return whether a drain ran
+     */
+    public static boolean runQueuedWork(Cpu cpu) {
+        if (!MemcgStock.of(cpu).flushing()) return false;
+        StockSteps.of(cpu).DrainStockWork();
+        return true;
+    }
+}
