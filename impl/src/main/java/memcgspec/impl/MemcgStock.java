@@ -227,6 +227,36 @@ public final class MemcgStock implements CpuPart {
         }
     }
 
+    /** The slots caching m on every CPU of the machine (each holds a css reference); 0 without a stock. */
+    public static long slotRefs(Mm mm, MemCgroup m) {
+        if (!mm.config().stock()) return 0;
+        long n = 0;
+        for (Cpu c : mm.cpus()) if (of(c).caches(m)) n++;
+        return n;
+    }
+
+    /** The slots caching a memcg of m's subtree (m included) on every CPU of the machine; 0 without a stock. */
+    public static long slotsBelow(Mm mm, MemCgroup m) {
+        if (!mm.config().stock()) return 0;
+        long n = 0;
+        for (Cpu c : mm.cpus()) for (MemCgroup g : of(c).cachedMemcgs()) if (m.isAncestorOf(g)) n++;
+        return n;
+    }
+
+    /** The pages stocked for m's subtree (m included) on every CPU of the machine; 0 without a stock. */
+    public static long stockedBelow(Mm mm, MemCgroup m) {
+        if (!mm.config().stock()) return 0;
+        long n = 0;
+        for (Cpu c : mm.cpus()) {
+            MemcgStock s = of(c);
+            for (int i = 0; i < s.slots(); i++) {
+                MemCgroup g = s.slotMemcg(i);
+                if (g != null && m.isAncestorOf(g)) n += s.slotPages(i);
+            }
+        }
+        return n;
+    }
+
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("stock[");

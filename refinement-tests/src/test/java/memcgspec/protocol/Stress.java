@@ -8,6 +8,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Callable;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Jitter;
+import memcgspec.impl.KmemPage;
 import memcgspec.impl.Mm;
 import memcgspec.impl.Pc;
 import memcgspec.impl.StepRefused;
@@ -155,5 +156,15 @@ public final class Stress {
             if (mm.swap().count(s) > 0) return s;
         }
         return start;
+    }
+
+    /** Mostly a charged kmem page (racily chosen: it may be freed by the time it is used). */
+    public static KmemPage chargedKmemPage(Mm mm, Random r) {
+        KmemPage k = null;
+        for (int i = 0; i < 8; i++) {
+            k = mm.kpage(r.nextInt(mm.kpages().size()));
+            if (k.objcg() != null) return k;
+        }
+        return k;
     }
 }

@@ -7,6 +7,7 @@ import java.util.Random;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
+import memcgspec.impl.MemcgStock;
 import memcgspec.impl.Mm;
 import memcgspec.impl.PageCounter;
 import memcgspec.impl.Pc;
@@ -207,8 +208,10 @@ public final class ChargePart implements ProtocolPart {
             if (f.refcount() != 0 || !f.isFree()) v.add("Quiescent: " + f + " not free after the drain");
         }
         for (MemCgroup g : m.mm().memcgs()) {
-            // residue: what kmem reparenting leaves on a dead memcg's own counter (Kmem.tla; 0 without kmem).
-            if (g.memory().usage() != g.residue()) v.add("NoLeakAtQuiescence: " + g.memory() + " after the drain, residue " + g.residue());
+            // residue: what kmem reparenting leaves on a dead memcg's own counter (Kmem.tla; 0 without kmem);
+            // stocked: the pages per-CPU stocks hold for its subtree (Stock.tla; 0 without a stock).
+            long want = g.residue() + MemcgStock.stockedBelow(m.mm(), g);
+            if (g.memory().usage() != want) v.add("NoLeakAtQuiescence: " + g.memory() + " after the drain, residue and stocked " + want);
         }
     }
 

@@ -7,6 +7,7 @@ import memcgspec.impl.Accounting;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
+import memcgspec.impl.MemcgStock;
 import memcgspec.impl.Mm;
 import memcgspec.impl.PageCounter;
 import memcgspec.impl.Pc;
@@ -360,8 +361,11 @@ public final class SwapInvariants {
         if (!quiescent(c)) return;
         Tally t = tally(c);
         for (MemCgroup m : c.memcgs()) {
-            if (m.state() == MemCgroup.State.OFFLINE && m.cssRefs() != t.liveChildren[m.id()]) {
-                v.accept("offline " + m + " pinned by " + m.cssRefs() + " css references with " + t.liveChildren[m.id()] + " live children at quiescence");
+            // Stock.tla's StockPinsDying on a machine with a per-CPU stock: its slots may pin it too.
+            long slots = MemcgStock.slotRefs(c.machine().mm(), m);
+            if (m.state() == MemCgroup.State.OFFLINE && m.cssRefs() != t.liveChildren[m.id()] + slots) {
+                v.accept("offline " + m + " pinned by " + m.cssRefs() + " css references with " + t.liveChildren[m.id()] + " live children and "
+                        + slots + " stock slots at quiescence");
             }
         }
     }

@@ -8,6 +8,7 @@ import memcgspec.impl.Accounting;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
+import memcgspec.impl.MemcgStock;
 import memcgspec.impl.Mm;
 import memcgspec.impl.PageCounter;
 import memcgspec.impl.SwapDevice;
@@ -310,14 +311,18 @@ public final class SwapPart implements ProtocolPart {
         }
         if (!SwapInvariants.quiescent(new Census(m))) v.add("Quiescent: not quiescent after the drain");
         for (MemCgroup g : mm.memcgs()) {
-            long memsw = mm.accounting() == Accounting.V1 ? g.residue() : 0; // kmem's residue on v1 (Kmem.tla; 0 without kmem)
+            // kmem's residue on v1 (Kmem.tla; 0 without kmem), and the pages stocks hold (Stock.tla; 0 without a stock)
+            long stocked = MemcgStock.stockedBelow(mm, g), slots = MemcgStock.slotRefs(mm, g);
+            long memsw = mm.accounting() == Accounting.V1 ? g.residue() + stocked : 0;
             if (g.memsw().usage() != memsw || g.swap().usage() != 0) v.add("NoLeakAtQuiescence: " + g.memsw() + " " + g.swap() + " after the drain, residue " + g.residue());
-            if (g.state() == MemCgroup.State.OFFLINE) v.add("NoZombieAtQuiescence: " + g + " offline but never freed: " + g.cssRefs() + " css references left");
+            // Only a stock slot may keep an offline memcg, its own or a descendant's (Stock.tla's
+            // StockPinsDying; none without a stock).
+            if (g.state() == MemCgroup.State.OFFLINE && MemcgStock.slotsBelow(mm, g) == 0) v.add("NoZombieAtQuiescence: " + g + " offline but never freed: " + g.cssRefs() + " css references left");
             long kids = 0;
             for (MemCgroup ch : g.children()) if (ch.state() != MemCgroup.State.FREED) kids++;
             long base = g.online() ? 2 : 0; // the base reference and the live id's
-            if (g.state() != MemCgroup.State.FREED && g.cssRefs() != base + kids) {
-                v.add("NoZombieAtQuiescence: " + g + " holds " + g.cssRefs() + " css references, " + kids + " live children");
+            if (g.state() != MemCgroup.State.FREED && g.cssRefs() != base + kids + slots) {
+                v.add("NoZombieAtQuiescence: " + g + " holds " + g.cssRefs() + " css references, " + kids + " live children, " + slots + " stock slots");
             }
             if (g.idRefs() != (g.online() ? 1 : 0)) v.add("IdRefBalance: " + g + " id.ref " + g.idRefs() + " after the drain");
         }

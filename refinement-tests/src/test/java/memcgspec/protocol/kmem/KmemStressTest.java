@@ -90,7 +90,7 @@ class KmemStressTest {
     private static long[] round(Mm mm, long seed) throws Exception {
         AtomicLong[] n = new AtomicLong[N];
         for (int i = 0; i < N; i++) n[i] = new AtomicLong();
-        int nm = mm.memcgs().size() - 1, nk = mm.kpages().size();
+        int nm = mm.memcgs().size() - 1;
         AtomicIntegerArray dead = new AtomicIntegerArray(nm + 1);
         Stress.run(mm, THREADS, seed, OPS, (cpu, r) -> {
             int w = r.nextInt(1000);
@@ -129,7 +129,7 @@ class KmemStressTest {
                 KmemPage k = KmemPaths.allocKmemPage(cpu, m, n[RETRIES]);
                 n[k != null ? CHARGED : ENOMEM].incrementAndGet();
             } else {
-                KmemPage k = charged(mm, r, nk);
+                KmemPage k = Stress.chargedKmemPage(mm, r);
                 if (KmemPaths.freeKmemPage(cpu, k, n[RETRIES])) n[UNCHARGED].incrementAndGet();
             }
         });
@@ -141,17 +141,6 @@ class KmemStressTest {
         out[ENOMEM] = failcnt;
         return out;
     }
-
-    /** Mostly a charged kmem page (racily chosen: it may be freed by the time it is used). */
-    private static KmemPage charged(Mm mm, Random r, int nk) {
-        KmemPage k = null;
-        for (int i = 0; i < 8; i++) {
-            k = mm.kpage(r.nextInt(nk));
-            if (k.objcg() != null) return k;
-        }
-        return k;
-    }
-
 
     // ------------------------------------------------------------------------------------------
     // The test's own checks
