@@ -73,8 +73,14 @@ Memcgs == 0..NMemcg
 Root == 0
 TaskMemcgs == Memcgs \ {Root}
 Parent == [m \in TaskMemcgs |-> (m - 1) \div Fanout]
-(* The root has no limit: no usage can exceed the number of pages. *)
-Max == [m \in Memcgs |-> IF m = Root THEN Cardinality(Pages) ELSE Limit]
+(* The root has no limit (its page_counter's max is PAGE_COUNTER_MAX):    *)
+(* NoLimit is larger than any usage a model reaches, whatever the specs    *)
+(* built on this one charge (kmem pages, stocked pages) besides its pages. *)
+(* A bound of Cardinality(Pages) here was a limit for Kmem.tla's models,   *)
+(* whose kmem pages count in the root's usage too: a user page's charge    *)
+(* failed at the root while kmem pages were charged.                        *)
+NoLimit == 1000000
+Max == [m \in Memcgs |-> IF m = Root THEN NoLimit ELSE Limit]
 
 (* The hierarchy's tables (see PageCounter), built once by MemcgTrees.tla: *)
 (* a root module's constant definition and an EXTENDed one are evaluated   *)

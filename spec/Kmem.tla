@@ -114,9 +114,8 @@ Memcgs == C!Memcgs
 Root == C!Root
 TaskMemcgs == C!TaskMemcgs
 Parent == C!Parent
-(* memory.max: Charge.tla's, with the root's (no limit) counting the kmem *)
-(* pages too.                                                                *)
-Max == [m \in Memcgs |-> IF m = Root THEN Cardinality(Pages \cup KPages) ELSE Limit]
+(* memory.max: Charge.tla's (the root unlimited).                          *)
+Max == C!Max
 (* Charge.tla's hierarchy tables, passed to PageCounter (PC, and Abs's):   *)
 (* as a constant definition of the root module TLC evaluates it once; in   *)
 (* a module INSTANCEd by another it stays a lookup (see MemcgTrees.tla).   *)

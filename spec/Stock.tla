@@ -98,9 +98,8 @@ TaskMemcgs == C!TaskMemcgs
 Root == C!Root
 (* The hierarchy's tables, built once (MemcgTrees.tla), for PageCounter.  *)
 Tree == C!Tree
-(* memory.max: Kmem.tla's, the root's (no limit) counting the stocks too. *)
-Max == [m \in Memcgs |-> IF m = Root THEN Cardinality(Pages \cup KPages) + Batch * NSlots * Cardinality(CPUs)
-                        ELSE K!Max[m]]
+(* memory.max: Charge.tla's (the root unlimited).                          *)
+Max == C!Max
 PC == INSTANCE PageCounter WITH Parent <- C!Parent
 ASSUME PC!TreeOK
 Subtree(m) == PC!Subtree(m)

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Jitter;
 import memcgspec.impl.KmemPage;
+import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
 import memcgspec.impl.Pc;
 import memcgspec.impl.StepRefused;
@@ -166,5 +167,37 @@ public final class Stress {
             if (k.objcg() != null) return k;
         }
         return k;
+    }
+
+    /**
+     * rmdir of a random removable memcg (3 and up, below the first level): refused while a child
+     * is online, a CPU allocates for one of its tasks, or it is offline already.
+     *
+     * @return whether it went offline
+     */
+    public static boolean offlineRandom(Mm mm, Random r) {
+        try {
+            mm.Offline(mm.memcg(3 + r.nextInt(mm.memcgs().size() - 3)));
+            return true;
+        } catch (StepRefused notNow) {
+            return false;
+        }
+    }
+
+    /** css_free of offline memcg m, if nothing holds it (css references, an RCU reader): whether it was freed. */
+    public static boolean tryFree(Mm mm, MemCgroup m) {
+        try {
+            mm.Free(m);
+            return true;
+        } catch (StepRefused referenced) {
+            return false;
+        }
+    }
+
+    /** A task of a random memcg; a removed memcg's tasks have moved up to the nearest online ancestor. */
+    public static MemCgroup taskMemcg(Mm mm, Random r) {
+        MemCgroup m = mm.memcg(1 + r.nextInt(mm.memcgs().size() - 1));
+        while (!m.online()) m = m.parent();
+        return m;
     }
 }

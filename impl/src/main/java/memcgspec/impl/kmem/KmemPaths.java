@@ -43,6 +43,20 @@ public final class KmemPaths {
 
     /** {@link #allocKmemPage(Cpu, MemCgroup)}, counting the css_tryget retries in {@code retries}. */
     public static KmemPage allocKmemPage(Cpu cpu, MemCgroup m, AtomicLong retries) {
+        KmemPage page = allocAndGetMemcg(cpu, m, retries);
+        return page != null && KmemSteps.of(cpu).KmemCharge() ? page : null;
+    }
+
+    /**
+     * The charge path up to try_charge_memcg: KmemAlloc (a free kmem page, m's objcg), then
+     * get_mem_cgroup_from_objcg (GetMemcgFromObjcg and CssTrygetMemcg, retried; each failed try
+     * counted in {@code retries}, if given). For the paths that charge through the counters (here)
+     * or through the per-CPU stock ({@code StockPaths}).
+     *
+     * @return the page, the CPU now holding a css reference on the memcg to charge; or null (no
+     *     free kmem page, or m not a memcg where tasks run), the CPU idle
+     */
+    public static KmemPage allocAndGetMemcg(Cpu cpu, MemCgroup m, AtomicLong retries) {
         cpu.requirePc("allocKmemPage", Pc.IDLE);
         KmemSteps steps = KmemSteps.of(cpu);
         Mm mm = cpu.mm();
@@ -60,7 +74,20 @@ public final class KmemPaths {
         }
         if (page == null) return null;
         getMemcgFromObjcg(steps, retries);
-        return steps.KmemCharge() ? page : null;
+        return page;
+    }
+
+    /** The uncharge path up to obj_cgroup_uncharge_pages: KmemFree, get_mem_cgroup_from_objcg (retried). False if k is not freed here. */
+    public static boolean freeAndGetMemcg(Cpu cpu, KmemPage k, AtomicLong retries) {
+        cpu.requirePc("freeKmemPage", Pc.IDLE);
+        KmemSteps steps = KmemSteps.of(cpu);
+        try {
+            steps.KmemFree(k);
+        } catch (StepRefused notCharged) {
+            return false;
+        }
+        getMemcgFromObjcg(steps, retries);
+        return true;
     }
 
     /**
@@ -75,15 +102,8 @@ public final class KmemPaths {
 
     /** {@link #freeKmemPage(Cpu, KmemPage)}, counting the css_tryget retries in {@code retries}. */
     public static boolean freeKmemPage(Cpu cpu, KmemPage k, AtomicLong retries) {
-        cpu.requirePc("freeKmemPage", Pc.IDLE);
-        KmemSteps steps = KmemSteps.of(cpu);
-        try {
-            steps.KmemFree(k);
-        } catch (StepRefused notCharged) {
-            return false;
-        }
-        getMemcgFromObjcg(steps, retries);
-        steps.KmemUncharge();
+        if (!freeAndGetMemcg(cpu, k, retries)) return false;
+        KmemSteps.of(cpu).KmemUncharge();
         return true;
     }
 }

@@ -5,9 +5,8 @@ import memcgspec.impl.Cpu;
 import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.MemcgStock;
-import memcgspec.impl.Mm;
-import memcgspec.impl.Pc;
 import memcgspec.impl.StepRefused;
+import memcgspec.impl.kmem.KmemPaths;
 import memcgspec.impl.kmem.KmemSteps;
 
 /**
@@ -24,19 +23,6 @@ public final class StockPaths {
     public enum Charged { HIT, BATCH, ONE, ENOMEM, NO_PAGE }
 
     /**
-     * get_mem_cgroup_from_objcg: read objcg->memcg and css_tryget it until that succeeds; each
-     * failed try (a dying memcg) counted in {@code retries}, if given.
-     */
-    private static void getMemcgFromObjcg(KmemSteps k, AtomicLong retries) {
-        for (;;) {
-            k.GetMemcgFromObjcg();
-            if (k.CssTrygetMemcg()) return;
-            if (retries != null) retries.incrementAndGet();
-            Thread.onSpinWait();
-        }
-    }
-
-    /**
      * A kmem page allocated and charged for a task of memcg m: KmemAlloc (a free page, m's objcg),
      * get_mem_cgroup_from_objcg, then try_charge_memcg: ConsumeStock, else ChargeBatch, else
      * ChargeOne, else DrainAllStock and the retry (ConsumeStock or ChargeOne), else ChargeFail.
@@ -44,24 +30,10 @@ public final class StockPaths {
      * @param page out: the charged page, when the result is HIT, BATCH or ONE
      */
     public static Charged allocKmemPage(Cpu cpu, MemCgroup m, AtomicLong retries, KmemPage[] page) {
-        cpu.requirePc("allocKmemPage", Pc.IDLE);
+        KmemPage got = KmemPaths.allocAndGetMemcg(cpu, m, retries);
+        if (got == null) return Charged.NO_PAGE;
         KmemSteps k = KmemSteps.of(cpu);
         StockSteps s = StockSteps.of(cpu);
-        Mm mm = cpu.mm();
-        KmemPage got = null;
-        int n = mm.kpages().size();
-        for (int i = 0; i < n && got == null; i++) {
-            KmemPage cand = mm.kpage(Math.floorMod(cpu.id() * 7 + i, n));
-            if (cand.allocated()) continue;
-            try {
-                k.KmemAlloc(cand, m);
-                got = cand;
-            } catch (StepRefused takenOrOffline) {
-                if (!m.online()) return Charged.NO_PAGE;
-            }
-        }
-        if (got == null) return Charged.NO_PAGE;
-        getMemcgFromObjcg(k, retries);
         if (page != null) page[0] = got;
         boolean drained = false;
         for (;;) {
@@ -111,15 +83,8 @@ public final class StockPaths {
      * @return false (nothing done) when k is not a charged kmem page or another CPU frees it
      */
     public static boolean freeKmemPage(Cpu cpu, KmemPage page, AtomicLong retries) {
-        cpu.requirePc("freeKmemPage", Pc.IDLE);
-        KmemSteps k = KmemSteps.of(cpu);
-        try {
-            k.KmemFree(page);
-        } catch (StepRefused notCharged) {
-            return false;
-        }
-        getMemcgFromObjcg(k, retries);
-        StockSteps.of(cpu).KmemUncharge(victim(cpu, k.kmemcg()));
+        if (!KmemPaths.freeAndGetMemcg(cpu, page, retries)) return false;
+        StockSteps.of(cpu).KmemUncharge(victim(cpu, KmemSteps.of(cpu).kmemcg()));
         return true;
     }
 

@@ -16,7 +16,6 @@ import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
 import memcgspec.impl.ObjCgroup;
 import memcgspec.impl.Pc;
-import memcgspec.impl.StepRefused;
 import memcgspec.impl.kmem.KmemPaths;
 import memcgspec.protocol.Protocol;
 import memcgspec.protocol.Stress;
@@ -95,14 +94,7 @@ class KmemStressTest {
         Stress.run(mm, THREADS, seed, OPS, (cpu, r) -> {
             int w = r.nextInt(1000);
             if (w < 12) {
-                // rmdir of a removable memcg: refused while a child is online (or it is offline already)
-                MemCgroup m = mm.memcg(3 + r.nextInt(nm - 2));
-                try {
-                    mm.Offline(m);
-                    n[OFFLINE].incrementAndGet();
-                } catch (StepRefused notNow) {
-                    // an online child, a CPU allocating for one of its tasks, or offline already
-                }
+                if (Stress.offlineRandom(mm, r)) n[OFFLINE].incrementAndGet();
             } else if (w < 30) {
                 for (MemCgroup m : mm.memcgs()) {
                     if (m.state() == MemCgroup.State.ONLINE) continue;
@@ -114,19 +106,11 @@ class KmemStressTest {
                     long css = m.cssRefs();
                     if (css == 0) dead.set(m.id(), 1);
                     else if (seenDead) throw new AssertionError(m + "'s css count went from 0 back to " + css);
-                    if (m.state() != MemCgroup.State.OFFLINE) continue;
-                    try {
-                        mm.Free(m);
-                        n[FREED].incrementAndGet();
-                    } catch (StepRefused referenced) {
-                        // css references left, or a CPU may hold it under rcu_read_lock
-                    }
+                    // css references left, or a CPU may hold it under rcu_read_lock: refused
+                    if (m.state() == MemCgroup.State.OFFLINE && Stress.tryFree(mm, m)) n[FREED].incrementAndGet();
                 }
             } else if (w < 500) {
-                // a task of a random memcg; a removed memcg's tasks have moved up to the nearest online ancestor
-                MemCgroup m = mm.memcg(1 + r.nextInt(nm));
-                while (!m.online()) m = m.parent();
-                KmemPage k = KmemPaths.allocKmemPage(cpu, m, n[RETRIES]);
+                KmemPage k = KmemPaths.allocKmemPage(cpu, Stress.taskMemcg(mm, r), n[RETRIES]);
                 n[k != null ? CHARGED : ENOMEM].incrementAndGet();
             } else {
                 KmemPage k = Stress.chargedKmemPage(mm, r);

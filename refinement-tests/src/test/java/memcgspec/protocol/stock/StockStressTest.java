@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
-import memcgspec.impl.StepRefused;
 import memcgspec.impl.stock.StockPaths;
 import memcgspec.protocol.Protocol;
 import memcgspec.protocol.Stress;
@@ -68,30 +67,16 @@ class StockStressTest {
     private static long[] round(Mm mm, long seed) throws Exception {
         AtomicLong[] n = new AtomicLong[N];
         for (int i = 0; i < N; i++) n[i] = new AtomicLong();
-        int nm = mm.memcgs().size() - 1;
         Stress.run(mm, THREADS, seed, OPS, (cpu, r) -> {
             if (StockPaths.runQueuedWork(cpu)) n[WORK].incrementAndGet();
             int w = r.nextInt(1000);
             if (w < 12) {
-                try {
-                    mm.Offline(mm.memcg(3 + r.nextInt(nm - 2)));
-                    n[OFFLINE].incrementAndGet();
-                } catch (StepRefused notNow) {
-                    // an online child, a CPU allocating for one of its tasks, or offline already
-                }
+                if (Stress.offlineRandom(mm, r)) n[OFFLINE].incrementAndGet();
             } else if (w < 30) {
-                for (MemCgroup m : mm.memcgs()) {
-                    if (m.state() != MemCgroup.State.OFFLINE) continue;
-                    try {
-                        mm.Free(m);
-                        n[FREED].incrementAndGet();
-                    } catch (StepRefused referenced) {
-                        // css references left (a stock slot's among them), or a CPU may hold it under RCU
-                    }
-                }
+                // css references left (a stock slot's among them), or a CPU may hold it under RCU: refused
+                for (MemCgroup m : mm.memcgs()) if (m.state() == MemCgroup.State.OFFLINE && Stress.tryFree(mm, m)) n[FREED].incrementAndGet();
             } else if (w < 500) {
-                MemCgroup m = mm.memcg(1 + r.nextInt(nm));
-                while (!m.online()) m = m.parent();
+                MemCgroup m = Stress.taskMemcg(mm, r);
                 switch (StockPaths.allocKmemPage(cpu, m, null, null)) {
                     case HIT -> n[HIT].incrementAndGet();
                     case BATCH -> n[BATCH].incrementAndGet();

@@ -1,0 +1,106 @@
+package memcgspec.bench;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import memcgspec.impl.Cpu;
+import memcgspec.impl.MemCgroup;
+import memcgspec.impl.MemcgStock;
+import memcgspec.impl.Mm;
+import memcgspec.impl.PageCounter;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A charge and an uncharge of one page, three ways, on one machine (root -> {1, 2} -> {3..6}: a
+ * 3-level hierarchy), each JMH thread playing one CPU:
+ * <ul>
+ *   <li>{@code atomicPair}: an AtomicLong add and sub, shared by the threads (the floor: one
+ *       shared counter, no hierarchy);</li>
+ *   <li>{@code pageCounterPair}: page_counter_try_charge and page_counter_uncharge on a leaf's
+ *       memory counter (three levels of atomics, the parent's and the root's shared by
+ *       siblings);</li>
+ *   <li>{@code stockHitPair}: consume_stock and refill_stock of one page on the thread's own CPU
+ *       stock ({@link MemcgStock}, batch 64, 7 slots), which holds pages of the memcg already: a
+ *       stock hit and an uncharge into the stock, as a kmem charge and its free are when the
+ *       stock serves them. No shared counter is touched.</li>
+ * </ul>
+ * {@code memcgs}: {@code same} (every thread charges memcg 3) or {@code siblings} (thread i
+ * charges memcg 3 + i, leaves under the same parent). Run with {@code -t 1} and {@code -t 2}
+ * (README: "Benchmarks"); docs/performance.md records the ratios.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class StockBench {
+
+    /** The machine the threads share. */
+    @State(Scope.Benchmark)
+    public static class Machine {
+        @Param({"same", "siblings"})
+        public String memcgs;
+
+        Mm mm;
+        final AtomicLong counter = new AtomicLong();
+        final AtomicInteger nextCpu = new AtomicInteger();
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            // 4 CPUs (JMH threads take one each), memcgs 0..6 with fan-out 2, no limit in the way
+            mm = new Mm(new Mm.Config(4, 0, 0, 6, 2, 1L << 40).withStock(64, 7));
+        }
+    }
+
+    /** One thread's CPU, its memcg and its stock, primed with half a batch of the memcg's pages. */
+    @State(Scope.Thread)
+    public static class OnCpu {
+        Cpu cpu;
+        MemCgroup memcg;
+        PageCounter counter;
+        MemcgStock stock;
+
+        @Setup(Level.Trial)
+        public void setUp(Machine m) {
+            int id = m.nextCpu.getAndIncrement();
+            cpu = m.mm.cpu(id);
+            memcg = m.mm.memcg(m.memcgs.equals("same") ? 3 : 3 + id);
+            counter = memcg.memory();
+            stock = MemcgStock.of(cpu);
+            // a batch charged and stocked, as try_charge_memcg's refill leaves it
+            if (m.mm.accounting().tryCharge(memcg, 32) != null) throw new IllegalStateException("setup charge failed");
+            stock.refill(memcg, 32, null);
+        }
+    }
+
+    @Benchmark
+    public long atomicPair(Machine m) {
+        m.counter.incrementAndGet();
+        return m.counter.decrementAndGet();
+    }
+
+    @Benchmark
+    public PageCounter pageCounterPair(OnCpu t) {
+        PageCounter failed = t.counter.tryCharge(1);
+        if (failed == null) t.counter.uncharge(1);
+        return failed;
+    }
+
+    @Benchmark
+    public boolean stockHitPair(OnCpu t) {
+        boolean hit = t.stock.consume(t.memcg);
+        if (hit) t.stock.refill(t.memcg, 1, null);
+        return hit;
+    }
+}
