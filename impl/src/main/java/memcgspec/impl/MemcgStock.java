@@ -170,6 +170,11 @@ public final class MemcgStock implements CpuPart {
         nrPages.set(empty, n);
     }
 
+    /** The slot a refill of m evicts now: none (null) if m has a slot or one is empty, else the round-robin one. */
+    public MemCgroup victimFor(MemCgroup m) {
+        return caches(m) ? null : nextVictim();
+    }
+
     /** Whether a refill of m would have to evict {@code victim} (null: evicts nothing). */
     public boolean evicts(MemCgroup m, MemCgroup victim) {
         boolean evict = !caches(m) && full();

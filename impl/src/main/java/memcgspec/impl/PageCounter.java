@@ -84,6 +84,16 @@ public final class PageCounter {
         return null;
     }
 
+    /**
+     * page_counter_try_charge's verdict without charging: the first counter on the path to the
+     * root that has no room for {@code n} more pages now (the memcg "over limit"), or null if every
+     * level has room. A read of each level, not atomic across them.
+     */
+    public PageCounter firstWithoutRoom(long n) {
+        for (PageCounter c = this; c != null; c = c.parent) if (c.usage() + n > c.max) return c;
+        return null;
+    }
+
     /** page_counter_charge: the forced charge, ignoring max. */
     public void charge(long n) {
         for (PageCounter c = this; c != null; c = c.parent) {

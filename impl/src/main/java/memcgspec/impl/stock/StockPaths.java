@@ -45,7 +45,7 @@ public final class StockPaths {
             }
             if (!drained) {
                 try {
-                    s.ChargeBatch(victim(cpu, k.kmemcg()));
+                    s.ChargeBatch(MemcgStock.of(cpu).victimFor(k.kmemcg()));
                     return Charged.BATCH;
                 } catch (StepRefused batchTooBig) {
                     // "batch = nr_pages; goto retry"
@@ -84,14 +84,8 @@ public final class StockPaths {
      */
     public static boolean freeKmemPage(Cpu cpu, KmemPage page, AtomicLong retries) {
         if (!KmemPaths.freeAndGetMemcg(cpu, page, retries)) return false;
-        StockSteps.of(cpu).KmemUncharge(victim(cpu, KmemSteps.of(cpu).kmemcg()));
+        StockSteps.of(cpu).KmemUncharge(MemcgStock.of(cpu).victimFor(KmemSteps.of(cpu).kmemcg()));
         return true;
-    }
-
-    /** The slot a refill of m on this CPU evicts: none if m has a slot or one is empty, else the round-robin one. */
-    private static MemCgroup victim(Cpu cpu, MemCgroup m) {
-        MemcgStock st = MemcgStock.of(cpu);
-        return st.caches(m) ? null : st.nextVictim();
     }
 
     /**

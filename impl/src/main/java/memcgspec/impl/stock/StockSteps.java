@@ -6,7 +6,6 @@ import memcgspec.impl.MemCgroup;
 import memcgspec.impl.MemcgStock;
 import memcgspec.impl.Mm;
 import memcgspec.impl.PageCounter;
-import memcgspec.impl.Pc;
 import memcgspec.impl.kmem.KmemPc;
 import memcgspec.impl.kmem.KmemSteps;
 
@@ -69,13 +68,12 @@ public final class StockSteps implements CpuPart {
     }
 
     /**
-     * page_counter_try_charge's verdict, read without charging: every level of m's path has room
-     * for n. The steps test it before they charge, so that a refused step changes nothing; the
-     * kernel's failed attempts count in failcnt, which the steps' failed tests do not (docs/stock.md).
+     * page_counter_try_charge's verdict, read without charging ({@link PageCounter#firstWithoutRoom}).
+     * The steps test it before they charge, so that a refused step changes nothing; the kernel's
+     * failed attempts count in failcnt, which the steps' failed tests do not (docs/stock.md).
      */
     private static boolean fits(MemCgroup m, long n) {
-        for (PageCounter c = m.memory(); c != null; c = c.parent()) if (c.usage() + n > c.max()) return false;
-        return true;
+        return m.memory().firstWithoutRoom(n) == null;
     }
 
     /**
@@ -136,7 +134,8 @@ public final class StockSteps implements CpuPart {
 
     /** The first memcg on m's path that has no room for one page (mem_over_limit), or null. */
     private static MemCgroup overLimit(MemCgroup m) {
-        for (MemCgroup x = m; x != null; x = x.parent()) if (x.memory().usage() + 1 > x.memory().max()) return x;
+        PageCounter c = m.memory().firstWithoutRoom(1);
+        for (MemCgroup x = m; c != null && x != null; x = x.parent()) if (x.memory() == c) return x;
         return null;
     }
 
@@ -170,10 +169,5 @@ public final class StockSteps implements CpuPart {
     public void DrainStockWork() {
         if (!stock().flushing()) throw cpu.refuse("DrainStockWork", "no drain queued");
         stock().drainWork();
-    }
-
-    /** Whether the CPU is idle (for paths). */
-    boolean idle() {
-        return cpu.pc() == Pc.IDLE;
     }
 }

@@ -89,8 +89,7 @@ public final class StockInvariants {
         if (!SwapInvariants.quiescent(c)) return;
         for (MemCgroup m : c.memcgs()) {
             if (m.state() != MemCgroup.State.OFFLINE) continue;
-            long want = 0;
-            for (Cpu cpu : c.cpus()) if (MemcgStock.of(cpu).caches(m)) want++;
+            long want = MemcgStock.slotRefs(c.machine().mm(), m);
             for (MemCgroup d : m.children()) if (d.state() != MemCgroup.State.FREED) want++;
             if (m.cssRefs() != want) v.accept("dying " + m + " has " + m.cssRefs() + " css references at quiescence, but " + want + " stock slots and live children");
         }

@@ -10,7 +10,6 @@ import memcgspec.impl.Cpu;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.MemcgStock;
 import memcgspec.impl.Mm;
-import memcgspec.impl.PageCounter;
 import memcgspec.impl.kmem.KmemPc;
 import memcgspec.impl.kmem.KmemSteps;
 import memcgspec.impl.stock.StockSteps;
@@ -97,14 +96,12 @@ public final class StockPart implements ProtocolPart {
     // ---------------------------------------------------------------- random runs
 
     private static boolean fits(MemCgroup m, long n) {
-        for (PageCounter c = m.memory(); c != null; c = c.parent()) if (c.usage() + n > c.max()) return false;
-        return true;
+        return m.memory().firstWithoutRoom(n) == null;
     }
 
     /** The victim a refill of m evicts on CPU c (the kernel's round-robin one), -1 for none. */
     private static int victim(Cpu c, MemCgroup m) {
-        MemcgStock st = MemcgStock.of(c);
-        MemCgroup v = st.caches(m) ? null : st.nextVictim();
+        MemCgroup v = MemcgStock.of(c).victimFor(m);
         return v == null ? -1 : v.id();
     }
 
