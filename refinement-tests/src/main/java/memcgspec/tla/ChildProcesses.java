@@ -8,11 +8,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The JVMs this process forks for distributed TLC (a TLCServer, TLCWorkers), killed with their descendants when
  * they are no longer needed and, at the latest, when this JVM exits: on a normal exit, on Ctrl-C (SIGINT) and on
- * SIGTERM, through a shutdown hook, so that no server or worker outlives the command that started it. (A SIGKILL
+ * SIGTERM, through a shutdown hook, so that no server or worker outlives the command that started it; their folders
+ * go with them. (A SIGKILL
  * runs no hook; nothing can be done about that from inside the JVM.)
  */
 public final class ChildProcesses {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Set<java.nio.file.Path> FOLDERS = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::killAll, "memcg-spec-kill-children"));
@@ -44,7 +46,19 @@ public final class ChildProcesses {
         if (!p.isAlive()) LIVE.remove(p);
     }
 
+    /** A folder of the forked JVMs (their working directories, metadirs): deleted at exit if still there. */
+    public static void folder(java.nio.file.Path dir) {
+        FOLDERS.add(dir);
+    }
+
+    /** Deletes a folder given to {@link #folder} (best effort) and forgets it. */
+    public static void deleteFolder(java.nio.file.Path dir) {
+        TlcRunner.deleteTree(dir);
+        FOLDERS.remove(dir);
+    }
+
     private static void killAll() {
         for (Process p : LIVE) kill(p);
+        for (java.nio.file.Path d : FOLDERS) TlcRunner.deleteTree(d);
     }
 }

@@ -190,10 +190,11 @@ public final class DistributedTlc {
             } catch (IOException e) {
                 throw new UserError("cannot create a TLC folder under " + targetDir + ": " + e.getMessage(), e);
             }
+            ChildProcesses.folder(runDir);
             try {
                 return fork(model, module, cfg, session, runDir, port, options, progress, notice);
             } finally {
-                TlcRunner.deleteTree(runDir);
+                ChildProcesses.deleteFolder(runDir);
             }
         }
     }
