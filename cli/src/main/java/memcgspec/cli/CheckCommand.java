@@ -75,7 +75,7 @@ final class CheckCommand extends Base implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "PORT",
             description = "With --distributed: the server's RMI registry port (default: a free port; with --remote-workers "
-                    + DistributedTlc.DEFAULT_PORT + ", TLC's and 'memcg-spec worker''s default). A port in use is bad input.")
+                    + DistributedTlc.DEFAULT_PORT + ", the default of TLC and of 'memcg-spec worker'). A port in use is bad input.")
     Integer port;
 
     @Option(names = "--remote-workers", description = "With --distributed: also wait for workers started elsewhere with "
@@ -172,9 +172,12 @@ final class CheckCommand extends Base implements Callable<Integer> {
             human.append("(spec/catalogue records the figures of TLC 2.18, the pinned TLC; this TLC's differ: reported, "
                     + "not counted as a failure)\n");
         }
+        List<CatalogueEntry> catalogued = Common.catalogue().all();
         for (String n : counterexampleNotes) {
-            human.append("counterexample of ").append(n).append(": distributed TLC 2.18 prints none; 'memcg-spec show ")
-                    .append(n).append("' shows it (one JVM)\n");
+            boolean inCatalogue = catalogued.stream().anyMatch(e -> e.name().equals(n));
+            human.append("counterexample of ").append(n).append(": distributed TLC 2.18 prints none; ")
+                    .append(inCatalogue ? "'memcg-spec show " + n + "' shows it (one JVM)" : "check it without --distributed")
+                    .append('\n');
         }
         human.append(allOk ? "all " + selected.size() + " outcomes as expected\n" : "SOME OUTCOMES OR FIGURES NOT AS EXPECTED\n");
         Map<String, Object> more = new LinkedHashMap<>();

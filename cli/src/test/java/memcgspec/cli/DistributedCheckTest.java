@@ -122,6 +122,23 @@ class DistributedCheckTest {
     }
 
     @Test
+    void helpNamesTheOptionsAndWhatDistributedTlcDoesNotCheck() {
+        Run check = run("check", "--help");
+        assertEquals(0, check.code());
+        for (String s : new String[] {"--distributed", "--local-workers", "--worker-threads", "--port", "--remote-workers",
+                "--host", "--connect-timeout", "NOT liveness", "docs/distributed.md"}) {
+            assertTrue(check.out().contains(s), "check --help lacks " + s + ": " + check.out());
+        }
+        Run main = run("--help");
+        assertTrue(main.out().contains("worker"), main.out());
+        Run worker = run("worker", "--help");
+        assertEquals(0, worker.code());
+        for (String s : new String[] {"HOST", "--port", "--threads", "--address", "--connect-timeout"}) {
+            assertTrue(worker.out().contains(s), "worker --help lacks " + s + ": " + worker.out());
+        }
+    }
+
+    @Test
     void aModelWithALivenessPropertyIsRefused() {
         Run r = run("check", "swapin-2009-prefix", "--distributed");
         assertBadInput(r, "distributed TLC 2.18 does not check liveness properties");
