@@ -60,8 +60,13 @@ final class WorkerCommand extends Base implements Callable<Integer> {
         DistributedTlc.LocalWorker w = DistributedTlc.LocalWorker.start(TlaTools.pinned(), host, port, t, addr, dir,
                 Common::progress);
         try {
-            if (!w.reachable.await(connectTimeout, TimeUnit.SECONDS)) {
-                throw new UserError("cannot reach a TLC server at " + host + ":" + port + " within " + connectTimeout + " s"
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(connectTimeout);
+            while (w.reachable.getCount() > 0 && w.process.isAlive() && System.nanoTime() < deadline) {
+                w.reachable.await(200, TimeUnit.MILLISECONDS);
+            }
+            if (w.reachable.getCount() > 0) {
+                throw new UserError("cannot reach a TLC server at " + host + ":" + port
+                        + (w.process.isAlive() ? " within " + connectTimeout + " s" : "")
                         + (w.lastLine() == null ? "" : ": " + w.lastLine()));
             }
             // Reachable: the server may still be computing its initial states; the worker waits for it.
