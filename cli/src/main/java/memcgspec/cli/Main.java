@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "memcg-spec", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "TLA+ specs of the Linux memcg charge protocols, model-checked by TLC, and a Java "
                 + "implementation held to them.",
-        subcommands = {CheckCommand.class, ConformCommand.class, ShowCommand.class, ListCommand.class},
+        subcommands = {CheckCommand.class, ConformCommand.class, ShowCommand.class, ListCommand.class, WorkerCommand.class},
         footer = {"", "Exit codes: 0 all as expected, 1 an outcome not as expected, 2 bad usage or input."})
 public final class Main implements Runnable {
     public static final int OK = 0;
@@ -27,7 +27,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (check, conform, show, list)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (check, conform, show, list, worker)");
     }
 
     /** Builds the command line with the project's error handling (used by tests too). */

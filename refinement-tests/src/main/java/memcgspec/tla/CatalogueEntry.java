@@ -61,20 +61,39 @@ public record CatalogueEntry(String name, String spec, String cfg, Expectation e
      * whole state graph) are compared; where a violation stops depends on the order, and the depth TLC reports may.
      */
     public Optional<String> figuresDiffer(TlcResult r, int workers) {
+        return figuresDiffer(r, workers == 1);
+    }
+
+    /**
+     * {@link #figuresDiffer(TlcResult, int)} for a search in TLC's fixed breadth-first order ({@code fixedOrder}: one
+     * worker thread) or not (several threads, or distributed TLC, whose depth can differ from TLC's by one even on a
+     * whole graph: docs/distributed.md).
+     */
+    public Optional<String> figuresDiffer(TlcResult r, boolean fixedOrder) {
         List<String> diffs = new ArrayList<>();
-        if (statesDiffer(r, workers)) diffs.add("distinct states " + r.distinctStates() + " (catalogue: " + states + ")");
-        if (depthDiffers(r, workers)) diffs.add("depth " + r.depth() + " (catalogue: " + depth + ")");
+        if (statesDiffer(r, fixedOrder)) diffs.add("distinct states " + r.distinctStates() + " (catalogue: " + states + ")");
+        if (depthDiffers(r, fixedOrder)) diffs.add("depth " + r.depth() + " (catalogue: " + depth + ")");
         return diffs.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", diffs));
     }
 
     /** True when the distinct states are recorded, comparable (see {@link #figuresDiffer}) and not TLC's. */
     public boolean statesDiffer(TlcResult r, int workers) {
-        boolean comparable = workers == 1 || r.outcome() instanceof TlcResult.Outcome.Holds;
+        return statesDiffer(r, workers == 1);
+    }
+
+    /** {@link #statesDiffer(TlcResult, int)} for a search in fixed order or not. */
+    public boolean statesDiffer(TlcResult r, boolean fixedOrder) {
+        boolean comparable = fixedOrder || r.outcome() instanceof TlcResult.Outcome.Holds;
         return states != NOT_RECORDED && comparable && r.distinctStates() != states;
     }
 
     /** True when the depth is recorded, comparable (one worker, see {@link #figuresDiffer}) and not TLC's. */
     public boolean depthDiffers(TlcResult r, int workers) {
-        return depth != NOT_RECORDED && workers == 1 && r.depth() != depth;
+        return depthDiffers(r, workers == 1);
+    }
+
+    /** {@link #depthDiffers(TlcResult, int)} for a search in fixed order or not. */
+    public boolean depthDiffers(TlcResult r, boolean fixedOrder) {
+        return depth != NOT_RECORDED && fixedOrder && r.depth() != depth;
     }
 }

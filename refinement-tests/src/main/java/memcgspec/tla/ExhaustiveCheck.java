@@ -187,38 +187,9 @@ public final class ExhaustiveCheck {
             if (checkDeadlock) checks.add(DEADLOCK);
         }
 
-        /**
-         * The PROPERTY each implied predicate or action comes from. TLC keeps no link back, so it is
-         * found by source location: a predicate inside the definition of a PROPERTY written out as
-         * {@code [][A]_v} in the root module belongs to it (an action property); the others (the
-         * refinement's {@code Abs!Spec}, whose predicates TLC locates in the INSTANCE) belong to the one
-         * PROPERTY that is not written out so. Anything else is ambiguous.
-         */
+        /** The PROPERTY each implied predicate or action comes from ({@link SpecSession#propertyOwners}). */
         private String[] owners(Action[] preds) {
-            String root = tool.getRootModule().getName().toString();
-            Map<String, tla2sany.st.Location> local = new LinkedHashMap<>();
-            List<String> other = new ArrayList<>();
-            for (String p : properties) {
-                tla2sany.semantic.OpDefNode def = tool.getRootModule().getOpDef(p);
-                tla2sany.st.Location loc = def == null ? null : def.getBody().getLocation();
-                // Written out here: [][A]_v itself (the operator [] applied to [A]_v) in the root module's text.
-                boolean written = def != null && loc != null && root.equals(loc.source())
-                        && def.getBody() instanceof tla2sany.semantic.OpApplNode app
-                        && "[]".equals(app.getOperator().getName().toString());
-                if (!written) other.add(p);
-                else local.put(p, loc);
-            }
-            String[] out = new String[preds.length];
-            for (int i = 0; i < preds.length; i++) {
-                tla2sany.st.Location at = preds[i].pred.getLocation();
-                for (Map.Entry<String, tla2sany.st.Location> e : local.entrySet())
-                    if (at != null && e.getValue().includes(at)) out[i] = e.getKey();
-                if (out[i] == null && other.size() == 1) out[i] = other.get(0);
-                if (out[i] == null)
-                    throw new IllegalArgumentException(session.modelName() + ": cannot tell which PROPERTY of " + properties
-                            + " the implied predicate at " + at + " belongs to (written out in the root module: " + local.keySet() + ")");
-            }
-            return out;
+            return session.propertyOwners(preds);
         }
 
         Report explore() {

@@ -461,6 +461,123 @@ public final class SpecSession implements AutoCloseable {
     }
 
     /**
+     * The TLC state whose variables have the given neutral values (as {@link TlaValueParser#parseState} reads a state
+     * TLC printed): a state of this session, for {@link #violatedInvariant}, {@link #violatedActionProperty} and
+     * {@link #successors}.
+     *
+     * @throws IllegalArgumentException when a variable of the spec is missing, or a name is not a variable
+     */
+    public TLCState stateOf(Map<String, Object> vars) {
+        checkOpen();
+        if (!vars.keySet().equals(new java.util.HashSet<>(varNames)))
+            throw new IllegalArgumentException("a state of " + modelName + " has the variables " + varNames + ", not " + vars.keySet());
+        TLCState s = TLCState.Empty.createEmpty();
+        for (int i = 0; i < varKeys.length; i++) s = s.bind(varKeys[i], Values.toTlc(vars.get(varNames.get(i))));
+        return s;
+    }
+
+    /**
+     * The first PROPERTY (in the order TLC checks them: its implied actions' order) whose action part the step
+     * from {@code s} to {@code t} violates, if any: a violated {@code [][A]_v}, such as a refinement's
+     * {@code [][AbsNext]_absVars}. Which PROPERTY an implied action belongs to is found as
+     * {@link #propertyOwners} says.
+     */
+    public Optional<String> violatedActionProperty(TLCState s, TLCState t) {
+        checkOpen();
+        Action[] implied = tool.getImpliedActions();
+        String[] owners = propertyOwners(implied);
+        IdThread.setCurrentState(s);
+        try {
+            for (int i = 0; i < implied.length; i++) if (!tool.isValid(implied[i], s, t)) return Optional.of(owners[i]);
+            return Optional.empty();
+        } finally {
+            IdThread.resetCurrentState();
+        }
+    }
+
+    /**
+     * The PROPERTYs with a liveness part (an implied temporal formula: {@code <>P}, {@code P ~> Q}, the fairness
+     * of a refined spec), which TLC checks with its tableau rather than state by state or step by step. A temporal
+     * formula located in a PROPERTY's definition in the root module names that PROPERTY; one located elsewhere (in
+     * an INSTANCE'd module) names every PROPERTY not written out in the root module. Empty when the model has none.
+     */
+    public List<String> livenessProperties() {
+        checkOpen();
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        for (Action a : tool.getImpliedTemporals()) {
+            tla2sany.st.Location at = a.pred.getLocation();
+            String found = null;
+            for (String p : propertyNames) {
+                OpDefNode def = tool.getRootModule().getOpDef(p);
+                if (def != null && at != null && def.getBody().getLocation().includes(at)) found = p;
+            }
+            if (found != null) {
+                out.add(found);
+            } else {
+                for (String p : propertyNames) if (!writtenInRoot(p)) out.add(p);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Whether TLC reports a reachable state without successors (the cfg's CHECK_DEADLOCK, TRUE by default). */
+    public boolean checksDeadlock() {
+        checkOpen();
+        return tool.getModelConfig().getCheckDeadlock();
+    }
+
+    /** Whether some action is enabled in {@code s} (constraints aside: TLC's deadlock check ignores them). */
+    public boolean hasSuccessor(TLCState s) {
+        checkOpen();
+        IdThread.setCurrentState(s);
+        try {
+            for (Action a : actions) if (tool.getNextStates(a, s).size() > 0) return true;
+            return false;
+        } finally {
+            IdThread.resetCurrentState();
+        }
+    }
+
+    /** Whether PROPERTY {@code p} is written out as {@code [][A]_v} in the root module's text (an action property). */
+    private boolean writtenInRoot(String p) {
+        String root = tool.getRootModule().getName().toString();
+        OpDefNode def = tool.getRootModule().getOpDef(p);
+        tla2sany.st.Location loc = def == null ? null : def.getBody().getLocation();
+        return def != null && loc != null && root.equals(loc.source())
+                && def.getBody() instanceof OpApplNode app
+                && "[]".equals(app.getOperator().getName().toString());
+    }
+
+    /**
+     * The PROPERTY each implied predicate or action comes from. TLC keeps no link back, so it is
+     * found by source location: a predicate inside the definition of a PROPERTY written out as
+     * {@code [][A]_v} in the root module belongs to it (an action property); the others (the
+     * refinement's {@code Abs!Spec}, whose predicates TLC locates in the INSTANCE) belong to the one
+     * PROPERTY that is not written out so. Anything else is ambiguous.
+     *
+     * @throws IllegalArgumentException when a predicate's PROPERTY cannot be told
+     */
+    String[] propertyOwners(Action[] preds) {
+        Map<String, tla2sany.st.Location> local = new LinkedHashMap<>();
+        List<String> other = new ArrayList<>();
+        for (String p : propertyNames) {
+            if (writtenInRoot(p)) local.put(p, tool.getRootModule().getOpDef(p).getBody().getLocation());
+            else other.add(p);
+        }
+        String[] out = new String[preds.length];
+        for (int i = 0; i < preds.length; i++) {
+            tla2sany.st.Location at = preds[i].pred.getLocation();
+            for (Map.Entry<String, tla2sany.st.Location> e : local.entrySet())
+                if (at != null && e.getValue().includes(at)) out[i] = e.getKey();
+            if (out[i] == null && other.size() == 1) out[i] = other.get(0);
+            if (out[i] == null)
+                throw new IllegalArgumentException(modelName + ": cannot tell which PROPERTY of " + propertyNames
+                        + " the implied predicate at " + at + " belongs to (written out in the root module: " + local.keySet() + ")");
+        }
+        return out;
+    }
+
+    /**
      * A state predicate of the spec: a zero-arity operator of the root module (defined there or in a
      * module it EXTENDS), resolved once by {@link #statePredicate} and evaluated per state by
      * {@link #holds(StatePredicate, TLCState)}. It belongs to the session that resolved it.

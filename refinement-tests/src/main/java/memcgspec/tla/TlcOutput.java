@@ -281,12 +281,13 @@ final class TlcOutput {
     }
 
     /**
-     * TLC's version line as it prints it at start (message 2262), e.g. "TLC2 Version 2.18 of 20 March 2023", or
-     * null when the output has none.
+     * TLC's version line as it prints it at start (message 2262), e.g. "TLC2 Version 2.18 of 20 March 2023" (also
+     * for distributed TLC's server, which says "TLC2 TLC Server Version ..."), or null when the output has none.
      */
     static String versionLine(String raw) {
-        Matcher m = Pattern.compile("(?m)^TLC2 Version[^\\r\\n]*").matcher(raw);
-        return m.find() ? m.group().strip() : null;
+        // Distributed TLC's server prints "TLC2 TLC Server Version 2.18 of 20 March 2023": the same TLC, named so.
+        Matcher m = Pattern.compile("(?m)^TLC2 (?:TLC Server )?(Version[^\\r\\n]*)").matcher(raw);
+        return m.find() ? "TLC2 " + m.group(1).strip() : null;
     }
 
     static String oneLine(String s) {

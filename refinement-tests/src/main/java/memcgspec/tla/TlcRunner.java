@@ -325,7 +325,7 @@ public final class TlcRunner {
         return current != null && props.contains(current) ? current : null;
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) return;
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(f -> {

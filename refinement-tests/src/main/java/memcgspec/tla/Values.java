@@ -83,6 +83,53 @@ public final class Values {
                 + (v == null ? "null" : v.getClass().getSimpleName()) + ": " + v);
     }
 
+    /**
+     * The TLC value of a neutral value: the inverse of {@link #of} for the values TLC prints in a state (a map with
+     * identifier keys becomes a record, one with keys 1..n or none a tuple, any other a function; sets are
+     * normalised). Model values are looked up by name among those of the loaded spec ({@code ModelValue.make}), so
+     * a spec must be loaded first ({@link SpecSession#stateOf}).
+     *
+     * @throws IllegalArgumentException when {@code v} is not a neutral value
+     */
+    public static Value toTlc(Object v) {
+        if (v instanceof Integer i) return IntValue.gen(i);
+        if (v instanceof Boolean b) return b ? BoolValue.ValTrue : BoolValue.ValFalse;
+        if (v instanceof String s) return new StringValue(s);
+        if (v instanceof V.Model m) return ModelValue.make(m.name());
+        if (v instanceof java.util.Set<?> set) {
+            Value[] elems = new Value[set.size()];
+            int i = 0;
+            for (Object e : set) elems[i++] = toTlc(e);
+            return new SetEnumValue(elems, false).normalize();
+        }
+        if (v instanceof Map<?, ?> m) {
+            if (m.isEmpty() || V.isTuple(m)) {
+                Value[] elems = new Value[m.size()];
+                int i = 0;
+                for (Object e : m.values()) elems[i++] = toTlc(e);
+                return new TupleValue(elems);
+            }
+            boolean record = m.keySet().stream().allMatch(k -> k instanceof String s && s.matches("[A-Za-z_][A-Za-z0-9_]*"));
+            Value[] values = new Value[m.size()];
+            int i = 0;
+            if (record) {
+                util.UniqueString[] names = new util.UniqueString[m.size()];
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    names[i] = util.UniqueString.uniqueStringOf((String) e.getKey());
+                    values[i++] = toTlc(e.getValue());
+                }
+                return new RecordValue(names, values, false).normalize();
+            }
+            Value[] domain = new Value[m.size()];
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                domain[i] = toTlc(e.getKey());
+                values[i++] = toTlc(e.getValue());
+            }
+            return new FcnRcdValue(domain, values, false).normalize();
+        }
+        throw new IllegalArgumentException("not a neutral value: " + (v == null ? "null" : v.getClass().getSimpleName()));
+    }
+
     private static Value tryConvert(Value v, boolean toFunction) {
         try {
             return toFunction ? v.toFcnRcd() : v.toSetEnum();
