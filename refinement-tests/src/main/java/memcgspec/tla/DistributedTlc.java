@@ -207,7 +207,9 @@ public final class DistributedTlc {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseParallelGC",
+        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseParallelGC"));
+        if (TlcRunner.quickJit(model)) cmd.add("-XX:TieredStopAtLevel=1");  // as TlcRunner's forked TLC
+        cmd.addAll(List.of(
                 "-Djava.io.tmpdir=" + mkdirs(runDir.resolve("server-tmp")),
                 "-DTLA-Library=" + module.getParent() + java.io.File.pathSeparator + specDir,
                 "-D" + PORT_PROPERTY + "=" + port,
@@ -244,7 +246,7 @@ public final class DistributedTlc {
                 }
                 for (int i = 0; i < options.localWorkers(); i++) {
                     workers.add(LocalWorker.start(options.tools(), "127.0.0.1", port, options.workerThreads(), "127.0.0.1",
-                            mkdirs(runDir.resolve("worker-" + i))));
+                            mkdirs(runDir.resolve("worker-" + i)), l -> {}, TlcRunner.quickJit(model)));
                 }
                 long workersStarted = System.nanoTime();
                 while (server.isAlive() && out.finished.getCount() > 0) {
@@ -411,7 +413,18 @@ public final class DistributedTlc {
         /** {@link #start(TlaTools, String, int, int, String, Path)}, handing every output line to {@code lines}. */
         public static LocalWorker start(TlaTools tools, String serverHost, int port, int threads, String address, Path dir,
                                         Consumer<String> lines) {
-            List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseParallelGC",
+            return start(tools, serverHost, port, threads, address, dir, lines, false);
+        }
+
+        /**
+         * {@link #start(TlaTools, String, int, int, String, Path, Consumer)}; {@code quickJit}: with the client
+         * compiler only, for a small model ({@link TlcRunner#quickJit}).
+         */
+        static LocalWorker start(TlaTools tools, String serverHost, int port, int threads, String address, Path dir,
+                                 Consumer<String> lines, boolean quickJit) {
+            List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseParallelGC"));
+            if (quickJit) cmd.add("-XX:TieredStopAtLevel=1");
+            cmd.addAll(List.of(
                     "-Djava.io.tmpdir=" + mkdirs(dir.resolve("tmp")),
                     "-D" + PORT_PROPERTY + "=" + port,
                     "-D" + THREADS_PROPERTY + "=" + threads,
