@@ -18,6 +18,10 @@ final class StockMutants {
 
     /** Stock.cfg's mutation twin. */
     private static final String SM = "Stock_mutants.cfg";
+    /** Stock_user.cfg's mutation twin (faults through the stock). */
+    private static final String UM = "Stock_user_mutants.cfg";
+    /** Stock_swapin.cfg's mutation twin (swap-ins through the stock). */
+    private static final String WM = "Stock_swapin_mutants.cfg";
 
     private static Mutant.Builder mutant(String name) {
         return Mutant.of("Stock", name);
@@ -28,8 +32,8 @@ final class StockMutants {
                     .reintroduces("cdec2e4265df (v2.6.33) to 1a3e1f40962c (v5.9): the stock held no css reference on stock->cached (none up to v3.18, one per stocked page after, so none for a slot with no page); the stale pointer's use after free in drain_all_stock was reported on 3.10 and 4.19")
                     .kernel("refill_stock (css_get(&memcg->css)) / drain_stock (css_put(&old->css))")
                     .bug("a slot takes no css reference on the memcg it caches and its drain puts none: the memcg can be freed while a slot still points at it")
-                    .edit("       /\\ css' = [d \\in Memcgs |-> css[d] + (IF d = m /\\ ~hasSlot THEN 1 ELSE 0)\n                                          - (IF d \\in gone THEN 1 ELSE 0)\n                                          - (IF d = m THEN 1 ELSE 0)]",
-                            "       /\\ css' = [d \\in Memcgs |-> css[d] - (IF d = m THEN 1 ELSE 0)]")
+                    .edit("       /\\ css' = [d \\in Memcgs |-> css[d] + (IF d = m /\\ ~hasSlot THEN 1 ELSE 0)\n                                          - (IF d \\in gone THEN 1 ELSE 0)\n                                          + ChargedCss(c, d)]",
+                            "       /\\ css' = [d \\in Memcgs |-> css[d] + ChargedCss(c, d)]")
                     .edit("       /\\ css' = [d \\in Memcgs |-> css[d] + (IF d = m /\\ ~hasSlot THEN 1 ELSE 0)\n                                          - (IF d = m /\\ overflow THEN 1 ELSE 0)\n                                          - (IF d \\in gone THEN 1 ELSE 0)\n                                          - (IF d = m THEN 1 ELSE 0)]",
                             "       /\\ css' = [d \\in Memcgs |-> css[d] - (IF d = m THEN 1 ELSE 0)]")
                     .edit("DrainCss(cs, S) == [m \\in Memcgs |-> IF m \\in S THEN cs[m] - 1 ELSE cs[m]]", "DrainCss(cs, S) == cs")
@@ -67,14 +71,14 @@ final class StockMutants {
             mutant("consume-without-decrement")
                     .kernel("consume_stock (WRITE_ONCE(stock->nr_pages[i], stock_pages - nr_pages))")
                     .bug("a stock hit takes a page without taking it out of the slot: the same pre-charged page serves two pages")
-                    .edit("       /\\ nrPages' = [nrPages EXCEPT ![c][m] = @ - 1]", "       /\\ nrPages' = nrPages")
+                    .edit("    /\\ nrPages' = [nrPages EXCEPT ![c][Target(c)] = @ - 1]", "    /\\ nrPages' = nrPages")
                     .on(SM, "Conservation", "NoUnderflow", "Hierarchy", "NoLeakAtQuiescence", "Refinement")
                     .build(),
             mutant("consume-empty-slot")
                     .kernel("consume_stock (if (stock_pages >= nr_pages))")
                     .bug("a stock hit is taken from the memcg's slot without testing that it holds a page: the slot's count goes below zero")
-                    .edit("       /\\ m \\in cached[c] /\\ nrPages[c][m] > 0\n       /\\ nrPages' = [nrPages EXCEPT ![c][m] = @ - 1]",
-                            "       /\\ m \\in cached[c]\n       /\\ nrPages' = [nrPages EXCEPT ![c][m] = @ - 1]")
+                    .edit("    /\\ Hit(c)\n    /\\ nrPages' = [nrPages EXCEPT ![c][Target(c)] = @ - 1]",
+                            "    /\\ Target(c) \\in cached[c]\n    /\\ nrPages' = [nrPages EXCEPT ![c][Target(c)] = @ - 1]")
                     .on(SM, "TypeOK")
                     .build(),
             mutant("batch-ignores-max")
@@ -119,6 +123,32 @@ final class StockMutants {
                     .bug("a charge that fails after its drain forgets to drop the task's objcg reference")
                     .edit("    /\\ objcgRef' = K!PutRef(kobj[c])", "    /\\ objcgRef' = objcgRef")
                     .on(SM, "ObjcgRefBalance")
+                    .build(),
+            mutant("user-fail-keeps-css")
+                    .kernel("mem_cgroup_charge (css_put(&memcg->css) after charge_memcg, whatever its result)")
+                    .bug("a fault whose charge through the stock fails after its drain keeps its css reference")
+                    .edit("         [] OTHER ->\n               /\\ css' = [css EXCEPT ![chargeTo[c]] = @ - 1]\n", "         [] OTHER ->\n               /\\ css' = css\n")
+                    .on(UM)
+                    .build(),
+            mutant("swapin-hit-keeps-fault-css")
+                    .kernel("mem_cgroup_swapin_charge_folio (css_put(&memcg->css) after charge_memcg)")
+                    .bug("a swap-in charged from the stock gives its page a css reference without putting the one the fault held")
+                    .edit("      [] Start(c) = \"swapin_prepared\" -> (IF d = Target(c) THEN 1 ELSE 0) - (IF d = chargeTo[c] THEN 1 ELSE 0)",
+                            "      [] Start(c) = \"swapin_prepared\" -> (IF d = Target(c) THEN 1 ELSE 0)")
+                    .on(WM)
+                    .build(),
+            mutant("swapin-fail-keeps-css")
+                    .kernel("mem_cgroup_swapin_charge_folio (css_put(&memcg->css) after a failed charge_memcg)")
+                    .bug("a swap-in whose charge through the stock fails after its drain keeps its css reference")
+                    .edit("         [] Start(c) = \"swapin_prepared\" ->\n               /\\ css' = [css EXCEPT ![chargeTo[c]] = @ - 1]\n",
+                            "         [] Start(c) = \"swapin_prepared\" ->\n               /\\ css' = css\n")
+                    .on(WM)
+                    .build(),
+            mutant("swapin-stock-skips-anon-stat")
+                    .kernel("charge_memcg -> commit_charge -> memcg_charge_statistics (a swapped-in folio counts as anon)")
+                    .bug("a swap-in charged through the stock commits its page without counting it in its memcg's anon statistic")
+                    .edit("            /\\ stat' = K!S!ModStat(stat, t, \"anon\", 1)\n", "            /\\ stat' = stat\n")
+                    .on(WM)
                     .build(),
             mutant("charge-fail-keeps-page")
                     .kernel("__alloc_pages (__free_pages of the page whose charge failed)")
