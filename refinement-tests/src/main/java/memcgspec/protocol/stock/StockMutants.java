@@ -18,10 +18,6 @@ final class StockMutants {
 
     /** Stock.cfg's mutation twin. */
     private static final String SM = "Stock_mutants.cfg";
-    /** Stock_user.cfg's mutation twin (faults through the stock). */
-    private static final String UM = "Stock_user_mutants.cfg";
-    /** Stock_swapin.cfg's mutation twin (swap-ins through the stock). */
-    private static final String WM = "Stock_swapin_mutants.cfg";
 
     private static Mutant.Builder mutant(String name) {
         return Mutant.of("Stock", name);
@@ -123,32 +119,6 @@ final class StockMutants {
                     .bug("a charge that fails after its drain forgets to drop the task's objcg reference")
                     .edit("    /\\ objcgRef' = K!PutRef(kobj[c])", "    /\\ objcgRef' = objcgRef")
                     .on(SM, "ObjcgRefBalance")
-                    .build(),
-            mutant("user-fail-keeps-css")
-                    .kernel("mem_cgroup_charge (css_put(&memcg->css) after charge_memcg, whatever its result)")
-                    .bug("a fault whose charge through the stock fails after its drain keeps its css reference")
-                    .edit("         [] OTHER ->\n               /\\ css' = [css EXCEPT ![chargeTo[c]] = @ - 1]\n", "         [] OTHER ->\n               /\\ css' = css\n")
-                    .on(UM)
-                    .build(),
-            mutant("swapin-hit-keeps-fault-css")
-                    .kernel("mem_cgroup_swapin_charge_folio (css_put(&memcg->css) after charge_memcg)")
-                    .bug("a swap-in charged from the stock gives its page a css reference without putting the one the fault held")
-                    .edit("      [] Start(c) = \"swapin_prepared\" -> (IF d = Target(c) THEN 1 ELSE 0) - (IF d = chargeTo[c] THEN 1 ELSE 0)",
-                            "      [] Start(c) = \"swapin_prepared\" -> (IF d = Target(c) THEN 1 ELSE 0)")
-                    .on(WM)
-                    .build(),
-            mutant("swapin-fail-keeps-css")
-                    .kernel("mem_cgroup_swapin_charge_folio (css_put(&memcg->css) after a failed charge_memcg)")
-                    .bug("a swap-in whose charge through the stock fails after its drain keeps its css reference")
-                    .edit("         [] Start(c) = \"swapin_prepared\" ->\n               /\\ css' = [css EXCEPT ![chargeTo[c]] = @ - 1]\n",
-                            "         [] Start(c) = \"swapin_prepared\" ->\n               /\\ css' = css\n")
-                    .on(WM)
-                    .build(),
-            mutant("swapin-stock-skips-anon-stat")
-                    .kernel("charge_memcg -> commit_charge -> memcg_charge_statistics (a swapped-in folio counts as anon)")
-                    .bug("a swap-in charged through the stock commits its page without counting it in its memcg's anon statistic")
-                    .edit("            /\\ stat' = K!S!ModStat(stat, t, \"anon\", 1)\n", "            /\\ stat' = stat\n")
-                    .on(WM)
                     .build(),
             mutant("charge-fail-keeps-page")
                     .kernel("__alloc_pages (__free_pages of the page whose charge failed)")
