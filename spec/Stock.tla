@@ -15,16 +15,18 @@
 (* __memcg_kmem_charge_page and __memcg_kmem_uncharge_page do.             *)
 (*                                                                         *)
 (* The protocol (mm/memcontrol.c):                                          *)
-(*   - try_charge_memcg(memcg, 1): consume_stock takes a page from this    *)
-(*     CPU's slot for memcg if it has one; else page_counter_try_charge    *)
+(*   - try_charge_memcg(memcg, 1), for every charge (a fault's, a page-    *)
+(*     cache insertion's, a swap-in's, a kmem page's): consume_stock takes *)
+(*     a page from this CPU's slot for memcg if it has one; else            *)
+(*     page_counter_try_charge                                              *)
 (*     charges a BATCH (MEMCG_CHARGE_BATCH, 64 pages; Batch here) up the   *)
 (*     hierarchy and refill_stock puts the surplus (Batch - 1) in this     *)
 (*     CPU's stock; if the batch does not fit, exactly one page; if that   *)
 (*     does not fit either, drain_all_stock(mem_over_limit) once, and      *)
 (*     retry; then -ENOMEM.  A stock hit touches no shared counter.        *)
 (*   - obj_cgroup_uncharge_pages -> refill_stock(memcg, 1): a kmem page's  *)
-(*     uncharge goes INTO the stock (user pages' uncharge_batch goes to    *)
-(*     the counters directly; this spec has no user-page stock path).       *)
+(*     uncharge goes INTO the stock; a user page's does not (uncharge_batch *)
+(*     and mem_cgroup_cancel_charge call memcg_uncharge: the counters).     *)
 (*   - refill_stock(memcg, n): add to memcg's slot; if the slot then holds *)
 (*     more than Batch pages, drain it (uncharge all of it, css_put, empty *)
 (*     slot).  No slot for memcg: take an empty one, or evict a victim     *)
@@ -58,7 +60,11 @@
 (* consume_stock and refill_stock (a CPU here is one task); memory.high,   *)
 (* memory.max writes and v1's callers of drain_all_stock; reclaim and OOM  *)
 (* between the failed charge and the drain (a charge's failure is its      *)
-(* final verdict, as in Charge.tla); CPU hotplug's drain; isolated CPUs.   *)
+(* final verdict, as in Charge.tla); CPU hotplug's drain; isolated CPUs;   *)
+(* uncharge_batch's batching (user pages are uncharged one at a time).  A  *)
+(* swap-in retrying after its drain holds the memcg it charges in chargeTo,*)
+(* which, as for every charging CPU, keeps that memcg from going offline   *)
+(* until the retry ends (the kernel does not wait).                          *)
 (***************************************************************************)
 EXTENDS Integers, FiniteSets, TLC
 
@@ -104,9 +110,24 @@ PC == INSTANCE PageCounter WITH Parent <- C!Parent
 ASSUME PC!TreeOK
 Subtree(m) == PC!Subtree(m)
 
-(* A charge that failed and has run drain_all_stock retries once, from    *)
-(* "kmem_charge_retry" (the css reference still held).                      *)
-PCs == K!PCs \cup {"kmem_charge_retry"}
+(* Where each caller's try_charge_memcg(memcg, 1) starts:                 *)
+(*   "anon_alloc"      do_anonymous_page -> mem_cgroup_charge -> charge_memcg *)
+(*                     (Charge.tla's TryCharge of an anon page);              *)
+(*   "cache_alloc"     filemap_add_folio -> mem_cgroup_charge (TryCharge of  *)
+(*                     a page-cache page);                                    *)
+(*   "swapin_prepared" mem_cgroup_swapin_charge_folio -> charge_memcg         *)
+(*                     (Swap.tla's SwapInCharge);                             *)
+(*   "kmem_charge_css" obj_cgroup_charge_pages (Kmem.tla's KmemCharge).       *)
+(* A charge that failed and has run drain_all_stock retries once, from its  *)
+(* retry point (the css reference still held).                              *)
+ChargeStartPCs == {"anon_alloc", "cache_alloc", "swapin_prepared", "kmem_charge_css"}
+RetryOf == ("anon_alloc" :> "anon_alloc_retry") @@ ("cache_alloc" :> "cache_alloc_retry")
+           @@ ("swapin_prepared" :> "swapin_retry") @@ ("kmem_charge_css" :> "kmem_charge_retry")
+RetryPCs == {RetryOf[q] : q \in ChargeStartPCs}
+PCs == K!PCs \cup RetryPCs
+
+(* The caller of CPU c's charge: its start point, also when retrying. *)
+Start(c) == IF pc[c] \in RetryPCs THEN CHOOSE q \in ChargeStartPCs : RetryOf[q] = pc[c] ELSE pc[c]
 
 (* Sum of f[x] over a finite set S. *)
 RECURSIVE SumOver(_, _)
@@ -122,12 +143,13 @@ SlotRefs(m) == Cardinality({c \in CPUs : m \in cached[c]})
 
 (* Kmem.tla's variables as that spec would have them: the stocked pages   *)
 (* are nobody's usage, the slots' css references nobody's holders, and a  *)
-(* charge retrying after its drain is a charge holding its css reference. *)
+(* charge retrying after its drain is a charge at its start, holding its   *)
+(* css reference (a swap-in's on the memcg it charges: DrainAllStock).      *)
 KA == INSTANCE Kmem
         WITH usage <- [m \in Memcgs |-> usage[m] - Stocked(m)],
              memsw <- IF version = 1 THEN [m \in Memcgs |-> memsw[m] - Stocked(m)] ELSE memsw,
              css <- [m \in Memcgs |-> css[m] - (IF m \in TaskMemcgs THEN SlotRefs(m) ELSE 0)],
-             pc <- [c \in CPUs |-> IF pc[c] = "kmem_charge_retry" THEN "kmem_charge_css" ELSE pc[c]]
+             pc <- [c \in CPUs |-> Start(c)]
 
 (***************************************************************************)
 (* The stock's operations, as next values.  Each takes the counters and   *)
@@ -148,12 +170,16 @@ DrainCss(cs, S) == [m \in Memcgs |-> IF m \in S THEN cs[m] - 1 ELSE cs[m]]
 DrainNeeded(d, root) == ~flushing[d] /\ \E m \in cached[d] : nrPages[d][m] > 0 /\ m \in Subtree(root)
 
 (***************************************************************************)
-(* Kmem.tla's steps that the stock does not change.                        *)
+(* Kmem.tla's steps that the stock does not change.  Not among them: the  *)
+(* charges of user pages (Charge.tla's TryCharge, Swap.tla's SwapInCharge), *)
+(* which go through try_charge_memcg and so through the stock, below.  The *)
+(* uncharges of user pages do not: mem_cgroup_cancel_charge and            *)
+(* uncharge_batch call memcg_uncharge, which uncharges the counters        *)
+(* directly (CancelCharge, Uncharge, UnchargeList, SwapOut are Kmem.tla's). *)
 (***************************************************************************)
 
 AllocAnon(c, p, m) == K!AllocAnon(c, p, m) /\ UNCHANGED stockVars
 AllocCache(c, p, m, i) == K!AllocCache(c, p, m, i) /\ UNCHANGED stockVars
-TryCharge(c) == K!TryCharge(c) /\ UNCHANGED stockVars
 CommitCharge(c) == K!CommitCharge(c) /\ UNCHANGED stockVars
 CancelCharge(c) == K!CancelCharge(c) /\ UNCHANGED stockVars
 MapAnon(c) == K!MapAnon(c) /\ UNCHANGED stockVars
@@ -174,7 +200,6 @@ ReclaimAbort(c) == K!ReclaimAbort(c) /\ UNCHANGED stockVars
 SwapinHit(c, s) == K!SwapinHit(c, s) /\ UNCHANGED stockVars
 SwapinAlloc(c, s, p, m) == K!SwapinAlloc(c, s, p, m) /\ UNCHANGED stockVars
 SwapcachePrepare(c) == K!SwapcachePrepare(c) /\ UNCHANGED stockVars
-SwapInCharge(c) == K!SwapInCharge(c) /\ UNCHANGED stockVars
 AddToSwapCache(c) == K!AddToSwapCache(c) /\ UNCHANGED stockVars
 SwapinUnchargeSwap(c) == K!SwapinUnchargeSwap(c) /\ UNCHANGED stockVars
 EndSwapRead(c) == K!EndSwapRead(c) /\ UNCHANGED stockVars
@@ -206,10 +231,39 @@ Init ==
     /\ flushing = [c \in CPUs |-> FALSE]
 
 (***************************************************************************)
-(* Charging a kmem page: obj_cgroup_charge_pages -> try_charge_memcg.      *)
+(* Charging through the stock: try_charge_memcg(memcg, 1), for every      *)
+(* caller (ChargeStartPCs): a user page's fault or page-cache insertion,   *)
+(* a swap-in, a kmem page.                                                  *)
 (***************************************************************************)
 
-(* The end of a successful charge, after try_charge_memcg: Kmem.tla's      *)
+(* The memcg a swap-in charges (mem_cgroup_swapin_charge_folio): the one   *)
+(* its slot is recorded to if css_tryget_online succeeds on it, else the   *)
+(* faulting task's; Swap.tla's SwapInCharge's rule.                         *)
+SwapinTarget(c) ==
+    LET r == record[slot[c]] IN IF r /= NoMemcg /\ K!Online(r) THEN r ELSE chargeTo[c]
+
+(* The memcg CPU c's charge charges.  A retrying swap-in has it in        *)
+(* chargeTo already (DrainAllStock took it).                                *)
+Target(c) ==
+    CASE Start(c) = "kmem_charge_css" -> kmemcg[c]
+      [] pc[c] = "swapin_prepared" -> SwapinTarget(c)
+      [] OTHER -> chargeTo[c]
+
+(* This CPU's stock can serve the charge: consume_stock finds a slot for  *)
+(* the memcg with a page in it.                                             *)
+Hit(c) == Target(c) \in cached[c] /\ nrPages[c][Target(c)] > 0
+
+(* The caller's css references when the charge succeeds, as a change of   *)
+(* d's count: obj_cgroup_charge_pages' css_put of the memcg it got from    *)
+(* the objcg; a swap-in's page takes a reference on the memcg charged and  *)
+(* the fault's on its task's memcg is put (Swap.tla's SwapInCharge); a     *)
+(* fault's or an insertion's reference passes to the page at commit.       *)
+ChargedCss(c, d) ==
+    CASE Start(c) = "kmem_charge_css" -> IF d = kmemcg[c] THEN -1 ELSE 0
+      [] Start(c) = "swapin_prepared" -> (IF d = Target(c) THEN 1 ELSE 0) - (IF d = chargeTo[c] THEN 1 ELSE 0)
+      [] OTHER -> 0
+
+(* The end of a successful kmem charge, after try_charge_memcg: Kmem.tla's *)
 (* KmemCharge on success (memcg1_account_kmem, css_put, obj_cgroup_get for *)
 (* the page, memcg_data), with the counters left as the stock step set     *)
 (* them.                                                                    *)
@@ -226,19 +280,43 @@ Commit(c) ==
     /\ kmemcg' = [kmemcg EXCEPT ![c] = NoMemcg]
     /\ UNCHANGED <<kalloc, objcgMemcg, objcgRef, residue>>
 
+(* The rest of the caller when try_charge_memcg succeeds; every variable  *)
+(* but the counters, the css counts and the stock.                          *)
+(*   - kmem: Commit;                                                        *)
+(*   - a swap-in: Swap.tla's SwapInCharge on success (charge_memcg's        *)
+(*     commit_charge in the same step: the page owned by the memcg charged, *)
+(*     counted as anon; the fault no longer pins its task's memcg);         *)
+(*   - a fault or an insertion: Charge.tla's TryCharge on success (the     *)
+(*     charge is pending until CommitCharge).                               *)
+Charged(c) ==
+    CASE Start(c) = "kmem_charge_css" ->
+            /\ Commit(c)
+            /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, locked, anon, cache, stat>>
+      [] Start(c) = "swapin_prepared" ->
+            LET p == held[c]
+                t == Target(c)
+            IN
+            /\ owner' = [owner EXCEPT ![p] = t]
+            /\ anon' = [anon EXCEPT ![p] = TRUE]
+            /\ stat' = K!S!ModStat(stat, t, "anon", 1)
+            /\ pc' = [pc EXCEPT ![c] = "swapin_charged"]
+            /\ chargeTo' = [chargeTo EXCEPT ![c] = NoMemcg]
+            /\ UNCHANGED <<held, index, refcount, mapcount, locked, cache, kmemVars>>
+      [] OTHER ->
+            /\ pc' = [pc EXCEPT ![c] = IF Start(c) = "anon_alloc" THEN "anon_charged" ELSE "cache_charged"]
+            /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, locked, anon, cache, stat, kmemVars>>
+
 (* consume_stock(memcg, 1) hits: this CPU's slot for memcg has a page; it  *)
 (* is taken from the slot, and no counter is touched.  Only this CPU's     *)
 (* stock is read: consume_stock runs under the local lock of the CPU the  *)
 (* task runs on.                                                            *)
 ConsumeStock(c) ==
-    /\ pc[c] \in {"kmem_charge_css", "kmem_charge_retry"}
-    /\ LET m == kmemcg[c] IN
-       /\ m \in cached[c] /\ nrPages[c][m] > 0
-       /\ nrPages' = [nrPages EXCEPT ![c][m] = @ - 1]
-       /\ css' = [css EXCEPT ![m] = @ - 1]
-    /\ Commit(c)
-    /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, locked, anon, cache, usage, stat,
-                   version, slot, allocated, swapMap, hasCache, swapCache, record, memsw, swap, state, idRef,
+    /\ pc[c] \in ChargeStartPCs \cup RetryPCs
+    /\ Hit(c)
+    /\ nrPages' = [nrPages EXCEPT ![c][Target(c)] = @ - 1]
+    /\ css' = [d \in Memcgs |-> css[d] + ChargedCss(c, d)]
+    /\ Charged(c)
+    /\ UNCHANGED <<usage, memsw, version, slot, allocated, swapMap, hasCache, swapCache, record, swap, state, idRef,
                    cached, flushing>>
 
 (* consume_stock misses, page_counter_try_charge(memcg, Batch) succeeds   *)
@@ -252,16 +330,17 @@ ConsumeStock(c) ==
 (* miss and the charge only a drain can touch this CPU's stock, and it    *)
 (* only takes pages away; between the charge and the refill, another CPU  *)
 (* may read the counters with the surplus not yet stocked, which no       *)
-(* property distinguishes from reading them after the refill.               *)
+(* property distinguishes from reading them after the refill.  Not on a   *)
+(* retry: the batch is 1 once it did not fit.                               *)
 ChargeBatch(c, victim) ==
-    /\ pc[c] = "kmem_charge_css"
-    /\ LET m == kmemcg[c]
+    /\ pc[c] \in ChargeStartPCs
+    /\ LET m == Target(c)
            hasSlot == m \in cached[c]
            evict == ~hasSlot /\ Cardinality(cached[c]) = NSlots
            gone == IF evict THEN {victim} ELSE {}
            charged == PC!TryCharge(usage, m, Batch)
        IN
-       /\ ~(hasSlot /\ nrPages[c][m] > 0)
+       /\ ~Hit(c)
        /\ PC!CanCharge(usage, m, Batch)
        /\ evict => victim \in cached[c]
        /\ ~evict => victim = NoMemcg
@@ -270,13 +349,12 @@ ChargeBatch(c, victim) ==
        /\ cached' = [cached EXCEPT ![c] = (@ \ gone) \cup {m}]
        /\ nrPages' = [nrPages EXCEPT ![c] = [d \in TaskMemcgs |->
                           IF d = m THEN Batch - 1 ELSE IF d \in gone THEN 0 ELSE nrPages[c][d]]]
-       \* the slot's css_get (if new), the victim's css_put, and obj_cgroup_charge_pages' css_put
+       \* the slot's css_get (if new), the victim's css_put, and the caller's (ChargedCss)
        /\ css' = [d \in Memcgs |-> css[d] + (IF d = m /\ ~hasSlot THEN 1 ELSE 0)
                                           - (IF d \in gone THEN 1 ELSE 0)
-                                          - (IF d = m THEN 1 ELSE 0)]
-    /\ Commit(c)
-    /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, locked, anon, cache, stat,
-                   version, slot, allocated, swapMap, hasCache, swapCache, record, swap, state, idRef,
+                                          + ChargedCss(c, d)]
+    /\ Charged(c)
+    /\ UNCHANGED <<version, slot, allocated, swapMap, hasCache, swapCache, record, swap, state, idRef,
                    flushing>>
 
 (* The batch does not fit ("if (batch > nr_pages) { batch = nr_pages;     *)
@@ -285,17 +363,16 @@ ChargeBatch(c, victim) ==
 (* After drain_all_stock the batch is 1 for the rest of the call: the      *)
 (* retry charges one page or fails.                                         *)
 ChargeOne(c) ==
-    /\ pc[c] \in {"kmem_charge_css", "kmem_charge_retry"}
-    /\ LET m == kmemcg[c] IN
-       /\ ~(m \in cached[c] /\ nrPages[c][m] > 0)
-       /\ pc[c] = "kmem_charge_css" => ~PC!CanCharge(usage, m, Batch)
+    /\ pc[c] \in ChargeStartPCs \cup RetryPCs
+    /\ LET m == Target(c) IN
+       /\ ~Hit(c)
+       /\ pc[c] \in ChargeStartPCs => ~PC!CanCharge(usage, m, Batch)
        /\ PC!CanCharge(usage, m, 1)
        /\ usage' = PC!TryCharge(usage, m, 1)
        /\ memsw' = IF version = 1 THEN PC!TryCharge(memsw, m, 1) ELSE memsw
-       /\ css' = [css EXCEPT ![m] = @ - 1]
-    /\ Commit(c)
-    /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, locked, anon, cache, stat,
-                   version, slot, allocated, swapMap, hasCache, swapCache, record, swap, state, idRef,
+       /\ css' = [d \in Memcgs |-> css[d] + ChargedCss(c, d)]
+    /\ Charged(c)
+    /\ UNCHANGED <<version, slot, allocated, swapMap, hasCache, swapCache, record, swap, state, idRef,
                    stockVars>>
 
 (* Neither fits, the first time: drain_all_stock(mem_over_limit), the     *)
@@ -304,45 +381,72 @@ ChargeOne(c) ==
 (* it gets its FLUSHING bit set and a work item queued; this CPU, if        *)
 (* selected, drains its whole stock at once (drain_local_memcg_stock) and  *)
 (* clears its bit.  Then the charge retries, still holding its css          *)
-(* reference: the queued drains may or may not have run by then.            *)
+(* reference: the queued drains may or may not have run by then.  A        *)
+(* swap-in keeps the memcg it charges: charge_memcg's memcg is fixed       *)
+(* before try_charge_memcg, and the reference mem_cgroup_swapin_charge_folio *)
+(* took on it (css_tryget_online, or the task's) is held through the       *)
+(* retry (the model moves the fault's reference to it here: chargeTo).      *)
 DrainAllStock(c) ==
-    /\ pc[c] = "kmem_charge_css"
-    /\ LET m == kmemcg[c]
+    /\ pc[c] \in ChargeStartPCs
+    /\ LET m == Target(c)
            root == PC!FailingLevel(usage, m, 1)
            sel == {d \in CPUs : DrainNeeded(d, root)}
            local == IF c \in sel THEN cached[c] ELSE {}
+           swapin == pc[c] = "swapin_prepared"
        IN
-       /\ ~(m \in cached[c] /\ nrPages[c][m] > 0)
+       /\ ~Hit(c)
        /\ ~PC!CanCharge(usage, m, 1)
        /\ usage' = DrainUsage(usage, c, local)
        /\ memsw' = DrainMemsw(memsw, c, local)
-       /\ css' = DrainCss(css, local)
+       /\ css' = [d \in Memcgs |-> DrainCss(css, local)[d]
+                                   + (IF swapin /\ d = m THEN 1 ELSE 0)
+                                   - (IF swapin /\ d = chargeTo[c] THEN 1 ELSE 0)]
+       /\ chargeTo' = IF swapin THEN [chargeTo EXCEPT ![c] = m] ELSE chargeTo
        /\ cached' = [cached EXCEPT ![c] = @ \ local]
        /\ nrPages' = [nrPages EXCEPT ![c] = [d \in TaskMemcgs |-> IF d \in local THEN 0 ELSE nrPages[c][d]]]
        /\ flushing' = [d \in CPUs |-> IF d \in sel /\ d /= c THEN TRUE ELSE flushing[d]]
-    /\ pc' = [pc EXCEPT ![c] = "kmem_charge_retry"]
-    /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, locked, anon, cache, stat,
+    /\ pc' = [pc EXCEPT ![c] = RetryOf[pc[c]]]
+    /\ UNCHANGED <<held, index, refcount, mapcount, owner, locked, anon, cache, stat,
                    version, slot, allocated, swapMap, hasCache, swapCache, record, swap, state, idRef,
                    kmemVars>>
 
-(* The retry after the drain fails too: -ENOMEM, Kmem.tla's failed         *)
-(* KmemCharge (css_put, the page freed, the task's objcg hold ended).       *)
+(* The retry after the drain fails too: -ENOMEM, the caller's failure:     *)
+(*   - kmem: Kmem.tla's failed KmemCharge (css_put, the page freed, the    *)
+(*     task's objcg hold ended);                                           *)
+(*   - a swap-in: Swap.tla's SwapInCharge on failure (css_put; the fault   *)
+(*     gives SWAP_HAS_CACHE back next, SwapcacheFree);                      *)
+(*   - a fault or an insertion: Charge.tla's TryCharge on failure (css_put, *)
+(*     the page unlocked and put next).                                     *)
 ChargeFail(c) ==
-    /\ pc[c] = "kmem_charge_retry"
-    /\ LET m == kmemcg[c] IN
-       /\ ~(m \in cached[c] /\ nrPages[c][m] > 0)
-       /\ ~PC!CanCharge(usage, m, 1)
-    /\ css' = [css EXCEPT ![kmemcg[c]] = @ - 1]
-    /\ kalloc' = [kalloc EXCEPT ![kpage[c]] = FALSE]
-    /\ objcgRef' = K!PutRef(kobj[c])
-    /\ objcgMemcg' = K!PutMemcg(kobj[c])
-    /\ pc' = [pc EXCEPT ![c] = "idle"]
-    /\ kpage' = [kpage EXCEPT ![c] = NoPage]
-    /\ kobj' = [kobj EXCEPT ![c] = NoObjcg]
-    /\ kmemcg' = [kmemcg EXCEPT ![c] = NoMemcg]
-    /\ UNCHANGED <<held, chargeTo, index, refcount, mapcount, owner, locked, anon, cache, usage, stat,
+    /\ pc[c] \in RetryPCs
+    /\ ~Hit(c)
+    /\ ~PC!CanCharge(usage, Target(c), 1)
+    /\ CASE Start(c) = "kmem_charge_css" ->
+               /\ css' = [css EXCEPT ![kmemcg[c]] = @ - 1]
+               /\ kalloc' = [kalloc EXCEPT ![kpage[c]] = FALSE]
+               /\ objcgRef' = K!PutRef(kobj[c])
+               /\ objcgMemcg' = K!PutMemcg(kobj[c])
+               /\ pc' = [pc EXCEPT ![c] = "idle"]
+               /\ kpage' = [kpage EXCEPT ![c] = NoPage]
+               /\ kobj' = [kobj EXCEPT ![c] = NoObjcg]
+               /\ kmemcg' = [kmemcg EXCEPT ![c] = NoMemcg]
+               /\ UNCHANGED <<chargeTo, index, locked, kobjcg, kmem, chargedAt, residue>>
+         [] Start(c) = "swapin_prepared" ->
+               /\ css' = [css EXCEPT ![chargeTo[c]] = @ - 1]
+               /\ pc' = [pc EXCEPT ![c] = "swapin_nomem"]
+               /\ chargeTo' = [chargeTo EXCEPT ![c] = NoMemcg]
+               /\ UNCHANGED <<index, locked, kmemVars>>
+         [] OTHER ->
+               /\ css' = [css EXCEPT ![chargeTo[c]] = @ - 1]
+               /\ pc' = [pc EXCEPT ![c] = "put"]
+               /\ chargeTo' = [chargeTo EXCEPT ![c] = NoMemcg]
+               /\ index' = [index EXCEPT ![c] = NoIndex]
+               \* a failed insertion unlocks its page before the put (__ClearPageLocked)
+               /\ locked' = [locked EXCEPT ![held[c]] = FALSE]
+               /\ UNCHANGED kmemVars
+    /\ UNCHANGED <<held, refcount, mapcount, owner, anon, cache, usage, stat,
                    version, slot, allocated, swapMap, hasCache, swapCache, record, memsw, swap, state, idRef,
-                   kobjcg, kmem, chargedAt, residue, stockVars>>
+                   stockVars>>
 
 (***************************************************************************)
 (* Uncharging a kmem page: obj_cgroup_uncharge_pages -> refill_stock.     *)
@@ -438,7 +542,6 @@ Free(m) == K!Free(m) /\ UNCHANGED stockVars
 Next ==
     \/ \E c \in CPUs, p \in Pages, m \in TaskMemcgs : AllocAnon(c, p, m)
     \/ \E c \in CPUs, p \in Pages, m \in TaskMemcgs, i \in Indexes : AllocCache(c, p, m, i)
-    \/ \E c \in CPUs : TryCharge(c)
     \/ \E c \in CPUs : CommitCharge(c)
     \/ \E c \in CPUs : CancelCharge(c)
     \/ \E c \in CPUs : MapAnon(c)
@@ -459,7 +562,6 @@ Next ==
     \/ \E c \in CPUs, s \in Slots : SwapinHit(c, s)
     \/ \E c \in CPUs, s \in Slots, p \in Pages, m \in TaskMemcgs : SwapinAlloc(c, s, p, m)
     \/ \E c \in CPUs : SwapcachePrepare(c)
-    \/ \E c \in CPUs : SwapInCharge(c)
     \/ \E c \in CPUs : AddToSwapCache(c)
     \/ \E c \in CPUs : SwapinUnchargeSwap(c)
     \/ \E c \in CPUs : EndSwapRead(c)
@@ -543,6 +645,29 @@ KmemPagesCharged == KA!KmemPagesCharged
 IdRefBalance == KA!IdRefBalance
 NoResidueOnline == KA!NoResidueOnline
 
+(* The user pages' and the swap device's properties: Kmem.tla's (Swap.tla's *)
+(* and Charge.tla's), through the mapping.  A user page charged from the    *)
+(* stock is pending (or, on a swap-in, owned) exactly as one charged at the *)
+(* counters: Conservation catches a hit that does not take the page out of  *)
+(* the slot, InUseIsCharged and StatsMatch a hit that skips the caller's    *)
+(* own bookkeeping.                                                          *)
+InUseIsCharged == KA!InUseIsCharged
+OwnedPagesLive == KA!OwnedPagesLive
+PendingPageUnowned == KA!PendingPageUnowned
+StatsMatch == KA!StatsMatch
+RefcountBalance == KA!RefcountBalance
+ChargeUnderExclusion == KA!ChargeUnderExclusion
+SwapCounter == KA!SwapCounter
+SwapWithinLimit == KA!SwapWithinLimit
+SwapCacheHasCache == KA!SwapCacheHasCache
+SwapCacheUnique == KA!SwapCacheUnique
+SlotFreeOnlyWhenUnused == KA!SlotFreeOnlyWhenUnused
+NoLeakedSlot == KA!NoLeakedSlot
+SwapinCharging == KA!SwapinCharging
+SwapinChargeUnderExclusion == KA!SwapinChargeUnderExclusion
+SwapCacheRecorded == KA!SwapCacheRecorded
+NoDoubleChargeOutsideSwapinWindow == KA!NoDoubleChargeOutsideSwapinWindow
+
 (* No use after free of a memcg: Kmem.tla's, and no stock slot caches a   *)
 (* freed memcg.  Catches a stock that holds no css reference on the memcg *)
 (* it caches (v2.6.33 to v5.8, museum race A: a slot with no page kept a  *)
@@ -584,9 +709,12 @@ KmemRefinement == KA!Spec
 (* SlotCount.                                                                *)
 SlackBound == \A m \in Memcgs : Stocked(m) <= Batch * NSlots * Cardinality(CPUs)
 
-(* Kmem.tla's NoUnderflow and Hierarchy, of the counters with the stock. *)
+(* Kmem.tla's NoUnderflow, of the counters with the stock, and Hierarchy,  *)
+(* CommittedIsOwned and StatsNonNegative through the mapping.               *)
 NoUnderflow == K!NoUnderflow
 Hierarchy == KA!Hierarchy
+CommittedIsOwned == KA!CommittedIsOwned
+StatsNonNegative == KA!StatsNonNegative
 
 (* Quiescence, with no drain queued: live counters hold the stocked pages *)
 (* and nothing else, dead ones their residue and their stocked pages.     *)

@@ -110,6 +110,19 @@ public final class Cpu {
         return true;
     }
 
+    /**
+     * The CPU charges for memcg t instead of its task's from now on (a swap-in retrying its charge
+     * through the stock, spec/Stock.tla): a css reference on t taken, the old one dropped; false
+     * (nothing changed) if t is no longer online (a racing offline: css_tryget_online fails).
+     */
+    public boolean tryMoveTask(MemCgroup t) {
+        if (!t.tryEnterCharge()) return false;
+        MemCgroup m = chargeTo;
+        chargeTo = t;
+        m.leaveTask();
+        return true;
+    }
+
     /** The CPU is done charging for its task: chargeTo cleared, the css reference dropped. */
     public void endTask() {
         MemCgroup m = chargeTo;

@@ -286,6 +286,18 @@ public final class MemCgroup {
         return true;
     }
 
+    /**
+     * A CPU charging for a task of another memcg moves its charge here ({@link Cpu#tryMoveTask}) if
+     * online (css_tryget_online): counted as a charger, a css reference taken; no leaf rule (the
+     * memcg is charged, not joined).
+     */
+    public synchronized boolean tryEnterCharge() {
+        if (state.get() != State.ONLINE) return false;
+        chargers++;
+        cssGet();
+        return true;
+    }
+
     public synchronized void leaveTask() {
         if (--chargers < 0) throw new AssertionError("chargers underflow on " + this);
         cssPut();

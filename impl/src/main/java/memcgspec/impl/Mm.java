@@ -98,7 +98,7 @@ public final class Mm {
                     kmemPages, batch, slots);
         }
 
-        /** Whether the kmem paths charge through a per-CPU stock. */
+        /** Whether the charges (user pages', swap-ins', kmem pages') go through a per-CPU stock. */
         public boolean stock() {
             return stockSlots > 0;
         }

@@ -14,6 +14,14 @@ public interface Pc {
     /** The spec's name for this program counter. */
     String spec();
 
+    /**
+     * The caller of try_charge_memcg whose charge starts or retries at this program counter on cpu
+     * (spec/Stock.tla's ChargeStartPCs and RetryPCs), or null.
+     */
+    default ChargeCaller chargeCaller(Cpu cpu) {
+        return null;
+    }
+
     /** A charge is pending: counted in usage, owned by no folio. */
     default boolean pending() {
         return false;

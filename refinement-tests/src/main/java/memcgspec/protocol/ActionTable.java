@@ -126,6 +126,20 @@ public final class ActionTable {
         return this;
     }
 
+    /**
+     * A copy of this table without the named actions (a spec built on another that replaces some of
+     * its actions, e.g. Stock.tla's charges through the stock for Charge.tla's TryCharge).
+     */
+    public ActionTable without(String... names) {
+        ActionTable t = new ActionTable();
+        for (String n : names) if (!actions.containsKey(n)) throw new IllegalArgumentException("no action " + n);
+        java.util.Set<String> drop = java.util.Set.of(names);
+        actions.values().forEach(a -> {
+            if (!drop.contains(a.name())) t.actions.put(a.name(), a);
+        });
+        return t;
+    }
+
     public Map<String, Action> actions() {
         return Collections.unmodifiableMap(actions);
     }

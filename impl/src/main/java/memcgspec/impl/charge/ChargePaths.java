@@ -4,6 +4,7 @@ import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Pc;
+import memcgspec.impl.stock.StockPaths;
 import memcgspec.impl.StepRefused;
 
 /**
@@ -56,7 +57,7 @@ public final class ChargePaths {
         }
         cpu.setHeld(f);
         cpu.setPc(ChargePc.ANON_ALLOC);
-        if (!ChargeSteps.of(cpu).TryCharge()) {
+        if (!tryCharge(cpu)) {
             put(cpu);
             return null;
         }
@@ -68,6 +69,17 @@ public final class ChargePaths {
         ChargeSteps.of(cpu).CommitCharge();
         ChargeSteps.of(cpu).MapAnon();
         return f;
+    }
+
+    /**
+     * mem_cgroup_charge's try_charge: at the counters (TryCharge), or, on a machine with a per-CPU
+     * stock, through it ({@link StockPaths#tryChargeMemcg}).
+     *
+     * @return whether the charge succeeded (on failure the CPU goes on to put its folio)
+     */
+    static boolean tryCharge(Cpu cpu) {
+        if (cpu.mm().config().stock()) return StockPaths.tryChargeMemcg(cpu) != StockPaths.Charged.ENOMEM;
+        return ChargeSteps.of(cpu).TryCharge();
     }
 
     /**
@@ -91,7 +103,7 @@ public final class ChargePaths {
         cpu.setHeld(f);
         ChargeSteps.of(cpu).setIndex(i);
         cpu.setPc(ChargePc.CACHE_ALLOC);
-        if (!ChargeSteps.of(cpu).TryCharge()) {
+        if (!tryCharge(cpu)) {
             put(cpu);
             return false;
         }

@@ -1,5 +1,6 @@
 package memcgspec.impl.charge;
 
+import memcgspec.impl.ChargeCaller;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.CpuPart;
 import memcgspec.impl.Folio;
@@ -25,7 +26,7 @@ import memcgspec.impl.StepRefused;
  * <p>This is the CPU's charge part: besides the core fields of {@link Cpu} (pc, held, chargeTo)
  * it keeps the page-cache index an insertion works on.
  */
-public final class ChargeSteps implements CpuPart {
+public final class ChargeSteps implements CpuPart, ChargeCaller {
     private final Cpu cpu;
     private final Mm mm;
     /** The page-cache index this CPU inserts at, or -1. */
@@ -115,16 +116,54 @@ public final class ChargeSteps implements CpuPart {
      */
     public boolean TryCharge() {
         cpu.requirePc("TryCharge", ChargePc.ANON_ALLOC, ChargePc.CACHE_ALLOC);
+        if (mm.config().stock()) throw cpu.refuse("TryCharge", "this machine charges through the per-CPU stock (StockSteps)");
         MemCgroup over = mm.accounting().tryCharge(cpu.chargeTo(), 1);
-        if (over == null) {
-            cpu.setPc(cpu.pc() == ChargePc.ANON_ALLOC ? ChargePc.ANON_CHARGED : ChargePc.CACHE_CHARGED);
-            return true;
-        }
-        if (cpu.pc() == ChargePc.CACHE_ALLOC) cpu.held().unlock();
+        if (over == null) chargeSucceeded();
+        else chargeFailed();
+        return over == null;
+    }
+
+    /**
+     * The end of a successful try_charge (at the counters, or through the per-CPU stock:
+     * {@link memcgspec.impl.stock.StockSteps}): the charge is pending.
+     */
+    public void chargeSucceeded() {
+        cpu.setPc(((ChargePc) cpu.pc()).chargeStart() == ChargePc.ANON_ALLOC ? ChargePc.ANON_CHARGED : ChargePc.CACHE_CHARGED);
+    }
+
+    /** {@link #chargeSucceeded()}: the charge of the task's memcg m is pending. */
+    @Override
+    public void chargeSucceeded(MemCgroup m) {
+        chargeSucceeded();
+    }
+
+    @Override
+    public boolean retrying() {
+        return cpu.pc() == ChargePc.ANON_ALLOC_RETRY || cpu.pc() == ChargePc.CACHE_ALLOC_RETRY;
+    }
+
+    /** The task's memcg. */
+    @Override
+    public MemCgroup chargeTarget() {
+        return cpu.chargeTo();
+    }
+
+    /** The fault or insertion retries its charge through the stock (spec/Stock.tla). */
+    @Override
+    public void chargeRetries() {
+        cpu.setPc(((ChargePc) cpu.pc()).chargeStart() == ChargePc.ANON_ALLOC ? ChargePc.ANON_ALLOC_RETRY : ChargePc.CACHE_ALLOC_RETRY);
+    }
+
+    /**
+     * The end of a failed try_charge (-ENOMEM), nothing charged: a cache folio is unlocked, the
+     * task's css reference dropped, and the CPU drops its reference to the unowned folio next.
+     */
+    @Override
+    public void chargeFailed() {
+        if (((ChargePc) cpu.pc()).chargeStart() == ChargePc.CACHE_ALLOC) cpu.held().unlock();
         cpu.endTask();
         index = -1;
         cpu.setPc(Pc.PUT);
-        return false;
     }
 
     /**

@@ -1,5 +1,7 @@
 package memcgspec.impl.kmem;
 
+import memcgspec.impl.ChargeCaller;
+import memcgspec.impl.Cpu;
 import memcgspec.impl.Pc;
 
 /** The program counters of the kmem paths (spec/Kmem.tla's KChargePCs and KUnchargePCs). */
@@ -31,6 +33,12 @@ public enum KmemPc implements Pc {
     @Override
     public String spec() {
         return spec;
+    }
+
+    /** A kmem page's charge once its memcg is held (obj_cgroup_charge_pages), also when it retries through the stock. */
+    @Override
+    public ChargeCaller chargeCaller(Cpu cpu) {
+        return this == KMEM_CHARGE_CSS || this == KMEM_CHARGE_RETRY ? KmemSteps.of(cpu) : null;
     }
 
     /** A charging program counter (the CPU holds the task's objcg reference). */

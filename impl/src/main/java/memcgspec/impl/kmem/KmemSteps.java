@@ -1,5 +1,6 @@
 package memcgspec.impl.kmem;
 
+import memcgspec.impl.ChargeCaller;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.CpuPart;
 import memcgspec.impl.Jitter;
@@ -22,7 +23,7 @@ import memcgspec.impl.Pc;
  * name of the TLA+ action it implements. A step the spec does not enable throws
  * {@link memcgspec.impl.StepRefused} and changes nothing. Whole paths are in {@link KmemPaths}.
  */
-public final class KmemSteps implements CpuPart {
+public final class KmemSteps implements CpuPart, ChargeCaller {
     private final Cpu cpu;
     private final Mm mm;
     /** The kmem page this CPU charges or uncharges, or null. */
@@ -176,6 +177,7 @@ public final class KmemSteps implements CpuPart {
      * The end of a failed charge (-ENOMEM), nothing charged: css_put, and __alloc_pages frees the
      * page; the task's hold on the objcg ends (obj_cgroup_put: maybe its last). The CPU is idle.
      */
+    @Override
     public void chargeFailed() {
         MemCgroup m = kmemcg;
         kpage.free();
@@ -184,7 +186,26 @@ public final class KmemSteps implements CpuPart {
         done();
     }
 
+    /** The charge through the stock succeeded (spec/Stock.tla): memcg1_account_kmem, then {@link #chargeCommitted}. */
+    @Override
+    public void chargeSucceeded(MemCgroup m) {
+        mm.accounting().accountKmem(m, 1);
+        chargeCommitted();
+    }
+
+    @Override
+    public boolean retrying() {
+        return cpu.pc() == KmemPc.KMEM_CHARGE_RETRY;
+    }
+
+    /** The memcg get_mem_cgroup_from_objcg gave. */
+    @Override
+    public MemCgroup chargeTarget() {
+        return kmemcg;
+    }
+
     /** This CPU's charge failed and ran drain_all_stock: it retries, css reference held (Stock.tla). */
+    @Override
     public void chargeRetries() {
         cpu.setPc(KmemPc.KMEM_CHARGE_RETRY);
     }

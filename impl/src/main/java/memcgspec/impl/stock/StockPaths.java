@@ -10,8 +10,10 @@ import memcgspec.impl.kmem.KmemPaths;
 import memcgspec.impl.kmem.KmemSteps;
 
 /**
- * The stock protocol's whole paths, for threads: a kmem page allocated and charged through the
- * per-CPU stock (__alloc_pages with __GFP_ACCOUNT -> obj_cgroup_charge_pages -> try_charge_memcg),
+ * The stock protocol's whole paths, for threads: try_charge_memcg through the per-CPU stock, which
+ * the user paths ({@link memcgspec.impl.charge.ChargePaths}, {@link memcgspec.impl.swap.SwapPaths})
+ * call on a machine with a stock; a kmem page allocated and charged through the stock
+ * (__alloc_pages with __GFP_ACCOUNT -> obj_cgroup_charge_pages -> try_charge_memcg),
  * its free with the uncharge into the stock, and the drain work a CPU runs between its tasks'
  * paths; each the sequence of {@link KmemSteps} and {@link StockSteps} it is made of. The victim of
  * a refill is the kernel's round-robin one. The CPU always ends idle.
@@ -32,9 +34,20 @@ public final class StockPaths {
     public static Charged allocKmemPage(Cpu cpu, MemCgroup m, AtomicLong retries, KmemPage[] page) {
         KmemPage got = KmemPaths.allocAndGetMemcg(cpu, m, retries);
         if (got == null) return Charged.NO_PAGE;
-        KmemSteps k = KmemSteps.of(cpu);
-        StockSteps s = StockSteps.of(cpu);
         if (page != null) page[0] = got;
+        Charged c = tryChargeMemcg(cpu);
+        if (c == Charged.ENOMEM && page != null) page[0] = null;
+        return c;
+    }
+
+    /**
+     * try_charge_memcg(memcg, 1) of the charge this CPU is at (a kmem page's, a fault's, a page-cache
+     * insertion's or a swap-in's): ConsumeStock, else ChargeBatch, else ChargeOne, else
+     * DrainAllStock and the retry (ConsumeStock or ChargeOne), else ChargeFail. On ENOMEM the
+     * caller's failure has run ({@link StockSteps#ChargeFail}).
+     */
+    public static Charged tryChargeMemcg(Cpu cpu) {
+        StockSteps s = StockSteps.of(cpu);
         boolean drained = false;
         for (;;) {
             try {
@@ -45,7 +58,7 @@ public final class StockPaths {
             }
             if (!drained) {
                 try {
-                    s.ChargeBatch(MemcgStock.of(cpu).victimFor(k.kmemcg()));
+                    s.ChargeBatch(MemcgStock.of(cpu).victimFor(s.chargeTarget()));
                     return Charged.BATCH;
                 } catch (StepRefused batchTooBig) {
                     // "batch = nr_pages; goto retry"
@@ -68,7 +81,6 @@ public final class StockPaths {
             }
             try {
                 s.ChargeFail();
-                if (page != null) page[0] = null;
                 return Charged.ENOMEM;
             } catch (StepRefused roomMeanwhile) {
                 // room appeared (a queued drain ran, or a free): retry the charge

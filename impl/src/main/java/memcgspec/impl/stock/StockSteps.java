@@ -1,5 +1,6 @@
 package memcgspec.impl.stock;
 
+import memcgspec.impl.ChargeCaller;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.CpuPart;
 import memcgspec.impl.MemCgroup;
@@ -11,8 +12,10 @@ import memcgspec.impl.kmem.KmemSteps;
 
 /**
  * The per-CPU charge stock's steps on one CPU (spec/Stock.tla; mm/memcontrol.c since
- * f735eebe55f8, v6.16): try_charge_memcg for a kmem page, after get_mem_cgroup_from_objcg
- * ({@link KmemSteps}) gave the memcg with a css reference, as consume_stock (ConsumeStock), a batch
+ * f735eebe55f8, v6.16): try_charge_memcg for every charge (a fault's and a page-cache insertion's,
+ * whose memcg the task gave; a swap-in's, to the slot's recorded memcg; a kmem page's, after
+ * get_mem_cgroup_from_objcg ({@link KmemSteps}) gave the memcg with a css reference: each its
+ * {@link ChargeCaller}), as consume_stock (ConsumeStock), a batch
  * charged with its surplus stocked (ChargeBatch), one page (ChargeOne), drain_all_stock once
  * (DrainAllStock) and -ENOMEM (ChargeFail); obj_cgroup_uncharge_pages into the stock
  * (KmemUncharge); and the drain work queued on this CPU (DrainStockWork). The stock itself is
@@ -55,11 +58,21 @@ public final class StockSteps implements CpuPart {
         return mm.config().stockBatch();
     }
 
-    /** The charge's memcg, after a refusal check of the program counter. */
-    private MemCgroup charging(String step, boolean retryToo) {
-        if (retryToo) cpu.requirePc(step, KmemPc.KMEM_CHARGE_CSS, KmemPc.KMEM_CHARGE_RETRY);
-        else cpu.requirePc(step, KmemPc.KMEM_CHARGE_CSS);
-        return kmem().kmemcg();
+    /**
+     * The caller of this CPU's try_charge_memcg (Stock.tla's Start: a fault's, a page-cache
+     * insertion's, a swap-in's or a kmem page's charge, found from the program counter), after a
+     * refusal check (a retry only if {@code retryToo}).
+     */
+    private ChargeCaller caller(String step, boolean retryToo) {
+        ChargeCaller k = cpu.pc().chargeCaller(cpu);
+        if (k == null) throw cpu.refuse(step, "no try_charge_memcg at " + cpu.pc().spec());
+        if (k.retrying() && !retryToo) throw cpu.refuse(step, "the charge retries after drain_all_stock: the batch is 1");
+        return k;
+    }
+
+    /** The memcg this CPU's charge charges (for a path's choice of the refill's victim); refused if it charges nothing. */
+    public MemCgroup chargeTarget() {
+        return caller("chargeTarget", true).chargeTarget();
     }
 
     /** Refuses the counter paths while this CPU's slot for m has a page (consume_stock would hit). */
@@ -78,22 +91,23 @@ public final class StockSteps implements CpuPart {
 
     /**
      * consume_stock(memcg, 1) hits: a page from this CPU's slot for the memcg, no counter touched;
-     * then memcg1_account_kmem and the commit ({@link KmemSteps#chargeCommitted}).
+     * then the caller's rest (for a kmem page, memcg1_account_kmem and the commit).
      */
     public void ConsumeStock() {
-        MemCgroup m = charging("ConsumeStock", true);
+        ChargeCaller k = caller("ConsumeStock", true);
+        MemCgroup m = k.chargeTarget();
         if (!stock().consume(m)) throw cpu.refuse("ConsumeStock", "consume_stock misses " + m + ": " + stock());
-        mm.accounting().accountKmem(m, 1);
-        kmem().chargeCommitted();
+        k.chargeSucceeded(m);
     }
 
     /**
      * consume_stock misses, page_counter_try_charge(memcg, batch) succeeds (memsw first on v1),
      * refill_stock(memcg, batch - 1) stocks the surplus on this CPU (evicting {@code victim} if
-     * every slot is taken), then memcg1_account_kmem and the commit.
+     * every slot is taken), then the caller's rest. Not on a retry (the batch is 1 by then).
      */
     public void ChargeBatch(MemCgroup victim) {
-        MemCgroup m = charging("ChargeBatch", false);
+        ChargeCaller k = caller("ChargeBatch", false);
+        MemCgroup m = k.chargeTarget();
         requireMiss("ChargeBatch", m);
         if (!stock().evicts(m, victim)) throw cpu.refuse("ChargeBatch", "victim " + victim + " is not the refill's to evict: " + stock());
         // Tested first, so that a refusal changes nothing (page_counter_try_charge's failure counts in failcnt).
@@ -101,35 +115,36 @@ public final class StockSteps implements CpuPart {
             throw cpu.refuse("ChargeBatch", "a batch of " + batch() + " does not fit " + m);
         }
         stock().refill(m, batch() - 1, victim);
-        mm.accounting().accountKmem(m, 1);
-        kmem().chargeCommitted();
+        k.chargeSucceeded(m);
     }
 
     /**
      * The batch does not fit (the first time; after drain_all_stock the batch is 1 for the rest of
-     * the call): exactly one page is charged, nothing is stocked; memcg1_account_kmem, commit.
+     * the call): exactly one page is charged, nothing is stocked; then the caller's rest.
      */
     public void ChargeOne() {
-        MemCgroup m = charging("ChargeOne", true);
+        ChargeCaller k = caller("ChargeOne", true);
+        MemCgroup m = k.chargeTarget();
         requireMiss("ChargeOne", m);
-        if (cpu.pc() == KmemPc.KMEM_CHARGE_CSS && fits(m, batch())) throw cpu.refuse("ChargeOne", "the batch fits: ChargeBatch");
+        if (!k.retrying() && fits(m, batch())) throw cpu.refuse("ChargeOne", "the batch fits: ChargeBatch");
         if (!fits(m, 1) || mm.accounting().tryCharge(m, 1) != null) throw cpu.refuse("ChargeOne", "one page does not fit " + m);
-        mm.accounting().accountKmem(m, 1);
-        kmem().chargeCommitted();
+        k.chargeSucceeded(m);
     }
 
     /**
      * Neither fits, the first time: drain_all_stock(mem_over_limit), the first memcg on the path
      * with no room: CPUs with stocked pages below it get their drain queued, this CPU's stock (if
-     * selected) is drained at once. The charge retries, still holding its css reference.
+     * selected) is drained at once. The charge retries, still holding its css reference (a
+     * swap-in's moved to the memcg it charges: {@link SwapinSteps#chargeRetries}).
      */
     public void DrainAllStock() {
-        MemCgroup m = charging("DrainAllStock", false);
+        ChargeCaller k = caller("DrainAllStock", false);
+        MemCgroup m = k.chargeTarget();
         requireMiss("DrainAllStock", m);
         MemCgroup over = overLimit(m);
         if (over == null) throw cpu.refuse("DrainAllStock", "one page fits " + m);
         MemcgStock.drainAllStock(mm, over, cpu);
-        kmem().chargeRetries();
+        k.chargeRetries();
     }
 
     /** The first memcg on m's path that has no room for one page (mem_over_limit), or null. */
@@ -139,13 +154,14 @@ public final class StockSteps implements CpuPart {
         return null;
     }
 
-    /** The retry after drain_all_stock fails too: -ENOMEM ({@link KmemSteps#chargeFailed}). */
+    /** The retry after drain_all_stock fails too: -ENOMEM, the caller's failure. */
     public void ChargeFail() {
-        cpu.requirePc("ChargeFail", KmemPc.KMEM_CHARGE_RETRY);
-        MemCgroup m = kmem().kmemcg();
+        ChargeCaller k = caller("ChargeFail", true);
+        if (!k.retrying()) throw cpu.refuse("ChargeFail", "not retrying after drain_all_stock: " + cpu.pc().spec());
+        MemCgroup m = k.chargeTarget();
         requireMiss("ChargeFail", m);
         if (fits(m, 1)) throw cpu.refuse("ChargeFail", "one page fits " + m + ": ChargeOne");
-        kmem().chargeFailed();
+        k.chargeFailed();
     }
 
     /**

@@ -9,6 +9,7 @@ import memcgspec.impl.Pc;
 import memcgspec.impl.StepRefused;
 import memcgspec.impl.SwapDevice;
 import memcgspec.impl.charge.ChargePaths;
+import memcgspec.impl.stock.StockPaths;
 
 /**
  * The swap protocol's whole paths, for threads: reclaim of one anon folio (shrink_page_list),
@@ -174,7 +175,10 @@ public final class SwapPaths {
                 Thread.onSpinWait(); // -EEXIST: another CPU adds or removes the slot's folio; -ENOENT: the entry is gone
                 continue;
             }
-            if (!steps.SwapInCharge()) {
+            boolean charged = cpu.mm().config().stock()
+                    ? StockPaths.tryChargeMemcg(cpu) != StockPaths.Charged.ENOMEM  // through the per-CPU stock
+                    : steps.SwapInCharge();
+            if (!charged) {
                 steps.SwapcacheFree();
                 if (cpu.pc() == SwapPc.SLOT_FREE) SwapSteps.of(cpu).SwapSlotFree();
                 ChargePaths.put(cpu);

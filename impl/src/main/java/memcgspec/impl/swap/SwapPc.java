@@ -1,5 +1,7 @@
 package memcgspec.impl.swap;
 
+import memcgspec.impl.ChargeCaller;
+import memcgspec.impl.Cpu;
 import memcgspec.impl.Pc;
 
 /** The program counters of the swap protocol's paths (spec/Swap.tla's SwapPCs). */
@@ -25,7 +27,12 @@ public enum SwapPc implements Pc {
     /** do_swap_page: the charge failed; SWAP_HAS_CACHE is given back next. */
     SWAPIN_NOMEM("swapin_nomem"),
     /** The CPU dropped the last use of its slot and frees it next. */
-    SLOT_FREE("slot_free");
+    SLOT_FREE("slot_free"),
+    /**
+     * try_charge_memcg through the per-CPU stock (spec/Stock.tla): the swap-in's charge failed, ran
+     * drain_all_stock, and retries on the memcg it charges, holding a css reference on it.
+     */
+    SWAPIN_RETRY("swapin_retry");
 
     private final String spec;
 
@@ -36,5 +43,11 @@ public enum SwapPc implements Pc {
     @Override
     public String spec() {
         return spec;
+    }
+
+    /** A swap-in's charge (mem_cgroup_swapin_charge_folio), also when it retries through the stock. */
+    @Override
+    public ChargeCaller chargeCaller(Cpu cpu) {
+        return this == SWAPIN_PREPARED || this == SWAPIN_RETRY ? SwapinSteps.of(cpu) : null;
     }
 }

@@ -1,5 +1,6 @@
 package memcgspec.impl.swap;
 
+import memcgspec.impl.ChargeCaller;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
@@ -21,7 +22,7 @@ import memcgspec.impl.SwapDevice;
  * lock once. The slot the fault works on is the CPU's swap state ({@link SwapSteps#slot}), which
  * reclaim and the slot-freeing steps share.
  */
-public final class SwapinSteps {
+public final class SwapinSteps implements ChargeCaller {
     private final SwapSteps state;
     private final Cpu cpu;
     private final Mm mm;
@@ -118,18 +119,64 @@ public final class SwapinSteps {
      */
     public boolean SwapInCharge() {
         cpu.requirePc("SwapInCharge", SwapPc.SWAPIN_PREPARED);
-        MemCgroup r = mm.swap().record(state.slot);
-        MemCgroup t = r != null && r.online() ? r : cpu.chargeTo();
+        if (mm.config().stock()) throw cpu.refuse("SwapInCharge", "this machine charges through the per-CPU stock (StockSteps)");
+        MemCgroup t = chargeTarget();
         boolean ok = mm.accounting().tryCharge(t, 1) == null;
-        if (ok) {
-            cpu.held().setAnon(); // a swapped-in folio is anonymous: it counts in its memcg's anon statistic
-            if (!mm.accounting().commitCharge(cpu.held(), t)) {
-                throw new AssertionError("a new swap-in folio was already charged: " + cpu.held());
-            }
+        if (ok) chargeSucceeded(t);
+        else chargeFailed();
+        return ok;
+    }
+
+    /**
+     * The memcg the swap-in charges: the one recorded for the slot if it is online
+     * (css_tryget_online), else the faulting task's; a swap-in retrying through the stock keeps
+     * the one it took ({@link #chargeRetries}).
+     */
+    @Override
+    public boolean retrying() {
+        return cpu.pc() == SwapPc.SWAPIN_RETRY;
+    }
+
+    @Override
+    public MemCgroup chargeTarget() {
+        if (cpu.pc() == SwapPc.SWAPIN_RETRY) return cpu.chargeTo();
+        MemCgroup r = mm.swap().record(state.slot);
+        return r != null && r.online() ? r : cpu.chargeTo();
+    }
+
+    /**
+     * The end of a successful charge of t (at the counters, or through the per-CPU stock:
+     * {@link memcgspec.impl.stock.StockSteps}): commit_charge in the same step (the folio is
+     * private and locked), the folio counted as anon; the task's css reference dropped.
+     */
+    @Override
+    public void chargeSucceeded(MemCgroup t) {
+        cpu.held().setAnon(); // a swapped-in folio is anonymous: it counts in its memcg's anon statistic
+        if (!mm.accounting().commitCharge(cpu.held(), t)) {
+            throw new AssertionError("a new swap-in folio was already charged: " + cpu.held());
         }
         cpu.endTask();
-        cpu.setPc(ok ? SwapPc.SWAPIN_CHARGED : SwapPc.SWAPIN_NOMEM);
-        return ok;
+        cpu.setPc(SwapPc.SWAPIN_CHARGED);
+    }
+
+    /** The end of a failed charge (-ENOMEM): the css reference dropped; SWAP_HAS_CACHE is given back next. */
+    @Override
+    public void chargeFailed() {
+        cpu.endTask();
+        cpu.setPc(SwapPc.SWAPIN_NOMEM);
+    }
+
+    /**
+     * The swap-in's charge failed and ran drain_all_stock (spec/Stock.tla's DrainAllStock): it
+     * retries on the memcg it charges, so the CPU's css reference moves to that memcg (the kernel's
+     * charge_memcg holds the reference mem_cgroup_swapin_charge_folio took on it).
+     */
+    @Override
+    public void chargeRetries() {
+        MemCgroup t = chargeTarget();
+        // t went offline since it was read (only under concurrency): the task's memcg, as the kernel falls back
+        if (t != cpu.chargeTo()) cpu.tryMoveTask(t);
+        cpu.setPc(SwapPc.SWAPIN_RETRY);
     }
 
     /**

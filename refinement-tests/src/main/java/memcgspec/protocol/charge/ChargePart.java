@@ -66,8 +66,28 @@ public final class ChargePart implements ProtocolPart {
             .step("PutPage", a -> on(a).PutPage(), "c:cpu")
             .step("Uncharge", a -> on(a).Uncharge(), "c:cpu");
 
-    private ChargePart(List<MemCgroup.Stat> statItems) {
+    /** Whether the charges go through the per-CPU stock (spec/Stock.tla): TryCharge is then not an action. */
+    private final boolean underStock;
+    /** The table without the charge the stock replaces (built on first use: PART is made before ACTIONS). */
+    private static final class UnderStock {
+        static final ActionTable ACTIONS = ChargePart.ACTIONS.without("TryCharge");
+    }
+
+    private ChargePart(List<MemCgroup.Stat> statItems, boolean underStock) {
         this.statItems = List.copyOf(statItems);
+        this.underStock = underStock;
+    }
+
+    private ChargePart(List<MemCgroup.Stat> statItems) {
+        this(statItems, false);
+    }
+
+    /**
+     * This part under the per-CPU stock (spec/Stock.tla): the same variables and invariants, without
+     * TryCharge, whose charge the stock's actions make ({@link memcgspec.protocol.stock.StockPart}).
+     */
+    public ChargePart underStock() {
+        return new ChargePart(statItems, true);
     }
 
     /** The statistics items this part's abstraction shows (the spec's StatItems). */
@@ -82,7 +102,7 @@ public final class ChargePart implements ProtocolPart {
 
     @Override
     public ActionTable actions() {
-        return ACTIONS;
+        return underStock ? UnderStock.ACTIONS : ACTIONS;
     }
 
     @Override
@@ -154,7 +174,8 @@ public final class ChargePart implements ProtocolPart {
         if (cpu.pc() == Pc.PUT) return call(cpu.held().refcount() > 1 ? "PutPage" : "Uncharge", c);
         if (!(cpu.pc() instanceof ChargePc pc)) return null;
         return switch (pc) {
-            case ANON_ALLOC, CACHE_ALLOC -> call("TryCharge", c);
+            case ANON_ALLOC, CACHE_ALLOC -> underStock ? null : call("TryCharge", c);
+            case ANON_ALLOC_RETRY, CACHE_ALLOC_RETRY -> null; // the stock part's
             case ANON_CHARGED, CACHE_INSERTED -> call("CommitCharge", c);
             case CACHE_CHARGED -> call("AddToCache", c);
             case CACHE_EEXIST -> call("CancelCharge", c);

@@ -28,8 +28,8 @@ final class StockMutants {
                     .reintroduces("cdec2e4265df (v2.6.33) to 1a3e1f40962c (v5.9): the stock held no css reference on stock->cached (none up to v3.18, one per stocked page after, so none for a slot with no page); the stale pointer's use after free in drain_all_stock was reported on 3.10 and 4.19")
                     .kernel("refill_stock (css_get(&memcg->css)) / drain_stock (css_put(&old->css))")
                     .bug("a slot takes no css reference on the memcg it caches and its drain puts none: the memcg can be freed while a slot still points at it")
-                    .edit("       /\\ css' = [d \\in Memcgs |-> css[d] + (IF d = m /\\ ~hasSlot THEN 1 ELSE 0)\n                                          - (IF d \\in gone THEN 1 ELSE 0)\n                                          - (IF d = m THEN 1 ELSE 0)]",
-                            "       /\\ css' = [d \\in Memcgs |-> css[d] - (IF d = m THEN 1 ELSE 0)]")
+                    .edit("       /\\ css' = [d \\in Memcgs |-> css[d] + (IF d = m /\\ ~hasSlot THEN 1 ELSE 0)\n                                          - (IF d \\in gone THEN 1 ELSE 0)\n                                          + ChargedCss(c, d)]",
+                            "       /\\ css' = [d \\in Memcgs |-> css[d] + ChargedCss(c, d)]")
                     .edit("       /\\ css' = [d \\in Memcgs |-> css[d] + (IF d = m /\\ ~hasSlot THEN 1 ELSE 0)\n                                          - (IF d = m /\\ overflow THEN 1 ELSE 0)\n                                          - (IF d \\in gone THEN 1 ELSE 0)\n                                          - (IF d = m THEN 1 ELSE 0)]",
                             "       /\\ css' = [d \\in Memcgs |-> css[d] - (IF d = m THEN 1 ELSE 0)]")
                     .edit("DrainCss(cs, S) == [m \\in Memcgs |-> IF m \\in S THEN cs[m] - 1 ELSE cs[m]]", "DrainCss(cs, S) == cs")
@@ -67,14 +67,14 @@ final class StockMutants {
             mutant("consume-without-decrement")
                     .kernel("consume_stock (WRITE_ONCE(stock->nr_pages[i], stock_pages - nr_pages))")
                     .bug("a stock hit takes a page without taking it out of the slot: the same pre-charged page serves two pages")
-                    .edit("       /\\ nrPages' = [nrPages EXCEPT ![c][m] = @ - 1]", "       /\\ nrPages' = nrPages")
+                    .edit("    /\\ nrPages' = [nrPages EXCEPT ![c][Target(c)] = @ - 1]", "    /\\ nrPages' = nrPages")
                     .on(SM, "Conservation", "NoUnderflow", "Hierarchy", "NoLeakAtQuiescence", "Refinement")
                     .build(),
             mutant("consume-empty-slot")
                     .kernel("consume_stock (if (stock_pages >= nr_pages))")
                     .bug("a stock hit is taken from the memcg's slot without testing that it holds a page: the slot's count goes below zero")
-                    .edit("       /\\ m \\in cached[c] /\\ nrPages[c][m] > 0\n       /\\ nrPages' = [nrPages EXCEPT ![c][m] = @ - 1]",
-                            "       /\\ m \\in cached[c]\n       /\\ nrPages' = [nrPages EXCEPT ![c][m] = @ - 1]")
+                    .edit("    /\\ Hit(c)\n    /\\ nrPages' = [nrPages EXCEPT ![c][Target(c)] = @ - 1]",
+                            "    /\\ Target(c) \\in cached[c]\n    /\\ nrPages' = [nrPages EXCEPT ![c][Target(c)] = @ - 1]")
                     .on(SM, "TypeOK")
                     .build(),
             mutant("batch-ignores-max")

@@ -10,7 +10,10 @@ import memcgspec.impl.Cpu;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.MemcgStock;
 import memcgspec.impl.Mm;
+import memcgspec.impl.Pc;
+import memcgspec.impl.charge.ChargePc;
 import memcgspec.impl.kmem.KmemPc;
+import memcgspec.impl.swap.SwapPc;
 import memcgspec.impl.kmem.KmemSteps;
 import memcgspec.impl.stock.StockSteps;
 import memcgspec.props.Call;
@@ -105,22 +108,29 @@ public final class StockPart implements ProtocolPart {
         return v == null ? -1 : v.id();
     }
 
-    /** try_charge_memcg's next step, in the kernel's order; kmem_uncharge_css's refill. */
+    /** Where a try_charge_memcg starts (Stock.tla's ChargeStartPCs). */
+    private static boolean chargeStart(Pc pc) {
+        return pc == KmemPc.KMEM_CHARGE_CSS || pc == ChargePc.ANON_ALLOC || pc == ChargePc.CACHE_ALLOC || pc == SwapPc.SWAPIN_PREPARED;
+    }
+
+    /** Where it retries after drain_all_stock (Stock.tla's RetryPCs). */
+    private static boolean chargeRetry(Pc pc) {
+        return pc == KmemPc.KMEM_CHARGE_RETRY || pc == ChargePc.ANON_ALLOC_RETRY || pc == ChargePc.CACHE_ALLOC_RETRY || pc == SwapPc.SWAPIN_RETRY;
+    }
+
+    /** try_charge_memcg's next step, in the kernel's order, for every caller; kmem_uncharge_css's refill. */
     @Override
     public Call<Machine> next(Machine m, Cpu cpu, boolean force) {
-        if (!(cpu.pc() instanceof KmemPc pc)) return null;
         int c = cpu.id();
-        MemCgroup g = KmemSteps.of(cpu).kmemcg();
-        int batch = m.mm().config().stockBatch();
-        boolean hit = MemcgStock.of(cpu).nrPages(g == null ? m.mm().memcg(0) : g) > 0;
-        return switch (pc) {
-            case KMEM_CHARGE_CSS -> hit ? call("ConsumeStock", c)
-                    : fits(g, batch) ? call("ChargeBatch", c, victim(cpu, g))
-                    : fits(g, 1) ? call("ChargeOne", c) : call("DrainAllStock", c);
-            case KMEM_CHARGE_RETRY -> hit ? call("ConsumeStock", c) : fits(g, 1) ? call("ChargeOne", c) : call("ChargeFail", c);
-            case KMEM_UNCHARGE_CSS -> call("KmemUncharge", c, victim(cpu, g));
-            default -> null;
-        };
+        Pc pc = cpu.pc();
+        if (pc == KmemPc.KMEM_UNCHARGE_CSS) return call("KmemUncharge", c, victim(cpu, KmemSteps.of(cpu).kmemcg()));
+        if (!chargeStart(pc) && !chargeRetry(pc)) return null;
+        MemCgroup g = StockSteps.of(cpu).chargeTarget();
+        boolean hit = MemcgStock.of(cpu).nrPages(g) > 0;
+        if (hit) return call("ConsumeStock", c);
+        if (chargeRetry(pc)) return fits(g, 1) ? call("ChargeOne", c) : call("ChargeFail", c);
+        return fits(g, m.mm().config().stockBatch()) ? call("ChargeBatch", c, victim(cpu, g))
+                : fits(g, 1) ? call("ChargeOne", c) : call("DrainAllStock", c);
     }
 
     /** Now and then a step out of turn: a queued drain, or a charge step the spec does not enable, or another victim. */
@@ -128,7 +138,8 @@ public final class StockPart implements ProtocolPart {
     public Call<Machine> vary(Machine m, Cpu cpu, Random r) {
         int w = r.nextInt(100), c = cpu.id();
         if (w < 10 && MemcgStock.of(cpu).flushing()) return call("DrainStockWork", c);
-        if (!(cpu.pc() instanceof KmemPc pc)) return null;
+        Pc pc = cpu.pc();
+        if (pc != KmemPc.KMEM_UNCHARGE_CSS && !chargeStart(pc) && !chargeRetry(pc)) return null;
         if (w < 13) {
             String[] any = {"ConsumeStock", "ChargeOne", "DrainAllStock", "ChargeFail"};
             return call(any[r.nextInt(any.length)], c);

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import memcgspec.protocol.Protocol;
 import memcgspec.protocol.ProtocolPart;
+import memcgspec.protocol.charge.ChargePart;
 import memcgspec.protocol.kmem.KmemPart;
 import memcgspec.protocol.kmem.KmemProtocol;
+import memcgspec.protocol.swap.SwapPart;
 import memcgspec.protocol.swap.SwapProtocol;
 
 /**
@@ -48,9 +50,11 @@ public final class StockProtocol {
         return new Protocol.Mix(kmem.arbitraryPermille(), kmem.machine(), idle);
     }
 
-    /** Swap's parts (the same objects), Kmem's under the stock, then {@link StockPart}. */
+    /** Swap's parts and Kmem's under the stock (their charges are the stock's), then {@link StockPart}. */
     private static List<ProtocolPart> parts() {
-        List<ProtocolPart> l = new ArrayList<>(SwapProtocol.PROTOCOL.parts());
+        List<ProtocolPart> l = new ArrayList<>();
+        l.add(ChargePart.withStats(SwapProtocol.STATS).underStock());
+        l.add(SwapPart.UNDER_STOCK);
         l.add(KmemPart.UNDER_STOCK);
         l.add(StockPart.PART);
         return l;

@@ -322,12 +322,14 @@ public final class SwapInvariants {
             Pc pc = cpu.pc();
             Folio p = cpu.held();
             int s = SwapSteps.of(cpu).slot();
-            if (pc == SwapPc.SWAPIN_ALLOC || pc == SwapPc.SWAPIN_PREPARED || pc == SwapPc.SWAPIN_CHARGED || pc == SwapPc.SWAPIN_NOMEM) {
+            // SWAPIN_RETRY: a charge retrying through the stock (Stock.tla), where it started (SWAPIN_PREPARED)
+            if (pc == SwapPc.SWAPIN_ALLOC || pc == SwapPc.SWAPIN_PREPARED || pc == SwapPc.SWAPIN_RETRY || pc == SwapPc.SWAPIN_CHARGED
+                    || pc == SwapPc.SWAPIN_NOMEM) {
                 if (c.mapcount[p.id()] != 0 || t.swapSlotOf[p.id()] >= 0 || ChargeInvariants.othersUse(cpu, cpus)) {
                     v.accept(cpu + " charges a swap-in folio others can see: " + p);
                 }
             }
-            boolean locked = pc == SwapPc.SWAPIN_PREPARED || pc == SwapPc.SWAPIN_CHARGED || pc == SwapPc.SWAPIN_NOMEM
+            boolean locked = pc == SwapPc.SWAPIN_PREPARED || pc == SwapPc.SWAPIN_RETRY || pc == SwapPc.SWAPIN_CHARGED || pc == SwapPc.SWAPIN_NOMEM
                     || pc == SwapPc.SWAPIN_ADDED || pc == SwapPc.SWAPIN_READ;
             if (locked && (!c.locked[p.id()] || s < 0 || !t.hasCache[s])) {
                 v.accept(cpu + " works on " + p + " without its lock or SWAP_HAS_CACHE of slot " + s);

@@ -90,7 +90,26 @@ public final class SwapPart implements ProtocolPart {
             }, "m:memcg")
             .step("Free", a -> a.machine().mm().Free(a.memcg("m")), "m:memcg");
 
-    private SwapPart() {}
+    /**
+     * Swap's part under the per-CPU stock (spec/Stock.tla): the same variables and invariants,
+     * without SwapInCharge, whose charge the stock's actions make
+     * ({@link memcgspec.protocol.stock.StockPart}).
+     */
+    public static final SwapPart UNDER_STOCK = new SwapPart(true);
+
+    private final boolean underStock;
+    /** The table without the charge the stock replaces (built on first use: PART is made before ACTIONS). */
+    private static final class UnderStock {
+        static final ActionTable ACTIONS = SwapPart.ACTIONS.without("SwapInCharge");
+    }
+
+    private SwapPart(boolean underStock) {
+        this.underStock = underStock;
+    }
+
+    private SwapPart() {
+        this(false);
+    }
 
     /** A call of one of Swap.tla's own actions (Java ids: see {@link ActionTable#call}). */
     public static Call<Machine> call(String action, int... ids) {
@@ -109,7 +128,7 @@ public final class SwapPart implements ProtocolPart {
 
     @Override
     public ActionTable actions() {
-        return ACTIONS;
+        return underStock ? UnderStock.ACTIONS : ACTIONS;
     }
 
     @Override
@@ -201,7 +220,8 @@ public final class SwapPart implements ProtocolPart {
         return switch (pc) {
             case RECLAIM -> reclaimNext(m, cpu);
             case SWAPIN_ALLOC -> call("SwapcachePrepare", c);
-            case SWAPIN_PREPARED -> call("SwapInCharge", c);
+            case SWAPIN_PREPARED -> underStock ? null : call("SwapInCharge", c);
+            case SWAPIN_RETRY -> null; // the stock part's
             case SWAPIN_CHARGED -> call("AddToSwapCache", c);
             case SWAPIN_ADDED -> call("SwapinUnchargeSwap", c);
             case SWAPIN_READ -> call("EndSwapRead", c);
