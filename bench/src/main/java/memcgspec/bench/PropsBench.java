@@ -2,6 +2,8 @@ package memcgspec.bench;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
 import memcgspec.props.PropertyEngine;
 import memcgspec.protocol.Protocol;
@@ -27,12 +29,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link PropertyEngine.Checking}): one invocation is one try of 400 random steps and its drain
  * on the protocol's first setup (charge: tight, 200 folios; swap: tight-v1; migrate:
  * compaction-v1; kmem: subtrees-v1, 400 kmem pages; stock: stock-subtrees-v1), seeds 1, 2, 3, ...
- * in both modes, so both run the same steps. The JIT needs about 10 s to settle: 8 x 2 s of warm-up, 4 x 2 s measured. The engine's per-run line on stdout is silenced.
+ * in both modes, so both run the same steps. The JIT needs 10-30 s to settle (kmem and stock longest): 15 x 2 s of warm-up, 4 x 2 s measured. The engine's per-run line on stdout is silenced.
  * README "Benchmarks"; docs/performance.md records the ratios.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 8, time = 2)
+@Warmup(iterations = 15, time = 2)
 @Measurement(iterations = 4, time = 2)
 @Fork(1)
 @State(Scope.Thread)
@@ -60,6 +62,25 @@ public class PropsBench {
         }
     }
 
+    /**
+     * Per iteration, the steps run and the benchmark thread's CPU time in microseconds: steps per
+     * CPU second (stepsRun / cpuMicros x 10^6) is less sensitive than steps per wall-clock second to
+     * other processes on a shared machine.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Cpu {
+        public long stepsRun, cpuMicros;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            stepsRun = 0;
+            cpuMicros = 0;
+        }
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     @Setup(Level.Trial)
     public void setUp() {
         Protocol p = Protocols.byName(protocol).orElseThrow();
@@ -69,9 +90,12 @@ public class PropsBench {
     }
 
     @Benchmark
-    public long oneTry(Steps counter) {
+    public long oneTry(Steps counter, Cpu cpu) {
+        long t0 = THREADS.getCurrentThreadCpuTime();
         PropertyEngine.Stats st = PropertyEngine.run(protocol, workload, settings.withSeed(++seed));
+        cpu.cpuMicros += (THREADS.getCurrentThreadCpuTime() - t0) / 1000;
         counter.steps += st.steps() + st.drainSteps();
+        cpu.stepsRun += st.steps() + st.drainSteps();
         return st.refused();
     }
 }
