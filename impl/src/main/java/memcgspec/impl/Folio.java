@@ -34,8 +34,21 @@ public final class Folio {
     /** Migration entries pointing at this folio: ptes that try_to_migrate replaced, not yet remapped or zapped. */
     private final AtomicInteger migrationEntries = new AtomicInteger();
 
+    /** The machine's write log, when an engine installed one ({@link Mm#track}). */
+    private Touches touches;
+
     Folio(int id) {
         this.id = id;
+    }
+
+    void track(Touches t) {
+        touches = t;
+    }
+
+    /** Logs a write of this folio (every write method calls it first). */
+    private void touched() {
+        Touches t = touches;
+        if (t != null) t.logFolio(id);
     }
 
     public int id() {
@@ -72,6 +85,7 @@ public final class Folio {
 
     /** Takes the folio out of the free lists (refcount 0 -> 1); false if it was not free. */
     public boolean allocate() {
+        touched();
         if (!inAllocator.compareAndSet(true, false)) return false;
         refcount.set(1);
         return true;
@@ -79,6 +93,7 @@ public final class Folio {
 
     /** Back to the free lists, after the final put (and its uncharge): PageAnon is cleared. */
     public void release() {
+        touched();
         anon.set(false);
         inAllocator.set(true);
     }
@@ -87,6 +102,7 @@ public final class Folio {
 
     /** folio_try_get: +1 unless the count is zero (a freed folio is never resurrected). */
     public boolean tryGet() {
+        touched();
         for (;;) {
             int r = refcount.get();
             if (r == 0) return false;
@@ -95,11 +111,13 @@ public final class Folio {
     }
 
     public void get() {
+        touched();
         refcount.incrementAndGet();
     }
 
     /** Drops a reference that is not the last one; false (and no change) if it is the last. */
     public boolean putNotLast() {
+        touched();
         for (;;) {
             int r = refcount.get();
             if (r <= 1) return false;
@@ -109,6 +127,7 @@ public final class Folio {
 
     /** folio_put_testzero for the last reference: 1 -> 0; false (and no change) otherwise. */
     public boolean putLast() {
+        touched();
         return refcount.compareAndSet(1, 0);
     }
 
@@ -116,6 +135,7 @@ public final class Folio {
 
     /** +1 mapping of an already mapped folio, if below {@code bound}. */
     public boolean dupMapping(int bound) {
+        touched();
         for (;;) {
             int m = mapcount.get();
             if (m == 0 || m >= bound) return false;
@@ -129,11 +149,13 @@ public final class Folio {
      * first mapping.
      */
     public boolean firstMapping() {
+        touched();
         return mapcount.compareAndSet(0, 1);
     }
 
     /** +1 mapping, mapped or not (a swap-in maps a folio whose only mappings are swap entries). */
     public void addMapping() {
+        touched();
         mapcount.incrementAndGet();
     }
 
@@ -144,12 +166,14 @@ public final class Folio {
      * ({@link #release}).
      */
     public boolean freeze(int expected) {
+        touched();
         Jitter.at(Jitter.Point.BEFORE_REF_FREEZE);
         return refcount.compareAndSet(expected, 0);
     }
 
     /** page_ref_unfreeze: a frozen folio's count becomes {@code count}. */
     public void unfreeze(int count) {
+        touched();
         if (!refcount.compareAndSet(0, count)) throw new AssertionError("unfreeze of a folio that is not frozen: " + this);
     }
 
@@ -164,6 +188,7 @@ public final class Folio {
      * decides it: of two CPUs unmapping a folio, exactly one sees its last mapping go.
      */
     public int removeMapping() {
+        touched();
         for (;;) {
             int m = mapcount.get();
             if (m == 0) return -1;
@@ -175,11 +200,13 @@ public final class Folio {
 
     /** Sets the owner of an uncharged folio; false if it already has one. */
     public boolean setMemcg(MemCgroup m) {
+        touched();
         return memcg.compareAndSet(null, m);
     }
 
     /** Clears and returns the owner. */
     public MemCgroup clearMemcg() {
+        touched();
         return memcg.getAndSet(null);
     }
 
@@ -190,11 +217,13 @@ public final class Folio {
      * becomes anonymous. Called on a folio private to its fault.
      */
     public void setAnon() {
+        touched();
         anon.set(true);
     }
 
     /** Undoes {@link #setAnon} on a folio still private to its fault (a refused commit). */
     public void clearAnon() {
+        touched();
         anon.set(false);
     }
 
@@ -202,11 +231,13 @@ public final class Folio {
 
     /** folio_isolate_lru's folio_test_clear_lru: true for the one isolator that wins. */
     public boolean isolate() {
+        touched();
         return isolated.compareAndSet(false, true);
     }
 
     /** folio_putback_lru (or the end of migration): the folio is no longer isolated. */
     public void putback() {
+        touched();
         isolated.set(false);
     }
 
@@ -222,6 +253,7 @@ public final class Folio {
 
     /** try_to_migrate: every mapping becomes a migration entry; returns how many (the caller holds the folio lock). */
     public int mappingsToMigrationEntries() {
+        touched();
         int n = mapcount.getAndSet(0);
         migrationEntries.addAndGet(n);
         return n;
@@ -229,6 +261,7 @@ public final class Folio {
 
     /** zap_pte_range on a migration entry: one entry goes; false (and no change) when there is none. */
     public boolean zapMigrationEntry() {
+        touched();
         for (;;) {
             int n = migrationEntries.get();
             if (n == 0) return false;
@@ -238,22 +271,26 @@ public final class Folio {
 
     /** remove_migration_ptes: takes the migration entries left (none may be zapped after this). */
     public int takeMigrationEntries() {
+        touched();
         return migrationEntries.getAndSet(0);
     }
 
     /** remove_migration_pte: {@code n} mappings (and their references) added to this folio; returns the mapcount before. */
     public int addMappings(int n) {
+        touched();
         refcount.addAndGet(n);
         return mapcount.getAndAdd(n);
     }
 
     /** Drops {@code n} references that are not the last (the ptes' references in try_to_migrate). */
     public void put(int n) {
+        touched();
         if (refcount.addAndGet(-n) < 1) throw new AssertionError("put(" + n + ") dropped the last reference of " + this);
     }
 
     /** Sets PageAnon as a migration copies it (folio_migrate_mapping / folio_migrate_flags). */
     public void setAnonFrom(Folio src) {
+        touched();
         anon.set(src.anon());
     }
 
@@ -262,6 +299,8 @@ public final class Folio {
      * {@code dst} (unowned). Both folios are locked by the caller.
      */
     public MemCgroup transferMemcgTo(Folio dst) {
+        touched();
+        dst.touched();
         MemCgroup m = memcg.get();
         if (!dst.memcg.compareAndSet(null, m)) throw new AssertionError("mem_cgroup_migrate to an owned folio: " + dst);
         memcg.set(null);
@@ -274,6 +313,7 @@ public final class Folio {
 
     /** folio_trylock. */
     public boolean trylock() {
+        touched();
         if (!locked.compareAndSet(false, true)) return false;
         Jitter.at(Jitter.Point.AFTER_LOCK_PAGE);
         return true;
@@ -281,18 +321,21 @@ public final class Folio {
 
     /** __folio_set_locked: locking a new folio that nobody else can see. */
     public void setLockedNew() {
+        touched();
         locked.set(true);
         Jitter.at(Jitter.Point.AFTER_LOCK_PAGE);
     }
 
     /** folio_unlock. */
     public void unlock() {
+        touched();
         Jitter.at(Jitter.Point.BEFORE_UNLOCK_PAGE);
         locked.set(false);
     }
 
     /** Copies every field from another folio: for snapshots. */
     void copyFrom(Folio o, MemCgroup owner) {
+        touched();
         refcount.set(o.refcount.get());
         mapcount.set(o.mapcount.get());
         memcg.set(owner);

@@ -21,8 +21,21 @@ public final class KmemPage {
     /** History: the memcg charged, or null (see the class comment). */
     private volatile MemCgroup chargedAt;
 
+    /** The machine's write log, when an engine installed one ({@link Mm#track}). */
+    private Touches touches;
+
     KmemPage(int id) {
         this.id = id;
+    }
+
+    void track(Touches t) {
+        touches = t;
+    }
+
+    /** Logs a write of this page (every write method calls it first). */
+    private void touched() {
+        Touches t = touches;
+        if (t != null) t.logKpage(id);
     }
 
     public int id() {
@@ -35,6 +48,7 @@ public final class KmemPage {
 
     /** __alloc_pages: take this page if it is free. */
     public boolean allocate() {
+        touched();
         return allocated.compareAndSet(false, true);
     }
 
@@ -44,6 +58,7 @@ public final class KmemPage {
      * frees its page while another CPU may hold a claim it is about to give up).
      */
     public void free() {
+        touched();
         if (objcg != null) throw new AssertionError("freeing charged kmem page " + this);
         if (!allocated.compareAndSet(true, false)) throw new AssertionError("double free of kmem page " + this);
     }
@@ -55,11 +70,13 @@ public final class KmemPage {
 
     /** Claims the page for this CPU's free: false when another CPU frees it. */
     public boolean claimFree() {
+        touched();
         return freeing.compareAndSet(false, true);
     }
 
     /** Gives up a claim taken by {@link #claimFree} (the free was refused). */
     public void unclaimFree() {
+        touched();
         freeing.set(false);
     }
 
@@ -75,17 +92,20 @@ public final class KmemPage {
 
     /** page->memcg_data = objcg | MEMCG_DATA_KMEM, after the charge to {@code memcg}. */
     void setCharged(ObjCgroup o, MemCgroup memcg) {
+        touched();
         chargedAt = memcg;
         objcg = o;
     }
 
     /** folio->memcg_data = 0. */
     void clearCharged() {
+        touched();
         objcg = null;
         chargedAt = null;
     }
 
     void copyFrom(KmemPage o, Mm target) {
+        touched();
         allocated.set(o.allocated.get());
         freeing.set(o.freeing.get());
         objcg = o.objcg == null ? null : target.objcg(o.objcg.id());

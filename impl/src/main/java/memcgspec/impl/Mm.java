@@ -201,6 +201,17 @@ public final class Mm {
         return Collections.unmodifiableList(Arrays.asList(cpus));
     }
 
+    /**
+     * Installs a fresh write log of this machine's folios and kmem pages and returns it (a
+     * single-threaded engine's; see {@link Touches}). Call only while no step is running.
+     */
+    public Touches track() {
+        Touches t = new Touches(folios.length, kpages.length);
+        for (Folio f : folios) f.track(t);
+        for (KmemPage k : kpages) k.track(t);
+        return t;
+    }
+
     public void setMax(int memcg, long max) {
         memcgs[memcg].memory().setMax(max);
     }

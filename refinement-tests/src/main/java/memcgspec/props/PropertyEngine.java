@@ -42,31 +42,60 @@ public final class PropertyEngine {
      * @param depth random steps per run
      * @param seed the master seed
      * @param drain whether each run ends with the model's drain and the quiescence checks
+     * @param checking how the invariants and the refusals are checked after each step
      */
-    public record Settings(int tries, int depth, long seed, boolean drain) {
+    public record Settings(int tries, int depth, long seed, boolean drain, Checking checking) {
         public Settings {
             if (tries < 1 || depth < 0) throw new IllegalArgumentException("tries >= 1, depth >= 0: " + tries + ", " + depth);
+            java.util.Objects.requireNonNull(checking);
+        }
+
+        /** Checking {@link Checking#INCREMENTAL}, or as the system property props.check says. */
+        public Settings(int tries, int depth, long seed, boolean drain) {
+            this(tries, depth, seed, drain, checkingProp());
         }
 
         /**
          * From the system properties props.tries, props.depth (given defaults when unset, e.g. in
-         * an IDE) and props.seed (a fresh seed when unset).
+         * an IDE), props.seed (a fresh seed when unset) and props.check (incremental when unset).
          */
         public static Settings fromSystemProperties(int defaultTries, int defaultDepth) {
             return new Settings(intProp("props.tries", defaultTries), intProp("props.depth", defaultDepth), seedProp(), true);
         }
 
         public Settings withTries(int t) {
-            return new Settings(t, depth, seed, drain);
+            return new Settings(t, depth, seed, drain, checking);
         }
 
         public Settings withDepth(int d) {
-            return new Settings(tries, d, seed, drain);
+            return new Settings(tries, d, seed, drain, checking);
         }
 
         public Settings withSeed(long s) {
-            return new Settings(tries, depth, s, drain);
+            return new Settings(tries, depth, s, drain, checking);
         }
+
+        public Settings withChecking(Checking c) {
+            return new Settings(tries, depth, seed, drain, c);
+        }
+    }
+
+    /**
+     * How a run checks each step ({@link Workload#checks}). Every mode checks every invariant of
+     * the whole state in the initial state, after the last random step of each try and at
+     * quiescence, and replays a failure with {@link #FULL} checks to shrink and report it.
+     */
+    public enum Checking {
+        /** Every invariant on every element after every step; whole snapshots around a refused step. */
+        FULL,
+        /**
+         * The workload's incremental checks after each step (for a protocol: the frames the step
+         * touched; a change detector around a refused step), exact by construction; when they find a
+         * violation, the full checks name it, so the failure reads as in {@link #FULL}.
+         */
+        INCREMENTAL,
+        /** Both after every step; a run fails as soon as they disagree (a test of the incremental checks). */
+        BOTH
     }
 
     /**
@@ -113,13 +142,14 @@ public final class PropertyEngine {
             long runSeed = seeds.nextLong();
             Random random = new Random(runSeed);
             S s = model.create();
+            Workload.Checks checks = checks(model, s, settings.checking());
             List<Call<S>> seq = new ArrayList<>();
-            List<String> v = model.invariants(s);
+            List<String> v = checks.full();
             if (!v.isEmpty()) throw fail(name, model, settings, run, runSeed, seq, v, "in the initial state");
             for (int k = 0; k < settings.depth(); k++) {
                 Call<S> step = model.randomStep(s, random);
                 seq.add(step);
-                Exec r = exec(model, s, step);
+                Exec r = exec(checks, s, step);
                 steps++;
                 byName.merge(step.name(), 1L, Long::sum);
                 if (r.refused) refused++;
@@ -127,8 +157,10 @@ public final class PropertyEngine {
                 if (r.outcome != null) outcomes.merge(step.name() + "=" + r.outcome, 1L, Long::sum);
                 if (!r.violations.isEmpty()) throw fail(name, model, settings, run, runSeed, seq, r.violations, "after step " + (k + 1));
             }
+            v = checks.full();
+            if (!v.isEmpty()) throw fail(name, model, settings, run, runSeed, seq, v, "after step " + settings.depth());
             if (settings.drain()) {
-                Drain d = drain(model, s, null, ran);
+                Drain d = drain(model, checks, s, null, ran);
                 drainSteps += d.steps;
                 if (!d.violations.isEmpty()) throw fail(name, model, settings, run, runSeed, seq, d.violations, "in the drain");
             }
@@ -143,8 +175,79 @@ public final class PropertyEngine {
 
     private record Exec(boolean refused, Object outcome, List<String> violations) {}
 
-    private static <S> Exec exec(Workload<S> model, S s, Call<S> step) {
-        Object before = model.snapshot(s);
+    /** The run's checks of s: the workload's, full, incremental, or both compared ({@link Checking#BOTH}). */
+    static <S> Workload.Checks checks(Workload<S> model, S s, Checking checking) {
+        return switch (checking) {
+            case FULL -> model.checks(s, false);
+            case INCREMENTAL -> {
+                Workload.Checks inc = model.checks(s, true);
+                yield new Workload.Checks() {
+                    @Override
+                    public Object before() {
+                        return inc.before();
+                    }
+
+                    @Override
+                    public boolean unchanged(Object before) {
+                        return inc.unchanged(before);
+                    }
+
+                    @Override
+                    public List<String> afterStep() {
+                        List<String> v = inc.afterStep();
+                        // A violation is reported by the full checks: every message, as FULL has them.
+                        return v.isEmpty() ? v : inc.full();
+                    }
+
+                    @Override
+                    public List<String> full() {
+                        return inc.full();
+                    }
+                };
+            }
+            case BOTH -> new Both(model.checks(s, true), model.checks(s, false));
+        };
+    }
+
+    /** The incremental and the full checks side by side: any disagreement is an error of the incremental ones. */
+    private static final class Both implements Workload.Checks {
+        private final Workload.Checks inc, whole;
+
+        Both(Workload.Checks inc, Workload.Checks whole) {
+            this.inc = inc;
+            this.whole = whole;
+        }
+
+        @Override
+        public Object before() {
+            return new Object[] {inc.before(), whole.before()};
+        }
+
+        @Override
+        public boolean unchanged(Object before) {
+            Object[] b = (Object[]) before;
+            boolean i = inc.unchanged(b[0]), f = whole.unchanged(b[1]);
+            if (i != f) throw new IllegalStateException("incremental checks disagree: a refusal changed the state? incremental " + !i + ", full " + !f);
+            return f;
+        }
+
+        @Override
+        public List<String> afterStep() {
+            List<String> i = inc.afterStep(), f = whole.afterStep();
+            if (!i.equals(f)) throw new IllegalStateException("incremental checks disagree after a step: incremental " + i + ", full " + f);
+            return f;
+        }
+
+        @Override
+        public List<String> full() {
+            List<String> i = inc.full(), f = whole.full();
+            if (!i.equals(f)) throw new IllegalStateException("incremental checks disagree on a whole state: incremental " + i + ", full " + f);
+            return f;
+        }
+    }
+
+    private static <S> Exec exec(Workload.Checks checks, S s, Call<S> step) {
+        Object before = checks.before();
         List<String> v = new ArrayList<>();
         boolean refused = false;
         Object outcome = null;
@@ -152,7 +255,7 @@ public final class PropertyEngine {
             outcome = step.apply(s);
         } catch (StepRefused e) {
             refused = true;
-            if (!Objects.deepEquals(before, model.snapshot(s))) {
+            if (!checks.unchanged(before)) {
                 v.add("RefusalChangesNothing: " + step.label() + " was refused (" + e.getMessage() + ") but changed the state");
             }
         } catch (VirtualMachineError e) {
@@ -160,26 +263,26 @@ public final class PropertyEngine {
         } catch (RuntimeException | Error e) {
             v.add("NoException: " + step.label() + " threw " + e);
         }
-        v.addAll(model.invariants(s));
+        v.addAll(checks.afterStep());
         return new Exec(refused, outcome, v);
     }
 
     private record Drain(long steps, List<String> violations) {}
 
     /** Drains to quiescence; if {@code rows} is not null, records the trace rows. */
-    private static <S> Drain drain(Workload<S> model, S s, List<Trace.Step> rows) {
-        return drain(model, s, rows, null);
+    private static <S> Drain drain(Workload<S> model, Workload.Checks checks, S s, List<Trace.Step> rows) {
+        return drain(model, checks, s, rows, null);
     }
 
     /** Drains to quiescence; counts the steps that ran per name into {@code ran} when not null. */
-    private static <S> Drain drain(Workload<S> model, S s, List<Trace.Step> rows, Map<String, Long> ran) {
+    private static <S> Drain drain(Workload<S> model, Workload.Checks checks, S s, List<Trace.Step> rows, Map<String, Long> ran) {
         long n = 0;
         for (;;) {
             Call<S> step = model.nextDrainStep(s);
             if (step == null) break;
             if (++n > MAX_DRAIN) return new Drain(n, List.of("DrainTerminates: no quiescence after " + MAX_DRAIN + " drain steps"));
             Map<String, String> before = rows == null ? null : model.view(s);
-            Exec r = exec(model, s, step);
+            Exec r = exec(checks, s, step);
             if (ran != null && !r.refused) ran.merge(step.name(), 1L, Long::sum);
             List<String> v = new ArrayList<>(r.violations);
             if (r.refused) v.add(0, "DrainStepsEnabled: drain step " + step.label() + " was refused");
@@ -232,12 +335,13 @@ public final class PropertyEngine {
      */
     private static <S> Replay replay(Workload<S> model, List<Call<S>> seq, boolean drain, List<Trace.Step> rows) {
         S s = model.create();
+        Workload.Checks checks = model.checks(s, false);
         if (rows != null) rows.add(Trace.Step.initial(neutral(model.view(s))));
-        List<String> v0 = model.invariants(s);
+        List<String> v0 = checks.full();
         if (!v0.isEmpty()) return new Replay(0, v0);
         for (int k = 0; k < seq.size(); k++) {
             Map<String, String> before = rows == null ? null : model.view(s);
-            Exec r = exec(model, s, seq.get(k));
+            Exec r = exec(checks, s, seq.get(k));
             if (rows != null) rows.add(row(model, s, seq.get(k), r, before));
             if (!r.violations.isEmpty()) return new Replay(k, r.violations);
         }
@@ -246,7 +350,7 @@ public final class PropertyEngine {
                 Map<String, Object> now = neutral(model.view(s));
                 rows.add(new Trace.Step(new ActionLabel("-- drain to quiescence --", new LinkedHashMap<>()), now, now));
             }
-            Drain d = drain(model, s, rows);
+            Drain d = drain(model, checks, s, rows);
             if (!d.violations.isEmpty()) return new Replay(seq.size(), d.violations);
         }
         return new Replay(-1, List.of());
@@ -338,6 +442,12 @@ public final class PropertyEngine {
         String v = System.getProperty(key);
         if (v == null || v.isBlank() || v.startsWith("${")) return def;
         return Integer.parseInt(v.trim());
+    }
+
+    private static Checking checkingProp() {
+        String v = System.getProperty("props.check");
+        if (v == null || v.isBlank() || v.startsWith("${")) return Checking.INCREMENTAL;
+        return Checking.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
     }
 
     private static long seedProp() {

@@ -32,6 +32,57 @@ public interface Workload<S> {
     Object snapshot(S s);
 
     /**
+     * How a run checks {@code s}: {@link #invariants} and {@link #snapshot} as they are (the
+     * default, and what {@code incremental = false} must give), or, when the workload can and
+     * {@code incremental} is true, checks that look only at what each step touched. The engine
+     * uses one per run, from the run's first check to its last, and applies every step between.
+     */
+    default Checks checks(S s, boolean incremental) {
+        return new Checks() {
+            @Override
+            public Object before() {
+                return snapshot(s);
+            }
+
+            @Override
+            public boolean unchanged(Object before) {
+                return java.util.Objects.deepEquals(before, snapshot(s));
+            }
+
+            @Override
+            public List<String> afterStep() {
+                return invariants(s);
+            }
+
+            @Override
+            public List<String> full() {
+                return invariants(s);
+            }
+        };
+    }
+
+    /**
+     * A run's checks of one system: around each step, {@link #before} then {@link #unchanged} (if
+     * the step was refused) and {@link #afterStep}; {@link #full} whenever every element must be
+     * checked (the initial state, the end of the random steps). An incremental implementation
+     * must be exact: {@link #afterStep} reports what {@link #full} would, provided every earlier
+     * check of the run held; {@link #unchanged} says what comparing whole snapshots would.
+     */
+    interface Checks {
+        /** A mark of the state, taken before every step. */
+        Object before();
+
+        /** Whether the state is what it was at {@code before} (asked after a refused step). */
+        boolean unchanged(Object before);
+
+        /** Every violated invariant after a step, as "Name: detail"; empty when all hold. */
+        List<String> afterStep();
+
+        /** Every violated invariant, every element checked. */
+        List<String> full();
+    }
+
+    /**
      * The next step that brings {@code s} towards quiescence (finish each CPU's path, then unmap,
      * evict, put everything), or null when quiescent or when the model has no drain. Drain steps
      * must be enabled: a refused drain step is a failure.

@@ -259,8 +259,15 @@ public final class Protocol {
 
     /** Every violated invariant of the machine, as "Name: detail"; empty when all hold. */
     public List<String> check(Machine m) {
+        return check(new Census(m));
+    }
+
+    /**
+     * Every violated invariant on a census, as "Name: detail": on a refreshed census the per-frame
+     * checks visit only its {@linkplain Census#checked checked} frames.
+     */
+    public List<String> check(Census c) {
         List<String> v = new ArrayList<>();
-        Census c = new Census(m);
         for (Invariant i : invariants()) i.check().check(c, msg -> v.add(i.name() + ": " + msg));
         return v;
     }

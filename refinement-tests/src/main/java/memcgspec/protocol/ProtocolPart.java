@@ -56,7 +56,24 @@ public interface ProtocolPart {
     default void atQuiescence(Machine m, List<String> v) {}
 
     /** Appends this part's state to a snapshot (compared before and after a refused step). */
-    void snapshot(Machine m, List<Object> out);
+    default void snapshot(Machine m, List<Object> out) {
+        snapshot(m, out, true);
+    }
+
+    /**
+     * Appends this part's state to a snapshot; without its per-frame rows (the fields of each
+     * folio or kmem page) when {@code frames} is false: the incremental property engine compares
+     * those only for the frames a step wrote ({@link Census#touchedUnchanged}).
+     */
+    void snapshot(Machine m, List<Object> out, boolean frames);
+
+    /**
+     * Marks (by id) the folios and kmem pages that this part's state other than the frames' own
+     * fields refers to (the folio a CPU holds, a page-cache entry, ...): the per-frame invariants
+     * read that state as the frame's context, so a frame it refers to before or after a step is
+     * checked again although the step did not write it ({@link Census#refresh}).
+     */
+    default void pinned(Machine m, boolean[] folios, boolean[] kpages) {}
 
     /** This part's state as named values, for the "changes" column of a trace. */
     void view(Machine m, Map<String, String> out);

@@ -113,6 +113,15 @@ public class ProtocolWorkload implements Workload<Machine> {
         return protocol.check(m);
     }
 
+    /**
+     * Incremental checks ({@link IncrementalChecks}) when asked for: the census kept across steps,
+     * the per-frame invariants on the frames a step touched, refusals checked by a change detector.
+     */
+    @Override
+    public Checks checks(Machine m, boolean incremental) {
+        return incremental ? new IncrementalChecks(protocol, m) : Workload.super.checks(m, false);
+    }
+
     /** The parts' snapshots as one array (compared with {@link java.util.Objects#deepEquals}). */
     @Override
     public Object snapshot(Machine m) {

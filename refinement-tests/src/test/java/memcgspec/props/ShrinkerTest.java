@@ -134,10 +134,9 @@ class ShrinkerTest {
         assertEquals(4000, st.steps());
     }
 
-    @Test
-    void aRefusalThatChangesTheStateIsCaught() {
-        // GetPage that takes a reference and then claims it was refused.
-        ProtocolWorkload m = new Broken("GetPage", s -> mm -> {
+    /** GetPage that takes a reference and then claims it was refused. */
+    static Broken lyingGetPage() {
+        return new Broken("GetPage", s -> mm -> {
             mm.mm().folio(Integer.parseInt(s.args().get(1).substring(1)) - 1);
             Folio f = mm.mm().folio(Integer.parseInt(s.args().get(1).substring(1)) - 1);
             if (f.refcount() > 0) {
@@ -146,7 +145,11 @@ class ShrinkerTest {
             }
             return s.apply(mm);
         });
-        String msg = failure(m, SETTINGS);
+    }
+
+    @Test
+    void aRefusalThatChangesTheStateIsCaught() {
+        String msg = failure(lyingGetPage(), SETTINGS);
         assertTrue(msg.contains("RefusalChangesNothing"), msg);
         assertTrue(shrunkLength(msg) <= 5, msg);
     }

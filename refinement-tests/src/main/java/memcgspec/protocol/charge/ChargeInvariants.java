@@ -91,8 +91,8 @@ public final class ChargeInvariants {
     /** InUseIsCharged: a mapped folio, or an unlocked one in the page cache, has an owner. */
     static void inUseIsCharged(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        for (Folio f : c.folios()) {
-            int i = f.id();
+        for (int i : c.checked()) {
+            Folio f = c.folios()[i];
             boolean inUse = c.mapcount[i] > 0 || (t.inCache[i] && !c.locked[i]);
             if (inUse && c.owner[i] == null) {
                 v.accept(f + " is " + (c.mapcount[i] > 0 ? "mapped" : "in the page cache, unlocked,") + " but charged to nobody");
@@ -144,7 +144,7 @@ public final class ChargeInvariants {
     }
 
     static void ownedPagesLive(Census c, Consumer<String> v) {
-        for (Folio f : c.folios()) if (c.owner[f.id()] != null && c.refcount[f.id()] == 0) v.accept("free " + f + " still owned");
+        for (int i : c.checked()) if (c.owner[i] != null && c.refcount[i] == 0) v.accept("free " + c.folios()[i] + " still owned");
     }
 
     static void pendingPageUnowned(Census c, Consumer<String> v) {
@@ -179,7 +179,8 @@ public final class ChargeInvariants {
 
     static void refcountBalance(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        for (Folio f : c.folios()) {
+        for (int i : c.checked()) {
+            Folio f = c.folios()[i];
             int expected = c.mapcount[f.id()] + (t.inCache[f.id()] ? 1 : 0) + t.holders[f.id()];
             if (c.refcount[f.id()] != expected) v.accept(f + " refcount " + f.refcount() + " but " + expected + " references accounted");
         }
@@ -242,7 +243,7 @@ public final class ChargeInvariants {
     }
 
     static void freeMeansUnreferenced(Census c, Consumer<String> v) {
-        for (Folio f : c.folios()) if (c.free[f.id()] != (c.refcount[f.id()] == 0)) v.accept(f + " free=" + f.isFree());
+        for (int i : c.checked()) if (c.free[i] != (c.refcount[i] == 0)) v.accept(c.folios()[i] + " free=" + c.folios()[i].isFree());
     }
 
     /** Every invariant, in the order of Charge.cfg (properties, then lemmas), then the Java-only one. */

@@ -241,12 +241,13 @@ public final class ChargePart implements ProtocolPart {
      * every CPU's core and index.
      */
     @Override
-    public void snapshot(Machine m, List<Object> out) {
+    public void snapshot(Machine m, List<Object> out, boolean frames) {
         // Indexed loops, each folio read once: this runs before every step of a property run.
         Mm mm = m.mm();
         Mm.Config shape = mm.config();
         int nm = shape.nMemcg() + 1, nf = shape.folios(), ni = shape.indexes(), nc = shape.cpus();
         MemCgroup.Stat[] items = MemCgroup.Stat.values();
+        if (!frames) nf = 0;
         long[] a = new long[nm * (4 + items.length) + nf * 6 + ni + nc * 3];
         int k = 0;
         for (int i = 0; i < nm; i++) {
@@ -280,6 +281,20 @@ public final class ChargePart implements ProtocolPart {
             a[k++] = ChargeSteps.of(cpu).index() + 1;
         }
         out.add(a);
+    }
+
+    /** The folios the CPUs hold and those in the page cache. */
+    @Override
+    public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
+        Mm mm = m.mm();
+        for (int i = 0; i < mm.config().cpus(); i++) {
+            Folio f = mm.cpu(i).held();
+            if (f != null) folios[f.id()] = true;
+        }
+        for (int i = 0; i < mm.cache().size(); i++) {
+            Folio f = mm.cache().lookup(i);
+            if (f != null) folios[f.id()] = true;
+        }
     }
 
     /**

@@ -73,14 +73,15 @@ public final class KmemInvariants {
             }
             stockedSub = ChargeInvariants.subtree(mm, stocked);
             for (MemCgroup m : c.memcgs()) excess[m.id()] = m.residue();
-            for (KmemPage k : mm.kpages()) {
-                ObjCgroup o = k.objcg();
+            // An aggregate over every kmem page's census row (reparenting moves them without writing them).
+            for (int k = 0; k < c.kpages().length; k++) {
+                ObjCgroup o = c.kobjcg[k];
                 if (o == null) continue;
                 pages[o.id()]++;
                 MemCgroup at = o.memcg();
                 if (at == null) continue; // a released objcg: NoObjcgUseAfterFree says so
                 kown[at.id()]++;
-                for (MemCgroup x = k.chargedAt(); x != null && !x.isAncestorOf(at); x = x.parent()) excess[x.id()]++;
+                for (MemCgroup x = c.kchargedAt[k]; x != null && !x.isAncestorOf(at); x = x.parent()) excess[x.id()]++;
             }
             ksub = ChargeInvariants.subtree(mm, kown);
             for (Cpu cpu : c.cpus()) {
@@ -183,9 +184,10 @@ public final class KmemInvariants {
 
     static void kmemPagesCharged(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        for (KmemPage k : c.machine().mm().kpages()) {
-            if (k.allocated() && !t.charging[k.id()] && k.objcg() == null) v.accept(k + " is allocated, charged to nothing, and no CPU charges it");
-            if (!k.allocated() && k.objcg() != null) v.accept(k + " is free but names " + k.objcg());
+        for (int i : c.kchecked()) {
+            KmemPage k = c.kpages()[i];
+            if (c.kallocated[i] && !t.charging[i] && c.kobjcg[i] == null) v.accept(k + " is allocated, charged to nothing, and no CPU charges it");
+            if (!c.kallocated[i] && c.kobjcg[i] != null) v.accept(k + " is free but names " + c.kobjcg[i]);
         }
     }
 
@@ -226,7 +228,7 @@ public final class KmemInvariants {
     static boolean quiescent(Census c) {
         if (!SwapInvariants.quiescent(c)) return false;
         Mm mm = c.machine().mm();
-        for (KmemPage k : mm.kpages()) if (k.allocated()) return false;
+        for (boolean allocated : c.kallocated) if (allocated) return false;
         if (mm.config().stock()) for (Cpu cpu : c.cpus()) if (MemcgStock.of(cpu).flushing()) return false;
         return true;
     }

@@ -201,13 +201,14 @@ public final class KmemPart implements ProtocolPart {
 
     /** Each kmem page, each objcg, each memcg's kmem counter, residue, objcg pointer and objcg_list, each CPU's kmem fields. */
     @Override
-    public void snapshot(Machine m, List<Object> out) {
+    public void snapshot(Machine m, List<Object> out, boolean frames) {
         Mm mm = m.mm();
-        int nk = mm.kpages().size(), nm = mm.memcgs().size(), nc = mm.cpus().size();
+        int nk = frames ? mm.kpages().size() : 0, nm = mm.memcgs().size(), nc = mm.cpus().size();
         long[] a = new long[nk * 4 + nm * 8 + nc * 4];
         int[][] lists = new int[nm][];
         int k = 0;
-        for (KmemPage p : mm.kpages()) {
+        for (int i = 0; i < nk; i++) {
+            KmemPage p = mm.kpage(i);
             a[k++] = p.allocated() ? 1 : 0;
             a[k++] = p.freeing() ? 1 : 0;
             a[k++] = p.objcg() == null ? 0 : p.objcg().id() + 1;
@@ -235,6 +236,15 @@ public final class KmemPart implements ProtocolPart {
         }
         out.add(a);
         out.add(lists);
+    }
+
+    /** The kmem page each CPU works on. */
+    @Override
+    public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
+        for (Cpu c : m.mm().cpus()) {
+            KmemPage k = KmemSteps.of(c).kpage();
+            if (k != null) kpages[k.id()] = true;
+        }
     }
 
     /** The kmem counter (v1) and residue of every memcg where not zero; each kmem page's objcg; each objcg moved or released; each CPU's kmem fields. */

@@ -61,8 +61,8 @@ public final class MigrateInvariants {
             Folio q = MigrateSteps.of(cpu).newFolio();
             if (q != null) second[q.id()]++;
         }
-        for (Folio f : c.folios()) {
-            int id = f.id();
+        for (int id : c.checked()) {
+            Folio f = c.folios()[id];
             boolean inSwap = t.swapSlotOf[id] >= 0;
             int holders = t.frozen[id] ? 0 : ct.holders[id];
             int expected = c.mapcount[id] + (ct.inCache[id] ? 1 : 0) + (inSwap ? 1 : 0) + holders + second[id];
@@ -125,7 +125,7 @@ public final class MigrateInvariants {
     static void migrationEntriesPending(Census c, Consumer<String> v) {
         boolean[] ok = new boolean[c.folios().length];
         for (Cpu cpu : c.cpus()) if (inMigrate(cpu) && cpu.pc() != MigratePc.MIGRATE_ISOLATED) ok[cpu.held().id()] = true;
-        for (Folio f : c.folios()) if (f.migrationEntries() > 0 && !ok[f.id()]) v.accept(f + " has migration entries no migration will remap");
+        for (int i : c.checked()) if (c.migrationEntries[i] > 0 && !ok[i]) v.accept(c.folios()[i] + " has migration entries no migration will remap");
     }
 
     /** IsolationFlag (Java only): the LRU isolation flag is set exactly while a reclaimer or a migration holds the folio isolated. */

@@ -145,9 +145,9 @@ public final class MigratePart implements ProtocolPart {
 
     /** Each folio's isolation flag and migration entries; each CPU's second folio. */
     @Override
-    public void snapshot(Machine m, List<Object> out) {
+    public void snapshot(Machine m, List<Object> out, boolean frames) {
         Mm mm = m.mm();
-        int nf = mm.folios().size(), nc = mm.cpus().size();
+        int nf = frames ? mm.folios().size() : 0, nc = mm.cpus().size();
         long[] a = new long[nf * 2 + nc];
         int k = 0;
         for (int i = 0; i < nf; i++) {
@@ -160,6 +160,15 @@ public final class MigratePart implements ProtocolPart {
             a[k++] = q == null ? 0 : q.id() + 1;
         }
         out.add(a);
+    }
+
+    /** Each CPU's second folio. */
+    @Override
+    public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
+        for (Cpu c : m.mm().cpus()) {
+            Folio q = MigrateSteps.of(c).newFolio();
+            if (q != null) folios[q.id()] = true;
+        }
     }
 
     /** newFolio[c] and migEntries[p] when set, and the folios isolated. */

@@ -167,7 +167,7 @@ public final class StockPart implements ProtocolPart {
 
     /** Each CPU's slots (memcg and pages) and bit. */
     @Override
-    public void snapshot(Machine m, List<Object> out) {
+    public void snapshot(Machine m, List<Object> out, boolean frames) {
         Mm mm = m.mm();
         int n = mm.config().stockSlots();
         long[] a = new long[mm.cpus().size() * (2 * n + 1)];

@@ -111,8 +111,8 @@ public final class SwapInvariants {
     static void inUseIsCharged(Census c, Consumer<String> v) {
         ChargeInvariants.Tally ct = ChargeInvariants.tally(c);
         Tally t = tally(c);
-        for (Folio f : c.folios()) {
-            int i = f.id();
+        for (int i : c.checked()) {
+            Folio f = c.folios()[i];
             boolean inUse = c.mapcount[i] > 0 || (ct.inCache[i] && !c.locked[i]) || t.swapSlotOf[i] >= 0;
             if (inUse && c.owner[i] == null) {
                 v.accept(f + " is " + (c.mapcount[i] > 0 ? "mapped" : t.swapSlotOf[i] >= 0 ? "in the swap cache" : "in the page cache, unlocked,")
@@ -123,8 +123,8 @@ public final class SwapInvariants {
 
     static void ownedPagesLive(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        for (Folio f : c.folios()) {
-            int i = f.id();
+        for (int i : c.checked()) {
+            Folio f = c.folios()[i];
             if (c.owner[i] != null && c.refcount[i] == 0 && !t.frozen[i]) v.accept("free " + f + " still owned");
         }
     }
@@ -155,8 +155,8 @@ public final class SwapInvariants {
     static void refcountBalance(Census c, Consumer<String> v) {
         ChargeInvariants.Tally ct = ChargeInvariants.tally(c);
         Tally t = tally(c);
-        for (Folio f : c.folios()) {
-            int id = f.id();
+        for (int id : c.checked()) {
+            Folio f = c.folios()[id];
             boolean inSwap = t.swapSlotOf[id] >= 0;
             int holders = t.frozen[id] ? 0 : ct.holders[id];
             int expected = c.mapcount[id] + (ct.inCache[id] ? 1 : 0) + (inSwap ? 1 : 0) + holders;
@@ -306,9 +306,12 @@ public final class SwapInvariants {
             if (t.records[m.id()] != 0) v.accept("freed " + m + " is recorded for " + t.records[m.id()] + " slots");
             if (t.liveChildren[m.id()] != 0) v.accept("freed " + m + " has " + t.liveChildren[m.id()] + " live children");
         }
-        for (Folio f : c.folios()) {
-            MemCgroup o = c.owner[f.id()];
-            if (o != null && o.state() == MemCgroup.State.FREED) v.accept(f + " owned by freed " + o);
+        boolean anyFreed = false;
+        for (MemCgroup m : c.memcgs()) anyFreed |= m.state() == MemCgroup.State.FREED;
+        // An aggregate over every folio (a memcg is freed without a write of the folios it owns).
+        for (int i = 0; anyFreed && i < c.folios().length; i++) {
+            MemCgroup o = c.owner[i];
+            if (o != null && o.state() == MemCgroup.State.FREED) v.accept(c.folios()[i] + " owned by freed " + o);
         }
         for (Cpu cpu : c.cpus()) {
             if (cpu.chargeTo() != null && cpu.chargeTo().state() == MemCgroup.State.FREED) v.accept(cpu + " charges for freed " + cpu.chargeTo());
@@ -375,8 +378,8 @@ public final class SwapInvariants {
     /** A folio is in the allocator exactly when its refcount is 0 and no reclaimer holds it frozen. */
     static void freeMeansUnreferenced(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        for (Folio f : c.folios()) {
-            int i = f.id();
+        for (int i : c.checked()) {
+            Folio f = c.folios()[i];
             if (c.free[i] != (c.refcount[i] == 0 && !t.frozen[i])) v.accept(f + " free=" + c.free[i] + (t.frozen[i] ? " (frozen)" : ""));
         }
     }
@@ -400,7 +403,7 @@ public final class SwapInvariants {
     public static void isolationFlag(Census c, Consumer<String> v, java.util.function.Predicate<Cpu> isolates) {
         boolean[] held = new boolean[c.folios().length];
         for (Cpu cpu : c.cpus()) if (isolates.test(cpu)) held[cpu.held().id()] = true;
-        for (Folio f : c.folios()) if (f.isolated() != held[f.id()]) v.accept(f + " isolated=" + f.isolated() + " but held isolated: " + held[f.id()]);
+        for (int i : c.checked()) if (c.isolated[i] != held[i]) v.accept(c.folios()[i] + " isolated=" + c.isolated[i] + " but held isolated: " + held[i]);
     }
 
     /**

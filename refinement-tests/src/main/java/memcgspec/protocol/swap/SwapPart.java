@@ -353,7 +353,7 @@ public final class SwapPart implements ProtocolPart {
 
     /** The memsw and swap counters, lifetime and css references of every memcg; memsw parts; slots; each CPU's slot. */
     @Override
-    public void snapshot(Machine m, List<Object> out) {
+    public void snapshot(Machine m, List<Object> out, boolean frames) {
         Mm mm = m.mm();
         Mm.Config shape = mm.config();
         SwapDevice d = mm.swap();
@@ -379,6 +379,16 @@ public final class SwapPart implements ProtocolPart {
         }
         for (int i = 0; i < nc; i++) a[k++] = SwapSteps.of(mm.cpu(i)).slot() + 1;
         out.add(a);
+    }
+
+    /** The swap-cache folios. */
+    @Override
+    public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
+        SwapDevice d = m.mm().swap();
+        for (int s = 0; s < d.size(); s++) {
+            Folio f = d.cached(s);
+            if (f != null) folios[f.id()] = true;
+        }
     }
 
     private static int counter(long[] a, int k, PageCounter pcnt) {

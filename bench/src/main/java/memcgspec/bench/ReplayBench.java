@@ -1,0 +1,108 @@
+package memcgspec.bench;
+
+import java.util.concurrent.TimeUnit;
+import memcgspec.conform.Conformance;
+import memcgspec.conform.ConformanceReport;
+import memcgspec.protocol.ProtocolBinding;
+import memcgspec.registry.ConformRunner;
+import memcgspec.registry.Protocols;
+import memcgspec.tla.Catalogue;
+import memcgspec.tla.CatalogueEntry;
+import memcgspec.tla.SpecRoot;
+import memcgspec.tla.StateGraph;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Conformance replay against the explorer's enumeration, both warm in one JVM, on a CI model of
+ * the catalogue (run from the project: the spec folder is found as the CLI finds it):
+ * <ul>
+ *   <li>{@code enumerate}: the in-process explorer's breadth-first enumeration of the model's state
+ *       graph ({@link StateGraph#explore}, invariants evaluated, as {@link ConformRunner} runs it),
+ *       on a freshly opened session (the spec parsed outside the timed part);</li>
+ *   <li>{@code replay}: {@link Conformance#run} of that graph on the Java code through the
+ *       registry's binding (every edge replayed, every disabled action refused), the graph
+ *       explored once per fork.</li>
+ * </ul>
+ * An operation takes seconds (one per iteration): 2 warm-up iterations, 3 measured. Average time per operation; replay / enumerate is the ratio issue 11 asks about ("replay at
+ * least as fast as the explorer's enumeration, warm"). README "Benchmarks"; docs/performance.md.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class ReplayBench {
+    @Param({"charge", "swap"})
+    public String model;
+
+    private CatalogueEntry entry;
+    private StateGraph graph;
+    private ProtocolBinding binding;
+
+    private StateGraph open() {
+        return StateGraph.open(entry.moduleFile(SpecRoot.specDir()).getParent(), entry.moduleName(), entry.cfgFile(SpecRoot.specDir()));
+    }
+
+    @Setup(Level.Trial)
+    public void findModel() {
+        entry = Catalogue.load(SpecRoot.specDir()).byName(model);
+        binding = new ProtocolBinding(Protocols.forModule(entry.moduleName()).orElseThrow());
+    }
+
+    /** The enumeration's session, opened (and the spec parsed) before each call. */
+    @State(Scope.Thread)
+    public static class Fresh {
+        StateGraph g;
+
+        @Setup(Level.Invocation)
+        public void open(ReplayBench b) {
+            g = b.open();
+        }
+
+        @TearDown(Level.Invocation)
+        public void close() {
+            g.close();
+        }
+    }
+
+    @Benchmark
+    public int enumerate(Fresh f) {
+        return f.g.explore(ConformRunner.MAX_STATES).size();
+    }
+
+    /** The replay's graph: explored once. */
+    @State(Scope.Thread)
+    public static class Explored {
+        StateGraph g;
+
+        @Setup(Level.Trial)
+        public void explore(ReplayBench b) {
+            g = b.open().explore(ConformRunner.MAX_STATES);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            g.close();
+        }
+    }
+
+    @Benchmark
+    public long replay(Explored e) {
+        ConformanceReport r = Conformance.run(e.g, binding);
+        if (!r.ok()) throw new AssertionError("replay of " + model + " has mismatches: " + r);
+        return r.coveredEdges();
+    }
+}

@@ -1,0 +1,87 @@
+package memcgspec.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import memcgspec.impl.Touches;
+import memcgspec.props.Workload;
+
+/**
+ * A protocol's checks of one property run, incremental ({@link ProtocolWorkload#checks}): the
+ * machine logs the frames (folios, kmem pages) each step writes ({@link Touches}), and
+ *
+ * <ul>
+ * <li>the census is kept across steps: after a step only the rows of the frames written are read
+ * again, and the per-frame invariants visit those frames and the ones the parts' other state
+ * refers to before or after the step ({@link ProtocolPart#pinned}); the rest of every invariant
+ * (the per-memcg, per-CPU and per-slot checks, the tallies summed over every frame's row) runs
+ * whole after every step;</li>
+ * <li>around a refused step, the parts' snapshots without their per-frame rows are compared whole,
+ * and the frames the step wrote are compared with their census rows: a change detector that
+ * copies no frame.</li>
+ * </ul>
+ *
+ * <p>Why this is exact: a per-frame invariant is a condition on one frame's fields and on its
+ * context (the state that refers to it: a CPU holding it, a page-cache or swap-cache entry, a CPU
+ * charging a kmem page). A frame that the step did not write and that no context refers to, before
+ * or after the step, has the same fields and the same (empty) context as at the previous check,
+ * which it passed. Every other check runs whole. {@link #full} takes a whole census.
+ */
+final class IncrementalChecks implements Workload.Checks {
+    private final Protocol protocol;
+    private final Machine m;
+    private final Touches touches;
+    private Census census;
+    /** The frames the parts' state referred to at the last check. */
+    private boolean[] pinnedFolios, pinnedKpages;
+
+    IncrementalChecks(Protocol protocol, Machine m) {
+        this.protocol = protocol;
+        this.m = m;
+        this.touches = m.mm().track();
+        wholeCensus();
+    }
+
+    private void wholeCensus() {
+        census = new Census(m);
+        touches.clear();
+        pinnedFolios = new boolean[m.mm().config().folios()];
+        pinnedKpages = new boolean[m.mm().config().kmemPages()];
+        for (ProtocolPart p : protocol.parts()) p.pinned(m, pinnedFolios, pinnedKpages);
+    }
+
+    private Object rest() {
+        List<Object> out = new ArrayList<>();
+        for (ProtocolPart p : protocol.parts()) p.snapshot(m, out, false);
+        return out.toArray();
+    }
+
+    @Override
+    public Object before() {
+        return rest();
+    }
+
+    @Override
+    public boolean unchanged(Object before) {
+        return Objects.deepEquals(before, rest()) && census.touchedUnchanged(touches);
+    }
+
+    @Override
+    public List<String> afterStep() {
+        boolean[] folios = new boolean[pinnedFolios.length], kpages = new boolean[pinnedKpages.length];
+        for (ProtocolPart p : protocol.parts()) p.pinned(m, folios, kpages);
+        for (int i = 0; i < folios.length; i++) pinnedFolios[i] |= folios[i];
+        for (int i = 0; i < kpages.length; i++) pinnedKpages[i] |= kpages[i];
+        census.refresh(touches, pinnedFolios, pinnedKpages);
+        touches.clear();
+        pinnedFolios = folios;
+        pinnedKpages = kpages;
+        return protocol.check(census);
+    }
+
+    @Override
+    public List<String> full() {
+        wholeCensus();
+        return protocol.check(census);
+    }
+}

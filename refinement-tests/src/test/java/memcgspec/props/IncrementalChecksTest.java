@@ -1,0 +1,135 @@
+package memcgspec.props;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Stream;
+import memcgspec.impl.Folio;
+import memcgspec.protocol.Machine;
+import memcgspec.protocol.Protocol;
+import memcgspec.protocol.ProtocolWorkload;
+import memcgspec.registry.Protocols;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The property engine's incremental checks ({@link PropertyEngine.Checking#INCREMENTAL}) say what
+ * the full checks say: on every setup of every protocol of the registry, both run after every
+ * step ({@link PropertyEngine.Checking#BOTH}), which fails at the first step where the invariants
+ * they report, or their verdicts on a refusal, differ. And the broken implementations of
+ * {@link ShrinkerTest} are caught in incremental mode by the same invariant, at the same step, with
+ * the same report as in full mode.
+ */
+class IncrementalChecksTest {
+
+    static Stream<Arguments> setups() {
+        return Protocols.ALL.stream().flatMap(p -> p.setups().stream().map(s -> Arguments.of(p, s)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("setups")
+    void incrementalChecksAgreeWithFullChecksAfterEveryStep(Protocol p, Protocol.Setup setup) {
+        PropertyEngine.Settings s = new PropertyEngine.Settings(12, 400, 2026L + setup.name().hashCode(), true, PropertyEngine.Checking.BOTH);
+        PropertyEngine.Stats st = PropertyEngine.run(p.name() + "/" + setup.name(), new ProtocolWorkload(p, setup), s);
+        assertEquals(12L * 400, st.steps());
+        assertTrue(st.refused() > 0, "no refusal compared: " + st.summary());
+        assertTrue(st.drainSteps() > 0, "no drain step compared: " + st.summary());
+    }
+
+    @Test
+    void bothModeFailsWhenTheIncrementalChecksMissAWrite() {
+        // GetPage that also takes a reference on a free folio (no CPU, cache or slot refers to it:
+        // only the write log brings it to the incremental checks), on a machine whose write log is
+        // replaced behind the checks' back: the incremental checks miss the write, the full ones
+        // report RefcountBalance and FreeMeansUnreferenced, and BOTH stops at once.
+        ShrinkerTest.Broken broken = new ShrinkerTest.Broken("GetPage", s -> mm -> {
+            Object r = s.apply(mm);
+            Folio f = mm.mm().findFree(0);
+            if (f != null) f.get();
+            return r;
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> PropertyEngine.run("blind",
+                new BlindLog(broken), new PropertyEngine.Settings(20, 400, 5L, true, PropertyEngine.Checking.BOTH)));
+        assertTrue(e.getMessage().contains("incremental checks disagree after a step"), e.getMessage());
+        assertTrue(e.getMessage().contains("RefcountBalance"), e.getMessage());
+        // With its write log intact, the same workload fails in BOTH mode on the invariants, agreeing.
+        AssertionError caught = assertThrows(AssertionError.class, () -> PropertyEngine.run("seen",
+                broken, new PropertyEngine.Settings(20, 400, 5L, true, PropertyEngine.Checking.BOTH)));
+        assertTrue(caught.getMessage().contains("RefcountBalance"), caught.getMessage());
+    }
+
+    /** A workload whose incremental checks lose the write log (a machine re-tracked by someone else after the checks started). */
+    private static final class BlindLog implements Workload<Machine> {
+        private final ProtocolWorkload w;
+
+        BlindLog(ProtocolWorkload w) {
+            this.w = w;
+        }
+
+        @Override
+        public Machine create() {
+            return w.create();
+        }
+
+        @Override
+        public Call<Machine> randomStep(Machine m, java.util.Random r) {
+            return w.randomStep(m, r);
+        }
+
+        @Override
+        public List<String> invariants(Machine m) {
+            return w.invariants(m);
+        }
+
+        @Override
+        public Object snapshot(Machine m) {
+            return w.snapshot(m);
+        }
+
+        @Override
+        public Call<Machine> nextDrainStep(Machine m) {
+            return w.nextDrainStep(m);
+        }
+
+        @Override
+        public List<String> atQuiescence(Machine m) {
+            return w.atQuiescence(m);
+        }
+
+        @Override
+        public Workload.Checks checks(Machine m, boolean incremental) {
+            Workload.Checks c = w.checks(m, incremental);
+            if (incremental) m.mm().track(); // replaces the log the checks read: they see no write from now on
+            return c;
+        }
+    }
+
+    private static String failure(ProtocolWorkload model, PropertyEngine.Checking checking) {
+        PropertyEngine.Settings s = new PropertyEngine.Settings(50, 400, 4242L, true, checking);
+        AssertionError e = assertThrows(AssertionError.class, () -> PropertyEngine.run("broken", model, s));
+        return e.getMessage();
+    }
+
+    @Test
+    void brokenImplementationsAreCaughtTheSameWayInBothModes() {
+        for (ProtocolWorkload broken : List.of(ShrinkerTest.forgetsNonLeafUncharge(), ShrinkerTest.leakyCancel())) {
+            String full = failure(broken, PropertyEngine.Checking.FULL);
+            String inc = failure(broken, PropertyEngine.Checking.INCREMENTAL);
+            assertTrue(full.contains("Conservation"), full);
+            assertEquals(full, inc);
+        }
+    }
+
+    @Test
+    void aLyingRefusalIsCaughtTheSameWayInBothModes() {
+        ProtocolWorkload lying = ShrinkerTest.lyingGetPage();
+        String full = failure(lying, PropertyEngine.Checking.FULL);
+        String inc = failure(lying, PropertyEngine.Checking.INCREMENTAL);
+        assertTrue(full.contains("RefusalChangesNothing"), full);
+        assertEquals(full, inc);
+    }
+}
