@@ -207,14 +207,12 @@ public final class DistributedTlc {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseParallelGC"));
-        if (TlcRunner.quickJit(model)) cmd.add("-XX:TieredStopAtLevel=1");  // as TlcRunner's forked TLC
+        List<String> cmd = TlcRunner.jvm(TlcRunner.quickJit(model));
         cmd.addAll(List.of(
                 "-Djava.io.tmpdir=" + mkdirs(runDir.resolve("server-tmp")),
                 "-DTLA-Library=" + module.getParent() + java.io.File.pathSeparator + specDir,
                 "-D" + PORT_PROPERTY + "=" + port,
                 "-Djava.rmi.server.hostname=" + options.host(),
-                "-Duser.language=en", "-Duser.country=US",
                 "-cp", options.tools().jar().toString(),
                 "tlc2.tool.distributed.TLCServer", "-tool",
                 "-metadir", mkdirs(runDir.resolve("server-meta")).toString()));
@@ -422,13 +420,11 @@ public final class DistributedTlc {
          */
         static LocalWorker start(TlaTools tools, String serverHost, int port, int threads, String address, Path dir,
                                  Consumer<String> lines, boolean quickJit) {
-            List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseParallelGC"));
-            if (quickJit) cmd.add("-XX:TieredStopAtLevel=1");
+            List<String> cmd = TlcRunner.jvm(quickJit);
             cmd.addAll(List.of(
                     "-Djava.io.tmpdir=" + mkdirs(dir.resolve("tmp")),
                     "-D" + PORT_PROPERTY + "=" + port,
-                    "-D" + THREADS_PROPERTY + "=" + threads,
-                    "-Duser.language=en", "-Duser.country=US"));
+                    "-D" + THREADS_PROPERTY + "=" + threads));
             if (address != null) cmd.add("-Djava.rmi.server.hostname=" + address);
             cmd.addAll(List.of("-cp", tools.jar().toString(), "tlc2.tool.distributed.TLCWorker", serverHost));
             LocalWorker w = new LocalWorker(fork(new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)), lines);
@@ -468,10 +464,6 @@ public final class DistributedTlc {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a JVM for distributed TLC: " + e.getMessage(), e);
         }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static Path mkdirs(Path p) {

