@@ -17,8 +17,11 @@ public interface ChargeCaller {
     /** The caller's rest once try_charge_memcg charged m (Stock.tla's Charged). */
     void chargeSucceeded(MemCgroup m);
 
-    /** The charge ran drain_all_stock and retries, its css reference held (Stock.tla's DrainAllStock). */
-    void chargeRetries();
+    /**
+     * The charge of m ({@link #chargeTarget}, read by the same step) ran drain_all_stock and retries, its
+     * css reference held (Stock.tla's DrainAllStock).
+     */
+    void chargeRetries(MemCgroup m);
 
     /** The retry failed too: -ENOMEM, the caller's failure (Stock.tla's ChargeFail). */
     void chargeFailed();

@@ -118,23 +118,18 @@ public final class ChargeSteps implements CpuPart, ChargeCaller {
         cpu.requirePc("TryCharge", ChargePc.ANON_ALLOC, ChargePc.CACHE_ALLOC);
         if (mm.config().stock()) throw cpu.refuse("TryCharge", "this machine charges through the per-CPU stock (StockSteps)");
         MemCgroup over = mm.accounting().tryCharge(cpu.chargeTo(), 1);
-        if (over == null) chargeSucceeded();
+        if (over == null) chargeSucceeded(cpu.chargeTo());
         else chargeFailed();
         return over == null;
     }
 
     /**
-     * The end of a successful try_charge (at the counters, or through the per-CPU stock:
-     * {@link memcgspec.impl.stock.StockSteps}): the charge is pending.
+     * The end of a successful try_charge of the task's memcg m (at the counters, or through the
+     * per-CPU stock: {@link memcgspec.impl.stock.StockSteps}): the charge is pending.
      */
-    public void chargeSucceeded() {
-        cpu.setPc(((ChargePc) cpu.pc()).chargeStart() == ChargePc.ANON_ALLOC ? ChargePc.ANON_CHARGED : ChargePc.CACHE_CHARGED);
-    }
-
-    /** {@link #chargeSucceeded()}: the charge of the task's memcg m is pending. */
     @Override
     public void chargeSucceeded(MemCgroup m) {
-        chargeSucceeded();
+        cpu.setPc(((ChargePc) cpu.pc()).chargeStart() == ChargePc.ANON_ALLOC ? ChargePc.ANON_CHARGED : ChargePc.CACHE_CHARGED);
     }
 
     @Override
@@ -148,9 +143,9 @@ public final class ChargeSteps implements CpuPart, ChargeCaller {
         return cpu.chargeTo();
     }
 
-    /** The fault or insertion retries its charge through the stock (spec/Stock.tla). */
+    /** The fault or insertion retries its charge of the task's memcg through the stock (spec/Stock.tla). */
     @Override
-    public void chargeRetries() {
+    public void chargeRetries(MemCgroup m) {
         cpu.setPc(((ChargePc) cpu.pc()).chargeStart() == ChargePc.ANON_ALLOC ? ChargePc.ANON_ALLOC_RETRY : ChargePc.CACHE_ALLOC_RETRY);
     }
 

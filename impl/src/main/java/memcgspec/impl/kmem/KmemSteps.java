@@ -204,9 +204,9 @@ public final class KmemSteps implements CpuPart, ChargeCaller {
         return kmemcg;
     }
 
-    /** This CPU's charge failed and ran drain_all_stock: it retries, css reference held (Stock.tla). */
+    /** This CPU's charge of m (its {@link #kmemcg}) failed and ran drain_all_stock: it retries, css reference held (Stock.tla). */
     @Override
-    public void chargeRetries() {
+    public void chargeRetries(MemCgroup m) {
         cpu.setPc(KmemPc.KMEM_CHARGE_RETRY);
     }
 

@@ -144,7 +144,7 @@ public final class StockSteps implements CpuPart {
         MemCgroup over = overLimit(m);
         if (over == null) throw cpu.refuse("DrainAllStock", "one page fits " + m);
         MemcgStock.drainAllStock(mm, over, cpu);
-        k.chargeRetries();
+        k.chargeRetries(m);
     }
 
     /** The first memcg on m's path that has no room for one page (mem_over_limit), or null. */

@@ -172,8 +172,7 @@ public final class SwapinSteps implements ChargeCaller {
      * charge_memcg holds the reference mem_cgroup_swapin_charge_folio took on it).
      */
     @Override
-    public void chargeRetries() {
-        MemCgroup t = chargeTarget();
+    public void chargeRetries(MemCgroup t) {
         // t went offline since it was read (only under concurrency): the task's memcg, as the kernel falls back
         if (t != cpu.chargeTo()) cpu.tryMoveTask(t);
         cpu.setPc(SwapPc.SWAPIN_RETRY);

@@ -6,14 +6,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import memcgspec.impl.ChargeCaller;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.MemcgStock;
 import memcgspec.impl.Mm;
 import memcgspec.impl.Pc;
-import memcgspec.impl.charge.ChargePc;
 import memcgspec.impl.kmem.KmemPc;
-import memcgspec.impl.swap.SwapPc;
 import memcgspec.impl.kmem.KmemSteps;
 import memcgspec.impl.stock.StockSteps;
 import memcgspec.props.Call;
@@ -108,27 +107,17 @@ public final class StockPart implements ProtocolPart {
         return v == null ? -1 : v.id();
     }
 
-    /** Where a try_charge_memcg starts (Stock.tla's ChargeStartPCs). */
-    private static boolean chargeStart(Pc pc) {
-        return pc == KmemPc.KMEM_CHARGE_CSS || pc == ChargePc.ANON_ALLOC || pc == ChargePc.CACHE_ALLOC || pc == SwapPc.SWAPIN_PREPARED;
-    }
-
-    /** Where it retries after drain_all_stock (Stock.tla's RetryPCs). */
-    private static boolean chargeRetry(Pc pc) {
-        return pc == KmemPc.KMEM_CHARGE_RETRY || pc == ChargePc.ANON_ALLOC_RETRY || pc == ChargePc.CACHE_ALLOC_RETRY || pc == SwapPc.SWAPIN_RETRY;
-    }
-
-    /** try_charge_memcg's next step, in the kernel's order, for every caller; kmem_uncharge_css's refill. */
+    /** try_charge_memcg's next step, in the kernel's order, for every caller ({@link Pc#chargeCaller}); kmem_uncharge_css's refill. */
     @Override
     public Call<Machine> next(Machine m, Cpu cpu, boolean force) {
         int c = cpu.id();
-        Pc pc = cpu.pc();
-        if (pc == KmemPc.KMEM_UNCHARGE_CSS) return call("KmemUncharge", c, victim(cpu, KmemSteps.of(cpu).kmemcg()));
-        if (!chargeStart(pc) && !chargeRetry(pc)) return null;
-        MemCgroup g = StockSteps.of(cpu).chargeTarget();
+        if (cpu.pc() == KmemPc.KMEM_UNCHARGE_CSS) return call("KmemUncharge", c, victim(cpu, KmemSteps.of(cpu).kmemcg()));
+        ChargeCaller k = cpu.pc().chargeCaller(cpu);
+        if (k == null) return null;
+        MemCgroup g = k.chargeTarget();
         boolean hit = MemcgStock.of(cpu).nrPages(g) > 0;
         if (hit) return call("ConsumeStock", c);
-        if (chargeRetry(pc)) return fits(g, 1) ? call("ChargeOne", c) : call("ChargeFail", c);
+        if (k.retrying()) return fits(g, 1) ? call("ChargeOne", c) : call("ChargeFail", c);
         return fits(g, m.mm().config().stockBatch()) ? call("ChargeBatch", c, victim(cpu, g))
                 : fits(g, 1) ? call("ChargeOne", c) : call("DrainAllStock", c);
     }
@@ -139,7 +128,7 @@ public final class StockPart implements ProtocolPart {
         int w = r.nextInt(100), c = cpu.id();
         if (w < 10 && MemcgStock.of(cpu).flushing()) return call("DrainStockWork", c);
         Pc pc = cpu.pc();
-        if (pc != KmemPc.KMEM_UNCHARGE_CSS && !chargeStart(pc) && !chargeRetry(pc)) return null;
+        if (pc != KmemPc.KMEM_UNCHARGE_CSS && pc.chargeCaller(cpu) == null) return null;
         if (w < 13) {
             String[] any = {"ConsumeStock", "ChargeOne", "DrainAllStock", "ChargeFail"};
             return call(any[r.nextInt(any.length)], c);
