@@ -34,6 +34,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *       stock ({@link MemcgStock}, batch 64, 7 slots), which holds pages of the memcg already: a
  *       stock hit and an uncharge into the stock, as a kmem charge and its free are when the
  *       stock serves them. No shared counter is touched.</li>
+ *   <li>{@code stockMissPair}: the worst case of the stock, every charge a miss: consume_stock
+ *       misses (the thread's stock holds nothing of the memcg), try_charge_memcg's batch of 64 is
+ *       charged through the page counter and refill_stock puts the surplus of 63 in a slot
+ *       (css_get), the page's uncharge goes into the stock too (refill_stock of 1), and the slot is
+ *       drained (drain_stock: 64 pages uncharged, css_put), so that the next call misses again. In
+ *       the kernel a miss is followed by up to 63 hits: per page, a miss costs about
+ *       (stockMissPair + 63 x stockHitPair) / 64.</li>
  * </ul>
  * {@code memcgs}: {@code same} (every thread charges memcg 3) or {@code siblings} (thread i
  * charges memcg 3 + i, leaves under the same parent). Run with {@code -t 1} and {@code -t 2}
@@ -84,6 +91,25 @@ public class StockBench {
         }
     }
 
+    /** One thread's CPU and its memcg, the stock holding nothing of it: every charge misses. */
+    @State(Scope.Thread)
+    public static class MissCpu {
+        MemCgroup memcg;
+        MemcgStock stock;
+        Mm mm;
+
+        @Setup(Level.Trial)
+        public void setUp(Machine m) {
+            int id = m.nextCpu.getAndIncrement();
+            mm = m.mm;
+            memcg = m.mm.memcg(m.memcgs.equals("same") ? 3 : 3 + id);
+            stock = MemcgStock.of(m.mm.cpu(id));
+        }
+    }
+
+    /** try_charge_memcg's batch (MEMCG_CHARGE_BATCH). */
+    static final int BATCH = 64;
+
     @Benchmark
     public long atomicPair(Machine m) {
         m.counter.incrementAndGet();
@@ -102,5 +128,15 @@ public class StockBench {
         boolean hit = t.stock.consume(t.memcg);
         if (hit) t.stock.refill(t.memcg, 1, null);
         return hit;
+    }
+
+    @Benchmark
+    public boolean stockMissPair(MissCpu t) {
+        if (t.stock.consume(t.memcg)) throw new IllegalStateException("the stock holds a page of " + t.memcg);
+        if (t.mm.accounting().tryCharge(t.memcg, BATCH) != null) return false;
+        t.stock.refill(t.memcg, BATCH - 1, null);
+        t.stock.refill(t.memcg, 1, null);
+        t.stock.drainAll();
+        return true;
     }
 }
