@@ -87,28 +87,70 @@ public final class Stress {
         rethrow(errors, "seed " + seed);
     }
 
-    /** How long the CPU threads of a stress run may take, in seconds: a healthy run takes a few. */
-    public static final int DEADLINE_SECONDS = 60;
+    /**
+     * How much CPU time one CPU thread of a stress run may use, in seconds: a healthy run takes a
+     * few. A thread that loops forever burns CPU time; a thread that waits for a core on a loaded
+     * machine does not, so the limit is on CPU time, not on the clock.
+     */
+    public static final int CPU_SECONDS = 60;
 
     /**
-     * Joins the CPU threads, failing (with their stacks) if some are still running after
-     * {@link #DEADLINE_SECONDS}: a path that loops forever (a livelock, as a broken protocol can
-     * cause) fails the test instead of hanging the build. Make the threads daemons, so that the
-     * ones left spinning do not keep the JVM alive.
+     * How long the CPU threads of a stress run may take on the clock, in seconds: the bound for the
+     * threads that block forever (a deadlock uses no CPU time), generous enough for a machine whose
+     * cores are shared with many other jobs.
+     */
+    public static final int WALL_SECONDS = 600;
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * Joins the CPU threads, failing (with their stacks) if some are still running when one of them
+     * has used {@link #CPU_SECONDS} of CPU time (a path that loops forever: a livelock, as a broken
+     * protocol can cause), or after {@link #WALL_SECONDS} on the clock (a deadlock): the test fails
+     * instead of hanging the build. Where the JVM cannot measure a thread's CPU time, the CPU limit
+     * is applied to the clock. Make the threads daemons, so that the ones left spinning do not keep
+     * the JVM alive.
      */
     public static void join(List<Thread> threads, String when) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE_SECONDS * 1_000_000_000L;
+        join(threads, when, CPU_SECONDS, WALL_SECONDS);
+    }
+
+    /** {@link #join(List, String)} with the given limits (StressJoinTest uses short ones). */
+    static void join(List<Thread> threads, String when, int cpuSeconds, int wallSeconds) throws InterruptedException {
+        boolean cpuTime = THREADS.isThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
+        long start = System.nanoTime();
+        long wallLimit = (cpuTime ? wallSeconds : cpuSeconds) * 1_000_000_000L;
+        String why = null;
+        for (;;) {
+            boolean alive = false;
+            for (Thread th : threads) {
+                th.join(100);
+                alive |= th.isAlive();
+            }
+            if (!alive) return;
+            if (System.nanoTime() - start > wallLimit) {
+                why = (System.nanoTime() - start) / 1_000_000_000L + " s on the clock (a path blocks or loops forever?)";
+                break;
+            }
+            if (cpuTime) {
+                for (Thread th : threads) {
+                    long used = th.isAlive() ? THREADS.getThreadCpuTime(th.getId()) : -1;
+                    if (used > cpuSeconds * 1_000_000_000L) {
+                        why = th.getName() + " used " + used / 1_000_000_000L + " s of CPU time (a path loops forever?)";
+                        break;
+                    }
+                }
+                if (why != null) break;
+            }
+        }
         StringBuilder stuck = new StringBuilder();
         for (Thread th : threads) {
-            th.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             if (th.isAlive()) {
                 stuck.append("\n").append(th.getName()).append(':');
                 for (StackTraceElement f : th.getStackTrace()) stuck.append("\n\tat ").append(f);
             }
         }
-        if (stuck.length() > 0) {
-            throw new AssertionError(when + ": CPU threads still running after " + DEADLINE_SECONDS + " s (a path loops forever?):" + stuck);
-        }
+        throw new AssertionError(when + ": CPU threads still running: " + why + stuck);
     }
 
     /** Fails with the first error of the CPU threads (the others suppressed), if any. */
