@@ -515,4 +515,88 @@ class HistoryTest {
         assertEquals(1, last.after().get("refcnt"), "the limit's reference is never put");
         assertEquals(Boolean.FALSE, last.after().get("freed"));
     }
+
+    /**
+     * Stock race A (1a3e1f40962c, v5.4): A's pages consumed and uncharged, A offline and freed while cpuA's slot
+     * still names it; cpuB's drain_all_stock loads stock->cached (A) under rcu_read_lock, cpuA's refill_stock for P
+     * replaces the slot and sets nr_pages, cpuB's second load passes: about to dereference the freed A.
+     */
+    @Test
+    void stockCachedUaf2020PrefixIsTheChangelogInterleaving() {
+        Counterexamples.Rendered r = show("stock-cached-uaf-2020-prefix");
+        assertEquals(new TlcResult.Outcome.Violates("NoUseAfterFree", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals("ConsumeStock(cpuA), Uncharge(cpuA), Offline(cpuC), CssFree(cpuC), DrainAllStockTrylock(cpuB), "
+                + "DrainAllStockReadCached(cpuB), ChargeBatch(cpuA), DrainAllStockReadNrPages(cpuB)", labels(r.trace()));
+        Trace.Step read = step(r, 6);
+        assertEquals(Boolean.TRUE, read.after().get("freed"), "A was freed before the drainer's rcu_read_lock");
+        assertEquals("A", at(read, "ptr", V.model("cpuB")), "the drainer reads the stale pointer");
+        assertEquals(0, read.after().get("nrPages"), "with no page behind it");
+        Trace.Step last = lastStep(r);
+        assertEquals("P", last.after().get("cached"), "the slot now names P");
+        assertEquals(1, last.after().get("nrPages"), "and P's page makes the second load pass");
+        assertEquals("is_descendant", at(last, "pc", V.model("cpuB")));
+    }
+
+    /** Race A fixed: the slot's css reference; the RCU-deferred free is what answers Hocko's objection. */
+    @Test
+    void stockCachedUaf2020FixedHoldsAndNeedsTheDeferredFree() {
+        for (String name : List.of("stock-cached-uaf-2020-fixed", "stock-cached-uaf-2020-fixed-large")) {
+            Counterexamples.Rendered r = show(name);
+            assertEquals(new TlcResult.Outcome.Holds(), r.result().outcome(), name);
+        }
+        Counterexamples.Rendered dangling = show("stock-cached-uaf-2020-dangling");
+        assertEquals(new TlcResult.Outcome.Violates("SlotPinsCached", TlcResult.Kind.INVARIANT), dangling.result().outcome());
+        Counterexamples.Rendered r = show("stock-cached-uaf-2020-immediate-free");
+        assertEquals(new TlcResult.Outcome.Violates("NoUseAfterFree", TlcResult.Kind.INVARIANT), r.result().outcome());
+        String labels = labels(r.trace());
+        assertTrue(labels.indexOf("DrainAllStockReadCached(cpuB)") < labels.indexOf("ChargeBatch(cpuA)")
+                && labels.indexOf("ChargeBatch(cpuA)") < labels.indexOf("CssFree(cpuC)"),
+                "the drainer reads A, refill_stock puts the slot's reference, A is freed at once: " + labels);
+    }
+
+    /**
+     * Stock race B (8521fc50d433, reverted by 9f50fad65b87): M's removal queues the drain of cpuA's stock, the work
+     * cleans the cache, the wait loop loads stock->cached for mem_cgroup_same_or_subtree: NULL.
+     */
+    @Test
+    void stockDrainMutex2011PrefixDereferencesTheCleanedCache() {
+        Counterexamples.Rendered r = show("stock-drain-mutex-2011-prefix");
+        assertEquals(new TlcResult.Outcome.Violates("NoNullDeref", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals("ForceEmptyLoop(cpuC), DrainAllStockSync(cpuC), DrainAllStockReadCached(cpuC), "
+                + "DrainAllStockReadNrPages(cpuC), DrainAllStockSameOrSubtree(cpuC), DrainLocalStock(cpuA), "
+                + "DrainAllStockWaitRead(cpuC)", labels(r.trace()));
+        Trace.Step last = lastStep(r);
+        assertEquals("wait_subtree", at(last, "pc", V.model("cpuC")));
+        assertEquals("null", at(last, "ptr", V.model("cpuC")), "the cache is already cleaned up");
+        Counterexamples.Rendered uaf = show("stock-drain-mutex-2011-prefix-uaf");
+        assertEquals(new TlcResult.Outcome.Violates("NoUseAfterFree", TlcResult.Kind.INVARIANT), uaf.result().outcome());
+        assertEquals(Boolean.TRUE, lastStep(uaf).after().get("freed"));
+    }
+
+    /** The revert holds; its wait loop without the mutex does not. */
+    @Test
+    void stockDrainMutex2011RevertNeedsBothHalves() {
+        for (String name : List.of("stock-drain-mutex-2011-fixed", "stock-drain-mutex-2011-fixed-large")) {
+            assertEquals(new TlcResult.Outcome.Holds(), show(name).result().outcome(), name);
+        }
+        Counterexamples.Rendered r = show("stock-drain-mutex-2011-no-mutex");
+        assertEquals(new TlcResult.Outcome.Violates("NoUseAfterFree", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertTrue(labels(r.trace()).contains("MemCgroupDestroy(cpuC)"), labels(r.trace()));
+    }
+
+    /** Stock race C (CVE-2023-53401, 3b8abb323953): test non-NULL, drain_obj_stock clears it, reload NULL. */
+    @Test
+    void objStockDoubleRead2023PrefixIsTheTwoLoads() {
+        Counterexamples.Rendered r = show("objstock-double-read-2023-prefix");
+        assertEquals(new TlcResult.Outcome.Violates("NoNullDeref", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals("ObjStockFlushRequired(cpuB), DrainObjStock(cpuA), ObjStockFlushRequiredReload(cpuB)",
+                labels(r.trace()));
+        assertEquals("null", at(lastStep(r), "objcg", V.model("cpuB")));
+        for (String name : List.of("objstock-double-read-2023-fixed", "objstock-double-read-2023-fixed-large")) {
+            assertEquals(new TlcResult.Outcome.Holds(), show(name).result().outcome(), name);
+        }
+    }
 }
