@@ -7,7 +7,7 @@
 (*   (Glauber Costa; seed 004 is its v4 posting, "[PATCH v4 09/14]",       *)
 (*   8 October 2012; committed by Linus 18 December 2012 [V]; in v3.8 [I]: *)
 (*   the v3.8 merge window). Facts and their status ([V] verified, [I]     *)
-(*   inferred, [U] unverified): /work/research/kmem-facts.md section 1.    *)
+(*   inferred, [U] unverified): docs/sources/kmem-facts.md section 1.      *)
 (*   ONE era is modelled: v3.8 (the 2013 move to css references, v3.11    *)
 (*   [I], is discussed in README.md, not modelled).                        *)
 (*                                                                         *)

@@ -11,7 +11,7 @@
 (*   and the CVE record; both diffs read]. Fixes: bf4f059954dc ("mm:       *)
 (*   memcg/slab: obj_cgroup API", v5.9). CVE-2023-53401 lists >= 5.9.0     *)
 (*   < 6.1.45 and >= 6.2.0 < 6.4.10 as affected: mainline fix in v6.5 [I]. *)
-(*   Facts: /work/research/stock-facts.md section 4.5.                      *)
+(*   Facts: docs/sources/stock-facts.md section 4.5.                       *)
 (*                                                                         *)
 (* ONE era is modelled: v6.4 (the object stock inside struct              *)
 (* memcg_stock_pcp: one cached_objcg per CPU; drain_obj_stock() returns    *)

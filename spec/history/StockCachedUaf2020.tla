@@ -12,7 +12,7 @@
 (*   coalesce charging via percpu storage", v2.6.33). The changelog: a GPF *)
 (*   in drain_all_stock on 3.10, reproduced on 4.19; "affected LTS         *)
 (*   versions include 4.19 and 5.4". Facts and their status:              *)
-(*   /work/research/stock-facts.md section 4.3.                            *)
+(*   docs/sources/stock-facts.md section 4.3.                              *)
 (*                                                                         *)
 (* ONE era is modelled: v5.4 [I: the era the backport's diagram shows].    *)
 (* Its drain_all_stock reads another CPU's stock under rcu_read_lock()     *)

@@ -8,7 +8,7 @@
 (*   'Revert "memcg: get rid of percpu_charge_mutex lock"' (9 August       *)
 (*   2011: "It fixes a crash in 3.0 kernel" [V: the revert's posting; ids  *)
 (*   as quoted by Johannes Weiner in 2021]). 8521fc50d433 in v3.1-rc1 and  *)
-(*   the revert before v3.1 [I: dates]. Facts: /work/research/             *)
+(*   the revert before v3.1 [I: dates]. Facts: docs/sources/               *)
 (*   stock-facts.md section 4.4.                                           *)
 (*                                                                         *)
 (* ONE era is modelled: v3.1-rc1 (res_counter, mem_cgroup_same_or_subtree, *)
