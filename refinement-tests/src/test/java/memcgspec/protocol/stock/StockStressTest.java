@@ -3,11 +3,17 @@ package memcgspec.protocol.stock;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import memcgspec.impl.Cpu;
+import memcgspec.impl.Folio;
 import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
+import memcgspec.impl.MemcgStock;
 import memcgspec.impl.Mm;
+import memcgspec.impl.charge.ChargePaths;
 import memcgspec.impl.stock.StockPaths;
+import memcgspec.impl.swap.SwapPaths;
 import memcgspec.protocol.Protocol;
 import memcgspec.protocol.Stress;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +34,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Then the drain (free every kmem page, run the queued drains, free the offline memcgs nothing
  * pins) and its end checks: the counters hold exactly the residue and the stocked pages, and a
  * memcg still dying is pinned by a stock slot in its subtree.
+ *
+ * <p>The second scenario runs the user paths through the stock: anonymous faults and page-cache
+ * insertions (mem_cgroup_charge -> try_charge_memcg) and swap-ins (mem_cgroup_swapin_charge_folio,
+ * charging the slot's recorded memcg) charge through the CPU's stock, while other threads unmap,
+ * evict, reclaim to swap, free swap, run their queued drains and take memcgs offline; user pages
+ * uncharge straight to the counters. The same checks after each join and after the drain.
  */
 class StockStressTest {
     static final int THREADS = 4, SEEDS = 12, OPS = 1_500;
@@ -92,5 +104,122 @@ class StockStressTest {
         long[] out = new long[N];
         for (int i = 0; i < N; i++) out[i] = n[i].get();
         return out;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // User pages through the stock
+    // ------------------------------------------------------------------------------------------
+
+    /** 4 CPUs, 96 folios, 8 page-cache indexes, 14 memcgs (3..14 removable), memory.max 40, 24 swap slots, batch 4, 2 slots per CPU. */
+    static Protocol.Setup userSetup(int version) {
+        return new Protocol.Setup("stock-user-stress-v" + version,
+                new Mm.Config(THREADS, 96, 8, 14, 2, 40).withSwap(24, 12, version).withStock(4, 2), Map.of());
+    }
+
+    static final int U_FAULT = 0, U_FAULT_FAILED = 1, U_CACHE = 2, U_SWAPIN = 3, U_HITS = 4, U_REFILLS = 5, U_SWAPOUT = 6, U_ZAP = 7,
+            U_WORK = 8, U_OFFLINE = 9, U_FREED = 10, U_N = 11;
+    static final String[] U_NAMES = {"faults", "failed faults", "page-cache insertions", "swap-ins", "charges served by the stock",
+            "charges that refilled it", "swapped out", "zaps", "queued drains run", "offline", "freed"};
+
+    @ParameterizedTest(name = "v{0}")
+    @ValueSource(ints = {1, 2})
+    void userPagesChargeThroughTheStockAgainstReclaimSwapinDrainsOfflineAndFree(int version) throws Exception {
+        long[] total = new long[U_N];
+        long t0 = System.nanoTime();
+        for (long seed = 1; seed <= SEEDS / 2; seed++) {
+            Mm mm = new Mm(userSetup(version).mm());
+            long[] n = userRound(mm, seed * 104729 + version);
+            String when = "v" + version + " user seed " + seed;
+            Stress.assertIdleAndInvariants(StockProtocol.PROTOCOL, mm, when + " after the join");
+            Stress.drainAndCheck(StockProtocol.PROTOCOL, userSetup(version), mm, when);
+            for (int i = 0; i < U_N; i++) total[i] += n[i];
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < U_N; i++) b.append(i == 0 ? "" : ", ").append(total[i]).append(' ').append(U_NAMES[i]);
+        System.out.printf("stock stress, user pages (v%d, %d seeds of %d x %d operations): %s; %.2f s%n", version, SEEDS / 2, THREADS, OPS,
+                b, (System.nanoTime() - t0) / 1e9);
+        assertTrue(total[U_FAULT] > 1_000 && total[U_CACHE] > 100 && total[U_SWAPIN] > 100 && total[U_SWAPOUT] > 100,
+                "the user paths ran: " + b);
+        assertTrue(total[U_HITS] > 1_000 && total[U_REFILLS] > 300, "the user charges went through the stock: " + b);
+        assertTrue(total[U_FAULT_FAILED] > 0 && total[U_WORK] > 0, "no fault failed at memory.max, or no queued drain ran: " + b);
+        assertTrue(total[U_OFFLINE] > 0 && total[U_FREED] > 0, "subtrees went away during the traffic: " + b);
+    }
+
+    /**
+     * The memcg of the task running on CPU c: mostly its home memcg (one leaf per CPU, or the
+     * nearest online ancestor once it went offline), as a task runs in one memcg, so that the
+     * CPU's stock serves its charges; now and then another task's.
+     */
+    private static MemCgroup task(Mm mm, Cpu c, Random r) {
+        if (r.nextInt(5) == 0) return Stress.taskMemcg(mm, r);
+        MemCgroup m = mm.memcg(7 + c.id() * 2);
+        while (!m.online()) m = m.parent();
+        return m;
+    }
+
+    /** The pages in CPU c's stock: only c's thread changes them (its charges, its queued drain). */
+    private static long stocked(Cpu c) {
+        MemcgStock st = MemcgStock.of(c);
+        long n = 0;
+        for (int i = 0; i < st.slots(); i++) n += st.slotPages(i);
+        return n;
+    }
+
+    /** Counts a charge by what it did to this CPU's own stock: one page less (a hit) or more (a batch's surplus). */
+    private static void countStock(AtomicLong[] n, long before, long after, boolean charged) {
+        if (!charged) return;
+        if (after == before - 1) n[U_HITS].incrementAndGet();
+        else if (after > before) n[U_REFILLS].incrementAndGet();
+    }
+
+    private static long[] userRound(Mm mm, long seed) throws Exception {
+        AtomicLong[] n = new AtomicLong[U_N];
+        for (int i = 0; i < U_N; i++) n[i] = new AtomicLong();
+        Stress.run(mm, THREADS, seed, OPS, (cpu, r) -> {
+            if (StockPaths.runQueuedWork(cpu)) n[U_WORK].incrementAndGet();
+            int w = r.nextInt(1000);
+            if (w < 10) {
+                if (Stress.offlineRandom(mm, r)) n[U_OFFLINE].incrementAndGet();
+            } else if (w < 25) {
+                for (MemCgroup m : mm.memcgs()) if (m.state() == MemCgroup.State.OFFLINE && Stress.tryFree(mm, m)) n[U_FREED].incrementAndGet();
+            } else if (w < 325) {
+                long before = stocked(cpu);
+                boolean charged = ChargePaths.doAnonymousPage(cpu, task(mm, cpu, r), false) != null;
+                n[charged ? U_FAULT : U_FAULT_FAILED].incrementAndGet();
+                countStock(n, before, stocked(cpu), charged);
+            } else if (w < 425) {
+                long before = stocked(cpu);
+                boolean charged = ChargePaths.filemapAddFolio(cpu, task(mm, cpu, r), r.nextInt(mm.cache().size()));
+                if (charged) n[U_CACHE].incrementAndGet();
+                countStock(n, before, stocked(cpu), charged);
+            } else if (w < 575) {
+                long before = stocked(cpu);
+                SwapPaths.SwapinResult x = SwapPaths.swapIn(cpu, Stress.usedSlot(mm, r), task(mm, cpu, r));
+                boolean charged = x == SwapPaths.SwapinResult.MAPPED_READ;
+                if (x == SwapPaths.SwapinResult.MAPPED_HIT || charged) n[U_SWAPIN].incrementAndGet();
+                countStock(n, before, stocked(cpu), charged);
+            } else if (w < 700) {
+                if (SwapPaths.reclaimAnon(cpu, mappedFolio(mm, r)) == SwapPaths.ReclaimResult.SWAPPED_OUT) n[U_SWAPOUT].incrementAndGet();
+            } else if (w < 880) {
+                if (ChargePaths.zap(cpu, mappedFolio(mm, r))) n[U_ZAP].incrementAndGet();
+            } else if (w < 940) {
+                SwapPaths.zapSwap(cpu, Stress.usedSlot(mm, r));
+            } else {
+                ChargePaths.evict(cpu, r.nextInt(mm.cache().size()));
+            }
+        });
+        long[] out = new long[U_N];
+        for (int i = 0; i < U_N; i++) out[i] = n[i].get();
+        return out;
+    }
+
+    /** Mostly a mapped folio (racily chosen: it may be gone by the time it is used). */
+    private static Folio mappedFolio(Mm mm, Random r) {
+        Folio f = null;
+        for (int k = 0; k < 8; k++) {
+            f = mm.folio(r.nextInt(mm.folios().size()));
+            if (f.mapcount() > 0) return f;
+        }
+        return f;
     }
 }
