@@ -8,6 +8,7 @@ import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
 import memcgspec.impl.ObjCgroup;
+import memcgspec.impl.SwapDevice;
 import memcgspec.impl.Touches;
 
 /**
@@ -47,6 +48,25 @@ public final class Census {
     public final long[][] stat;
     /** The folios and kmem pages (by id, ascending) the per-frame checks visit. */
     private int[] checked, kchecked;
+    /**
+     * Sums over the folio rows, kept as the rows are read (a row's old values are taken out and its
+     * new ones put in): by owner memcg id, the folios it owns, and of those the anonymous ones, the
+     * file ones and the mapped file ones (Charge.tla's StatOf); the folios with a nonzero refcount.
+     * Every one is a function of the rows alone (a folio's owner is its own field), so it is
+     * exact as long as the rows are. Read only.
+     */
+    public final long[] ownedFolios, ownedAnon, ownedFile, ownedFileMapped;
+    private int referencedFolios;
+    /**
+     * Sums over the kmem page rows, kept likewise: by objcg id, the pages naming it; by objcg id and
+     * (the id of the memcg the page was charged at) + 1 (0: none), the pages naming it; the
+     * allocated pages. Keyed by objcg, not by memcg: reparenting repoints an objcg to another memcg
+     * without writing its pages, so a tally by memcg is derived from these and each objcg's memcg
+     * at the time of the check. Read only.
+     */
+    public final long[] kpagesOf;
+    public final long[][] kpagesAt;
+    private int kallocatedPages;
 
     public Census(Machine machine) {
         this.machine = machine;
@@ -69,9 +89,14 @@ public final class Census {
         anon = new boolean[n];
         isolated = new boolean[n];
         checked = new int[n];
+        ownedFolios = new long[memcgs.length];
+        ownedAnon = new long[memcgs.length];
+        ownedFile = new long[memcgs.length];
+        ownedFileMapped = new long[memcgs.length];
         for (int i = 0; i < n; i++) {
             folios[i] = mm.folio(i);
             readFolio(i);
+            addFolio(i, 1);
             checked[i] = i;
         }
         kallocated = new boolean[nk];
@@ -79,9 +104,12 @@ public final class Census {
         kobjcg = new ObjCgroup[nk];
         kchargedAt = new MemCgroup[nk];
         kchecked = new int[nk];
+        kpagesOf = new long[memcgs.length];
+        kpagesAt = new long[memcgs.length][memcgs.length + 1];
         for (int i = 0; i < nk; i++) {
             kpages[i] = mm.kpage(i);
             readKpage(i);
+            addKpage(i, 1);
             kchecked[i] = i;
         }
         stat = new long[memcgs.length][MemCgroup.Stat.values().length];
@@ -100,6 +128,22 @@ public final class Census {
         migrationEntries[i] = f.migrationEntries();
     }
 
+    /** Adds folio i's row to the row sums ({@code sign} 1), or takes it out (-1). */
+    private void addFolio(int i, int sign) {
+        if (refcount[i] != 0) referencedFolios += sign;
+        MemCgroup o = owner[i];
+        if (o == null) return;
+        int m = o.id();
+        if (memcgs[m] != o) throw new IllegalStateException(folios[i] + " owned by a memcg of another machine: " + o);
+        ownedFolios[m] += sign;
+        if (anon[i]) {
+            ownedAnon[m] += sign;
+        } else {
+            ownedFile[m] += sign;
+            if (mapcount[i] > 0) ownedFileMapped[m] += sign;
+        }
+    }
+
     private boolean folioUnchanged(int i) {
         Folio f = folios[i];
         return refcount[i] == f.refcount() && mapcount[i] == f.mapcount() && owner[i] == f.memcg() && locked[i] == f.locked()
@@ -113,6 +157,18 @@ public final class Census {
         kfreeing[i] = k.freeing();
         kobjcg[i] = k.objcg();
         kchargedAt[i] = k.chargedAt();
+    }
+
+    /** Adds kmem page i's row to the row sums ({@code sign} 1), or takes it out (-1). */
+    private void addKpage(int i, int sign) {
+        if (kallocated[i]) kallocatedPages += sign;
+        ObjCgroup o = kobjcg[i];
+        if (o == null) return;
+        if (machine.mm().objcg(o.id()) != o) throw new IllegalStateException(kpages[i] + " names an objcg of another machine: " + o);
+        MemCgroup at = kchargedAt[i];
+        if (at != null && memcgs[at.id()] != at) throw new IllegalStateException(kpages[i] + " charged at a memcg of another machine: " + at);
+        kpagesOf[o.id()] += sign;
+        kpagesAt[o.id()][at == null ? 0 : at.id() + 1] += sign;
     }
 
     private boolean kpageUnchanged(int i) {
@@ -135,8 +191,18 @@ public final class Census {
      * {@link ProtocolPart#pinned}); a mark array is indexed by id, and is left as it was.
      */
     public void refresh(Touches touches, boolean[] pinnedFolios, boolean[] pinnedKpages) {
-        for (int k = 0; k < touches.folioCount(); k++) readFolio(touches.folio(k));
-        for (int k = 0; k < touches.kpageCount(); k++) readKpage(touches.kpage(k));
+        for (int k = 0; k < touches.folioCount(); k++) {
+            int i = touches.folio(k);
+            addFolio(i, -1);
+            readFolio(i);
+            addFolio(i, 1);
+        }
+        for (int k = 0; k < touches.kpageCount(); k++) {
+            int i = touches.kpage(k);
+            addKpage(i, -1);
+            readKpage(i);
+            addKpage(i, 1);
+        }
         checked = union(touches.folioCount(), touches::folio, pinnedFolios);
         kchecked = union(touches.kpageCount(), touches::kpage, pinnedKpages);
         readStats();
@@ -163,6 +229,21 @@ public final class Census {
         for (int k = 0; k < touches.folioCount(); k++) if (!folioUnchanged(touches.folio(k))) return false;
         for (int k = 0; k < touches.kpageCount(); k++) if (!kpageUnchanged(touches.kpage(k))) return false;
         return true;
+    }
+
+    /** How many folios have a nonzero refcount (a row sum). */
+    public int referencedFolios() {
+        return referencedFolios;
+    }
+
+    /** How many kmem pages are allocated (a row sum). */
+    public int allocatedKpages() {
+        return kallocatedPages;
+    }
+
+    /** Every swap slot's fields, read under one taking of the swap lock on first use after each refresh. */
+    public SwapDevice.Slots slots() {
+        return get(SwapDevice.Slots.class, c -> c.machine.mm().swap().slots());
     }
 
     /** The folios (by id, ascending) the per-folio checks visit: every folio in a whole census. */

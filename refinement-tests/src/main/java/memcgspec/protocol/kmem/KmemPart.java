@@ -225,7 +225,10 @@ public final class KmemPart implements ProtocolPart {
             ObjCgroup o = mm.objcg(i);
             a[k++] = o == null ? 0 : o.refs();
             a[k++] = o == null || o.memcg() == null ? 0 : o.memcg().id() + 1;
-            lists[i] = mm.objcgList(g).stream().mapToInt(ObjCgroup::id).toArray();
+            List<ObjCgroup> list = mm.objcgList(g);
+            int[] ids = new int[list.size()];
+            for (int j = 0; j < ids.length; j++) ids[j] = list.get(j).id();
+            lists[i] = ids;
         }
         for (Cpu c : mm.cpus()) {
             KmemSteps s = KmemSteps.of(c);
