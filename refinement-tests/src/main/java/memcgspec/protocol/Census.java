@@ -105,14 +105,16 @@ public final class Census {
         kchargedAt = new MemCgroup[nk];
         kchecked = new int[nk];
         kpagesOf = new long[memcgs.length];
-        kpagesAt = new long[memcgs.length][memcgs.length + 1];
+        kpagesAt = new long[memcgs.length][];
+        for (int m = 0; m < memcgs.length; m++) kpagesAt[m] = new long[memcgs.length + 1];
         for (int i = 0; i < nk; i++) {
             kpages[i] = mm.kpage(i);
             readKpage(i);
             addKpage(i, 1);
             kchecked[i] = i;
         }
-        stat = new long[memcgs.length][MemCgroup.Stat.values().length];
+        stat = new long[memcgs.length][];
+        for (int m = 0; m < memcgs.length; m++) stat[m] = new long[MemCgroup.Stat.values().length];
         readStats();
     }
 
@@ -203,21 +205,34 @@ public final class Census {
             readKpage(i);
             addKpage(i, 1);
         }
-        checked = union(touches.folioCount(), touches::folio, pinnedFolios);
-        kchecked = union(touches.kpageCount(), touches::kpage, pinnedKpages);
+        checked = union(touches.folioCount(), touches::folio, pinnedFolios, checked);
+        kchecked = union(touches.kpageCount(), touches::kpage, pinnedKpages, kchecked);
         readStats();
         types = new Class<?>[0];
         tallies = new Object[0];
     }
 
-    private static int[] union(int n, java.util.function.IntUnaryOperator logged, boolean[] marks) {
-        boolean[] in = marks.clone();
-        for (int k = 0; k < n; k++) in[logged.applyAsInt(k)] = true;
+    /**
+     * The ids marked or logged, ascending, in {@code old}'s array when it has the same length (the
+     * last union's: the census hands out its checked frames only until the next refresh). The
+     * marks are set for the logged ids and cleared again afterwards.
+     */
+    private static int[] union(int n, java.util.function.IntUnaryOperator logged, boolean[] marks, int[] old) {
+        int[] added = new int[n];
+        int na = 0;
+        for (int k = 0; k < n; k++) {
+            int id = logged.applyAsInt(k);
+            if (!marks[id]) {
+                marks[id] = true;
+                added[na++] = id;
+            }
+        }
         int count = 0;
-        for (boolean b : in) if (b) count++;
-        int[] out = new int[count];
+        for (boolean b : marks) if (b) count++;
+        int[] out = old.length == count ? old : new int[count];
         int j = 0;
-        for (int i = 0; i < in.length; i++) if (in[i]) out[j++] = i;
+        for (int i = 0; i < marks.length; i++) if (marks[i]) out[j++] = i;
+        for (int k = 0; k < na; k++) marks[added[k]] = false;
         return out;
     }
 

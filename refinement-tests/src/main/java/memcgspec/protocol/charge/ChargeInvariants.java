@@ -145,8 +145,9 @@ public final class ChargeInvariants {
      */
     public static long[][] expectedStats(Census c) {
         // The census' row sums: per owner, its anonymous, file and mapped file folios.
-        long[][] e = new long[c.memcgs().length][MemCgroup.Stat.values().length];
+        long[][] e = new long[c.memcgs().length][];
         for (int m = 0; m < e.length; m++) {
+            e[m] = new long[MemCgroup.Stat.values().length];
             e[m][MemCgroup.Stat.ANON.ordinal()] = c.ownedAnon[m];
             e[m][MemCgroup.Stat.FILE.ordinal()] = c.ownedFile[m];
             e[m][MemCgroup.Stat.FILE_MAPPED.ordinal()] = c.ownedFileMapped[m];

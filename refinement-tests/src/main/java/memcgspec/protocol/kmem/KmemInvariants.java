@@ -275,11 +275,22 @@ public final class KmemInvariants {
     static void objcgList(Census c, Consumer<String> v) {
         Mm mm = c.machine().mm();
         int nm = c.memcgs().length;
+        ObjCgroup[][] lists = mm.objcgLists(); // every list under one taking of objcg_lock
+        // Each objcg's memcg, read once (no step runs during a check): an objcg belongs on the list
+        // of the memcg it points at, unless it is that memcg's active objcg.
+        MemCgroup[] pointsAt = new MemCgroup[nm];
+        boolean[] active = new boolean[nm];
+        for (int o = 1; o < nm; o++) {
+            ObjCgroup g = mm.objcg(o);
+            pointsAt[o] = g.memcg();
+            active[o] = pointsAt[o] != null && g == pointsAt[o].objcg();
+        }
+        boolean[] in = new boolean[nm];
         for (MemCgroup m : c.memcgs()) {
-            List<ObjCgroup> list = mm.objcgList(m);
+            ObjCgroup[] list = lists[m.id()];
             // Membership by objcg id (each id names one objcg of the machine; any other object is
             // in no slot and counted as a duplicate-free stranger), duplicates by a second sighting.
-            boolean[] in = new boolean[nm];
+            java.util.Arrays.fill(in, false);
             boolean duplicates = false;
             List<ObjCgroup> strangers = null;
             for (ObjCgroup g : list) {
@@ -294,11 +305,13 @@ public final class KmemInvariants {
                 }
             }
             for (int o = 1; o < nm; o++) {
-                ObjCgroup g = mm.objcg(o);
-                boolean want = g.memcg() == m && g != m.objcg();
-                if (want != in[o]) v.accept(m + "'s objcg_list " + (want ? "lacks " : "has ") + g + " (which points at " + g.memcg() + ")");
+                boolean want = pointsAt[o] == m && !active[o];
+                if (want != in[o]) {
+                    ObjCgroup g = mm.objcg(o);
+                    v.accept(m + "'s objcg_list " + (want ? "lacks " : "has ") + g + " (which points at " + pointsAt[o] + ")");
+                }
             }
-            if (duplicates) v.accept(m + "'s objcg_list has duplicates: " + list);
+            if (duplicates) v.accept(m + "'s objcg_list has duplicates: " + java.util.Arrays.asList(list));
         }
     }
 

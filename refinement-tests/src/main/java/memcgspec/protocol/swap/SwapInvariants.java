@@ -170,10 +170,14 @@ public final class SwapInvariants {
 
     public static void noUnderflow(Census c, Consumer<String> v) {
         for (MemCgroup m : c.memcgs()) {
-            for (PageCounter pcnt : List.of(m.memory(), m.memsw(), m.swap())) {
-                if (pcnt.usage() < 0 || pcnt.underflows() > 0) v.accept(pcnt + ", underflows " + pcnt.underflows());
-            }
+            underflow(m.memory(), v);
+            underflow(m.memsw(), v);
+            underflow(m.swap(), v);
         }
+    }
+
+    private static void underflow(PageCounter pcnt, Consumer<String> v) {
+        if (pcnt.usage() < 0 || pcnt.underflows() > 0) v.accept(pcnt + ", underflows " + pcnt.underflows());
     }
 
     static void memswIsMemoryPlusSwap(Census c, Consumer<String> v) {
