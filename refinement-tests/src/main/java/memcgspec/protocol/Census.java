@@ -26,9 +26,10 @@ import memcgspec.impl.Touches;
  */
 public final class Census {
     private final Machine machine;
-    /** The tallies computed so far, by class: a handful, so scanned arrays. */
-    private Class<?>[] types = new Class<?>[0];
-    private Object[] tallies = new Object[0];
+    /** The tallies computed so far, by class: a handful, so scanned arrays (the first {@code nTallies} entries). */
+    private Class<?>[] types = new Class<?>[8];
+    private Object[] tallies = new Object[8];
+    private int nTallies;
     private final Folio[] folios;
     private final Cpu[] cpus;
     private final MemCgroup[] memcgs;
@@ -208,8 +209,8 @@ public final class Census {
         checked = union(touches.folioCount(), touches::folio, pinnedFolios, checked);
         kchecked = union(touches.kpageCount(), touches::kpage, pinnedKpages, kchecked);
         readStats();
-        types = new Class<?>[0];
-        tallies = new Object[0];
+        java.util.Arrays.fill(tallies, 0, nTallies, null);
+        nTallies = 0;
     }
 
     /**
@@ -227,13 +228,13 @@ public final class Census {
                 added[na++] = id;
             }
         }
+        int[] ids = new int[marks.length];
         int count = 0;
-        for (boolean b : marks) if (b) count++;
-        int[] out = old.length == count ? old : new int[count];
-        int j = 0;
-        for (int i = 0; i < marks.length; i++) if (marks[i]) out[j++] = i;
+        for (int i = 0; i < marks.length; i++) if (marks[i]) ids[count++] = i;
         for (int k = 0; k < na; k++) marks[added[k]] = false;
-        return out;
+        if (old.length != count) return Arrays.copyOf(ids, count);
+        System.arraycopy(ids, 0, old, 0, count);
+        return old;
     }
 
     /**
@@ -293,12 +294,14 @@ public final class Census {
 
     /** The tally of the given class, computed on first use. */
     public <T> T get(Class<T> type, Function<Census, T> compute) {
-        for (int i = 0; i < types.length; i++) if (types[i] == type) return type.cast(tallies[i]);
+        for (int i = 0; i < nTallies; i++) if (types[i] == type) return type.cast(tallies[i]);
         T t = compute.apply(this);
-        types = Arrays.copyOf(types, types.length + 1);
-        tallies = Arrays.copyOf(tallies, tallies.length + 1);
-        types[types.length - 1] = type;
-        tallies[tallies.length - 1] = t;
+        if (nTallies == types.length) {
+            types = Arrays.copyOf(types, 2 * nTallies);
+            tallies = Arrays.copyOf(tallies, 2 * nTallies);
+        }
+        types[nTallies] = type;
+        tallies[nTallies++] = t;
         return t;
     }
 }
