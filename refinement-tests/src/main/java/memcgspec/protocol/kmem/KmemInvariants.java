@@ -66,7 +66,10 @@ public final class KmemInvariants {
             if (mm.config().stock()) {
                 for (Cpu cpu : c.cpus()) {
                     MemcgStock st = MemcgStock.of(cpu);
-                    for (MemCgroup m : st.cachedMemcgs()) {
+                    // each cached memcg in slot order (cachedMemcgs() without its list)
+                    for (int i = 0; i < st.slots(); i++) {
+                        MemCgroup m = st.slotMemcg(i);
+                        if (m == null) continue;
                         stocked[m.id()] += st.nrPages(m);
                         slotRefs[m.id()]++;
                     }
