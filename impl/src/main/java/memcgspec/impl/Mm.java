@@ -188,6 +188,21 @@ public final class Mm {
         }
     }
 
+    /**
+     * Every memcg's objcg_list (by memcg id), copied under ONE taking of objcg_lock: for the
+     * checkers, which read every list after each step.
+     */
+    public ObjCgroup[][] objcgLists() {
+        synchronized (objcgLock) {
+            ObjCgroup[][] out = new ObjCgroup[memcgs.length][];
+            for (int i = 0; i < memcgs.length; i++) {
+                List<ObjCgroup> l = memcgs[i].objcgList();
+                out[i] = l.toArray(new ObjCgroup[l.size()]);
+            }
+            return out;
+        }
+    }
+
     /** objcg_lock. */
     Object objcgLock() {
         return objcgLock;

@@ -68,6 +68,30 @@ public final class SwapDevice {
     }
 
     /**
+     * Every slot's fields read under ONE taking of the device lock (a consistent copy): for the
+     * checkers, which read every slot after each step; per-slot observers take the lock each.
+     */
+    public Slots slots() {
+        return locked(() -> new Slots(allocated.clone(), count.clone(), hasCache.clone(), cache.clone(), record.clone()));
+    }
+
+    /**
+     * A copy of every slot's fields (by slot), as {@link #slots()} read them under one lock.
+     *
+     * @param allocated in use (get_swap_page until swap_entry_free)
+     * @param count the swap_map count (without SWAP_HAS_CACHE)
+     * @param hasCache the SWAP_HAS_CACHE flag
+     * @param cached the swap-cache folio, or null
+     * @param record the swap_cgroup record, or null
+     */
+    public record Slots(boolean[] allocated, int[] count, boolean[] hasCache, Folio[] cached, MemCgroup[] record) {
+        /** How many slots. */
+        public int size() {
+            return count.length;
+        }
+    }
+
+    /**
      * Runs {@code op} under the device lock: the one critical section of a step (see the class
      * comment). The {@code *Locked} reads and the setters below are for such sections only.
      */

@@ -135,9 +135,10 @@ public final class PropertyEngine {
         long t0 = System.nanoTime();
         SplittableRandom seeds = new SplittableRandom(settings.seed());
         long steps = 0, refused = 0, drainSteps = 0;
-        Map<String, Long> byName = new TreeMap<>();
-        Map<String, Long> ran = new TreeMap<>();
-        Map<String, Long> outcomes = new TreeMap<>();
+        // Counted in hash maps during the run (a merge per step), sorted once at the end.
+        Map<String, Long> byName = new java.util.HashMap<>();
+        Map<String, Long> ran = new java.util.HashMap<>();
+        Map<String, Long> outcomes = new java.util.HashMap<>();
         for (int run = 0; run < settings.tries(); run++) {
             long runSeed = seeds.nextLong();
             Random random = new Random(runSeed);
@@ -165,8 +166,8 @@ public final class PropertyEngine {
                 if (!d.violations.isEmpty()) throw fail(name, model, settings, run, runSeed, seq, d.violations, "in the drain");
             }
         }
-        return new Stats(settings.seed(), settings.tries(), settings.depth(), steps, refused, drainSteps, byName, ran, outcomes,
-                System.nanoTime() - t0);
+        return new Stats(settings.seed(), settings.tries(), settings.depth(), steps, refused, drainSteps, new TreeMap<>(byName),
+                new TreeMap<>(ran), new TreeMap<>(outcomes), System.nanoTime() - t0);
     }
 
     // ------------------------------------------------------------------------------------------

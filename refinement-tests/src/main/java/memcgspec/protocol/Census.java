@@ -8,6 +8,7 @@ import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
 import memcgspec.impl.ObjCgroup;
+import memcgspec.impl.SwapDevice;
 import memcgspec.impl.Touches;
 
 /**
@@ -25,9 +26,10 @@ import memcgspec.impl.Touches;
  */
 public final class Census {
     private final Machine machine;
-    /** The tallies computed so far, by class: a handful, so scanned arrays. */
-    private Class<?>[] types = new Class<?>[0];
-    private Object[] tallies = new Object[0];
+    /** The tallies computed so far, by class: a handful, so scanned arrays (the first {@code nTallies} entries). */
+    private Class<?>[] types = new Class<?>[8];
+    private Object[] tallies = new Object[8];
+    private int nTallies;
     private final Folio[] folios;
     private final Cpu[] cpus;
     private final MemCgroup[] memcgs;
@@ -47,6 +49,25 @@ public final class Census {
     public final long[][] stat;
     /** The folios and kmem pages (by id, ascending) the per-frame checks visit. */
     private int[] checked, kchecked;
+    /**
+     * Sums over the folio rows, kept as the rows are read (a row's old values are taken out and its
+     * new ones put in): by owner memcg id, the folios it owns, and of those the anonymous ones, the
+     * file ones and the mapped file ones (Charge.tla's StatOf); the folios with a nonzero refcount.
+     * Every one is a function of the rows alone (a folio's owner is its own field), so it is
+     * exact as long as the rows are. Read only.
+     */
+    public final long[] ownedFolios, ownedAnon, ownedFile, ownedFileMapped;
+    private int referencedFolios;
+    /**
+     * Sums over the kmem page rows, kept likewise: by objcg id, the pages naming it; by objcg id and
+     * (the id of the memcg the page was charged at) + 1 (0: none), the pages naming it; the
+     * allocated pages. Keyed by objcg, not by memcg: reparenting repoints an objcg to another memcg
+     * without writing its pages, so a tally by memcg is derived from these and each objcg's memcg
+     * at the time of the check. Read only.
+     */
+    public final long[] kpagesOf;
+    public final long[][] kpagesAt;
+    private int kallocatedPages;
 
     public Census(Machine machine) {
         this.machine = machine;
@@ -69,9 +90,14 @@ public final class Census {
         anon = new boolean[n];
         isolated = new boolean[n];
         checked = new int[n];
+        ownedFolios = new long[memcgs.length];
+        ownedAnon = new long[memcgs.length];
+        ownedFile = new long[memcgs.length];
+        ownedFileMapped = new long[memcgs.length];
         for (int i = 0; i < n; i++) {
             folios[i] = mm.folio(i);
             readFolio(i);
+            addFolio(i, 1);
             checked[i] = i;
         }
         kallocated = new boolean[nk];
@@ -79,12 +105,17 @@ public final class Census {
         kobjcg = new ObjCgroup[nk];
         kchargedAt = new MemCgroup[nk];
         kchecked = new int[nk];
+        kpagesOf = new long[memcgs.length];
+        kpagesAt = new long[memcgs.length][];
+        for (int m = 0; m < memcgs.length; m++) kpagesAt[m] = new long[memcgs.length + 1];
         for (int i = 0; i < nk; i++) {
             kpages[i] = mm.kpage(i);
             readKpage(i);
+            addKpage(i, 1);
             kchecked[i] = i;
         }
-        stat = new long[memcgs.length][MemCgroup.Stat.values().length];
+        stat = new long[memcgs.length][];
+        for (int m = 0; m < memcgs.length; m++) stat[m] = new long[MemCgroup.Stat.values().length];
         readStats();
     }
 
@@ -100,6 +131,22 @@ public final class Census {
         migrationEntries[i] = f.migrationEntries();
     }
 
+    /** Adds folio i's row to the row sums ({@code sign} 1), or takes it out (-1). */
+    private void addFolio(int i, int sign) {
+        if (refcount[i] != 0) referencedFolios += sign;
+        MemCgroup o = owner[i];
+        if (o == null) return;
+        int m = o.id();
+        if (memcgs[m] != o) throw new IllegalStateException(folios[i] + " owned by a memcg of another machine: " + o);
+        ownedFolios[m] += sign;
+        if (anon[i]) {
+            ownedAnon[m] += sign;
+        } else {
+            ownedFile[m] += sign;
+            if (mapcount[i] > 0) ownedFileMapped[m] += sign;
+        }
+    }
+
     private boolean folioUnchanged(int i) {
         Folio f = folios[i];
         return refcount[i] == f.refcount() && mapcount[i] == f.mapcount() && owner[i] == f.memcg() && locked[i] == f.locked()
@@ -113,6 +160,18 @@ public final class Census {
         kfreeing[i] = k.freeing();
         kobjcg[i] = k.objcg();
         kchargedAt[i] = k.chargedAt();
+    }
+
+    /** Adds kmem page i's row to the row sums ({@code sign} 1), or takes it out (-1). */
+    private void addKpage(int i, int sign) {
+        if (kallocated[i]) kallocatedPages += sign;
+        ObjCgroup o = kobjcg[i];
+        if (o == null) return;
+        if (machine.mm().objcg(o.id()) != o) throw new IllegalStateException(kpages[i] + " names an objcg of another machine: " + o);
+        MemCgroup at = kchargedAt[i];
+        if (at != null && memcgs[at.id()] != at) throw new IllegalStateException(kpages[i] + " charged at a memcg of another machine: " + at);
+        kpagesOf[o.id()] += sign;
+        kpagesAt[o.id()][at == null ? 0 : at.id() + 1] += sign;
     }
 
     private boolean kpageUnchanged(int i) {
@@ -135,24 +194,47 @@ public final class Census {
      * {@link ProtocolPart#pinned}); a mark array is indexed by id, and is left as it was.
      */
     public void refresh(Touches touches, boolean[] pinnedFolios, boolean[] pinnedKpages) {
-        for (int k = 0; k < touches.folioCount(); k++) readFolio(touches.folio(k));
-        for (int k = 0; k < touches.kpageCount(); k++) readKpage(touches.kpage(k));
-        checked = union(touches.folioCount(), touches::folio, pinnedFolios);
-        kchecked = union(touches.kpageCount(), touches::kpage, pinnedKpages);
+        for (int k = 0; k < touches.folioCount(); k++) {
+            int i = touches.folio(k);
+            addFolio(i, -1);
+            readFolio(i);
+            addFolio(i, 1);
+        }
+        for (int k = 0; k < touches.kpageCount(); k++) {
+            int i = touches.kpage(k);
+            addKpage(i, -1);
+            readKpage(i);
+            addKpage(i, 1);
+        }
+        checked = union(touches.folioCount(), touches::folio, pinnedFolios, checked);
+        kchecked = union(touches.kpageCount(), touches::kpage, pinnedKpages, kchecked);
         readStats();
-        types = new Class<?>[0];
-        tallies = new Object[0];
+        java.util.Arrays.fill(tallies, 0, nTallies, null);
+        nTallies = 0;
     }
 
-    private static int[] union(int n, java.util.function.IntUnaryOperator logged, boolean[] marks) {
-        boolean[] in = marks.clone();
-        for (int k = 0; k < n; k++) in[logged.applyAsInt(k)] = true;
+    /**
+     * The ids marked or logged, ascending, in {@code old}'s array when it has the same length (the
+     * last union's: the census hands out its checked frames only until the next refresh). The
+     * marks are set for the logged ids and cleared again afterwards.
+     */
+    private static int[] union(int n, java.util.function.IntUnaryOperator logged, boolean[] marks, int[] old) {
+        int[] added = new int[n];
+        int na = 0;
+        for (int k = 0; k < n; k++) {
+            int id = logged.applyAsInt(k);
+            if (!marks[id]) {
+                marks[id] = true;
+                added[na++] = id;
+            }
+        }
+        int[] ids = new int[marks.length];
         int count = 0;
-        for (boolean b : in) if (b) count++;
-        int[] out = new int[count];
-        int j = 0;
-        for (int i = 0; i < in.length; i++) if (in[i]) out[j++] = i;
-        return out;
+        for (int i = 0; i < marks.length; i++) if (marks[i]) ids[count++] = i;
+        for (int k = 0; k < na; k++) marks[added[k]] = false;
+        if (old.length != count) return Arrays.copyOf(ids, count);
+        System.arraycopy(ids, 0, old, 0, count);
+        return old;
     }
 
     /**
@@ -163,6 +245,21 @@ public final class Census {
         for (int k = 0; k < touches.folioCount(); k++) if (!folioUnchanged(touches.folio(k))) return false;
         for (int k = 0; k < touches.kpageCount(); k++) if (!kpageUnchanged(touches.kpage(k))) return false;
         return true;
+    }
+
+    /** How many folios have a nonzero refcount (a row sum). */
+    public int referencedFolios() {
+        return referencedFolios;
+    }
+
+    /** How many kmem pages are allocated (a row sum). */
+    public int allocatedKpages() {
+        return kallocatedPages;
+    }
+
+    /** Every swap slot's fields, read under one taking of the swap lock on first use after each refresh. */
+    public SwapDevice.Slots slots() {
+        return get(SwapDevice.Slots.class, c -> c.machine.mm().swap().slots());
     }
 
     /** The folios (by id, ascending) the per-folio checks visit: every folio in a whole census. */
@@ -197,12 +294,14 @@ public final class Census {
 
     /** The tally of the given class, computed on first use. */
     public <T> T get(Class<T> type, Function<Census, T> compute) {
-        for (int i = 0; i < types.length; i++) if (types[i] == type) return type.cast(tallies[i]);
+        for (int i = 0; i < nTallies; i++) if (types[i] == type) return type.cast(tallies[i]);
         T t = compute.apply(this);
-        types = Arrays.copyOf(types, types.length + 1);
-        tallies = Arrays.copyOf(tallies, tallies.length + 1);
-        types[types.length - 1] = type;
-        tallies[tallies.length - 1] = t;
+        if (nTallies == types.length) {
+            types = Arrays.copyOf(types, 2 * nTallies);
+            tallies = Arrays.copyOf(tallies, 2 * nTallies);
+        }
+        types[nTallies] = type;
+        tallies[nTallies++] = t;
         return t;
     }
 }

@@ -1,6 +1,7 @@
 package memcgspec.protocol;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import memcgspec.impl.Touches;
@@ -32,8 +33,8 @@ final class IncrementalChecks implements Workload.Checks {
     private final Machine m;
     private final Touches touches;
     private Census census;
-    /** The frames the parts' state referred to at the last check. */
-    private boolean[] pinnedFolios, pinnedKpages;
+    /** The frames the parts' state referred to at the last check; two spare mark arrays. */
+    private boolean[] pinnedFolios, pinnedKpages, spareFolios, spareKpages;
 
     IncrementalChecks(Protocol protocol, Machine m) {
         this.protocol = protocol;
@@ -47,6 +48,8 @@ final class IncrementalChecks implements Workload.Checks {
         touches.clear();
         pinnedFolios = new boolean[m.mm().config().folios()];
         pinnedKpages = new boolean[m.mm().config().kmemPages()];
+        spareFolios = new boolean[pinnedFolios.length];
+        spareKpages = new boolean[pinnedKpages.length];
         for (ProtocolPart p : protocol.parts()) p.pinned(m, pinnedFolios, pinnedKpages);
     }
 
@@ -68,12 +71,17 @@ final class IncrementalChecks implements Workload.Checks {
 
     @Override
     public List<String> afterStep() {
-        boolean[] folios = new boolean[pinnedFolios.length], kpages = new boolean[pinnedKpages.length];
+        boolean[] folios = spareFolios, kpages = spareKpages;
+        Arrays.fill(folios, false);
+        Arrays.fill(kpages, false);
         for (ProtocolPart p : protocol.parts()) p.pinned(m, folios, kpages);
+        // the frames referred to before the step (the last marks) or after it
         for (int i = 0; i < folios.length; i++) pinnedFolios[i] |= folios[i];
         for (int i = 0; i < kpages.length; i++) pinnedKpages[i] |= kpages[i];
         census.refresh(touches, pinnedFolios, pinnedKpages);
         touches.clear();
+        spareFolios = pinnedFolios;
+        spareKpages = pinnedKpages;
         pinnedFolios = folios;
         pinnedKpages = kpages;
         return protocol.check(census);

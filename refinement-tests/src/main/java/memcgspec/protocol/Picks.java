@@ -1,6 +1,5 @@
 package memcgspec.protocol;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntPredicate;
@@ -24,16 +23,19 @@ public final class Picks {
             Folio f = fs.get(r.nextInt(n));
             if (kind.test(f)) return f.id();
         }
-        List<Integer> ok = new ArrayList<>();
-        for (Folio f : fs) if (kind.test(f)) ok.add(f.id());
-        return ok.isEmpty() ? r.nextInt(n) : ok.get(r.nextInt(ok.size()));
+        int[] ok = new int[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) if (kind.test(fs.get(i))) ok[k++] = fs.get(i).id();
+        return k == 0 ? r.nextInt(n) : ok[r.nextInt(k)];
     }
 
     /** A random number in [0, n) satisfying {@code kind}, or any one when none does. */
     public static int among(int n, Random r, IntPredicate kind) {
-        List<Integer> ok = new ArrayList<>();
-        for (int i = 0; i < n; i++) if (kind.test(i)) ok.add(i);
-        return ok.isEmpty() ? r.nextInt(n) : ok.get(r.nextInt(ok.size()));
+        // the candidates in an int array (no boxing): the same choice, by the same draw
+        int[] ok = new int[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) if (kind.test(i)) ok[k++] = i;
+        return k == 0 ? r.nextInt(n) : ok[r.nextInt(k)];
     }
 
     /** A random page-cache index that is filled (or empty), or any index when there is none. */

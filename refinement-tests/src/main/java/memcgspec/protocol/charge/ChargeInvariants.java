@@ -29,18 +29,26 @@ public final class ChargeInvariants {
         /** By folio id: in the page cache; the number of CPUs holding it. */
         public final boolean[] inCache;
         public final int[] holders;
+        /** The folios in the page cache (by id, each once, in the order of their first index): {@code inCache}'s true entries. */
+        public final int[] cached;
 
         Tally(Census c) {
             Mm mm = c.machine().mm();
-            own = new long[c.memcgs().length];
-            for (Folio f : c.folios()) if (c.owner[f.id()] != null) own[c.owner[f.id()].id()]++;
+            // The folios owned per memcg: the census' row sum.
+            own = c.ownedFolios.clone();
             for (Cpu cpu : c.cpus()) if (cpu.pc().pending() && cpu.chargeTo() != null) own[cpu.chargeTo().id()]++;
             subtree = subtree(mm, own);
             inCache = new boolean[c.folios().length];
+            int[] ids = new int[mm.cache().size()];
+            int n = 0;
             for (int i = 0; i < mm.cache().size(); i++) {
                 Folio f = mm.cache().lookup(i);
-                if (f != null) inCache[f.id()] = true;
+                if (f != null && !inCache[f.id()]) {
+                    inCache[f.id()] = true;
+                    ids[n++] = f.id();
+                }
             }
+            cached = java.util.Arrays.copyOf(ids, n);
             holders = new int[c.folios().length];
             for (Cpu cpu : c.cpus()) if (cpu.held() != null) holders[cpu.held().id()]++;
         }
@@ -52,6 +60,28 @@ public final class ChargeInvariants {
 
     /** {@code own} summed over each memcg's subtree (by memcg id). */
     public static long[] subtree(Mm mm, long[] own) {
+        // The machine numbers a memcg after its parent (Mm's constructor; parents are final): the
+        // ids downwards, each memcg's sum is complete before it is added to its parent's.
+        long[] out = own.clone();
+        for (int i = out.length - 1; i > 0; i--) {
+            MemCgroup p = mm.memcg(i).parent();
+            if (p == null || p.id() >= i) return subtreeByRecursion(mm, own);
+            out[p.id()] += out[i];
+        }
+        return out;
+    }
+
+    /**
+     * {@code values} summed over each memcg's children (by memcg id): for each memcg, the sum of
+     * {@code values} at its direct children (a memcg's children are the memcgs whose parent it is).
+     */
+    public static long[] children(Mm mm, long[] values) {
+        long[] out = new long[values.length];
+        for (int i = 1; i < values.length; i++) out[mm.memcg(i).parent().id()] += values[i];
+        return out;
+    }
+
+    private static long[] subtreeByRecursion(Mm mm, long[] own) {
         long[] out = new long[own.length];
         sum(mm.root(), own, out);
         return out;
@@ -62,6 +92,14 @@ public final class ChargeInvariants {
         for (MemCgroup ch : m.children()) s += sum(ch, own, out);
         out[m.id()] = s;
         return s;
+    }
+
+    /** Each memcg's memory usage (by memcg id). */
+    public static long[] usages(Census c) {
+        MemCgroup[] ms = c.memcgs();
+        long[] u = new long[ms.length];
+        for (int i = 0; i < ms.length; i++) u[i] = ms[i].memory().usage();
+        return u;
     }
 
     private static Mm mm(Census c) {
@@ -80,9 +118,9 @@ public final class ChargeInvariants {
     /** Hierarchy: a memcg's usage less its children's is what it owns itself (nothing, for the root). */
     static void hierarchy(Census c, Consumer<String> v) {
         Tally t = tally(c);
+        long[] childUsage = children(mm(c), usages(c));
         for (MemCgroup m : c.memcgs()) {
-            long ownUsage = m.memory().usage();
-            for (MemCgroup ch : m.children()) ownUsage -= ch.memory().usage();
+            long ownUsage = m.memory().usage() - childUsage[m.id()];
             long expectOwn = m.isRoot() ? 0 : t.own[m.id()];
             if (ownUsage != expectOwn) v.accept(m + " own usage " + ownUsage + " (usage minus children) but " + expectOwn + " owned or pending");
         }
@@ -106,18 +144,13 @@ public final class ChargeInvariants {
      * mapped file folios.
      */
     public static long[][] expectedStats(Census c) {
-        long[][] e = new long[c.memcgs().length][MemCgroup.Stat.values().length];
-        for (Folio f : c.folios()) {
-            int i = f.id();
-            MemCgroup o = c.owner[i];
-            if (o == null) continue;
-            long[] row = e[o.id()];
-            if (c.anon[i]) {
-                row[MemCgroup.Stat.ANON.ordinal()]++;
-            } else {
-                row[MemCgroup.Stat.FILE.ordinal()]++;
-                if (c.mapcount[i] > 0) row[MemCgroup.Stat.FILE_MAPPED.ordinal()]++;
-            }
+        // The census' row sums: per owner, its anonymous, file and mapped file folios.
+        long[][] e = new long[c.memcgs().length][];
+        for (int m = 0; m < e.length; m++) {
+            e[m] = new long[MemCgroup.Stat.values().length];
+            e[m][MemCgroup.Stat.ANON.ordinal()] = c.ownedAnon[m];
+            e[m][MemCgroup.Stat.FILE.ordinal()] = c.ownedFile[m];
+            e[m][MemCgroup.Stat.FILE_MAPPED.ordinal()] = c.ownedFileMapped[m];
         }
         return e;
     }
@@ -230,8 +263,7 @@ public final class ChargeInvariants {
     /** Charge.tla's Quiescent: every CPU idle, every folio free. */
     public static boolean quiescent(Census c) {
         for (Cpu cpu : c.cpus()) if (cpu.pc() != Pc.IDLE) return false;
-        for (Folio f : c.folios()) if (c.refcount[f.id()] != 0) return false;
-        return true;
+        return c.referencedFolios() == 0;
     }
 
     static void noLeakAtQuiescence(Census c, Consumer<String> v) {

@@ -9,6 +9,7 @@ import memcgspec.impl.MemCgroup;
 import memcgspec.impl.MemcgStock;
 import memcgspec.impl.Mm;
 import memcgspec.impl.ObjCgroup;
+import memcgspec.impl.SwapDevice;
 import memcgspec.impl.kmem.KmemPc;
 import memcgspec.impl.kmem.KmemSteps;
 import memcgspec.protocol.Census;
@@ -65,7 +66,10 @@ public final class KmemInvariants {
             if (mm.config().stock()) {
                 for (Cpu cpu : c.cpus()) {
                     MemcgStock st = MemcgStock.of(cpu);
-                    for (MemCgroup m : st.cachedMemcgs()) {
+                    // each cached memcg in slot order (cachedMemcgs() without its list)
+                    for (int i = 0; i < st.slots(); i++) {
+                        MemCgroup m = st.slotMemcg(i);
+                        if (m == null) continue;
                         stocked[m.id()] += st.nrPages(m);
                         slotRefs[m.id()]++;
                     }
@@ -73,15 +77,25 @@ public final class KmemInvariants {
             }
             stockedSub = ChargeInvariants.subtree(mm, stocked);
             for (MemCgroup m : c.memcgs()) excess[m.id()] = m.residue();
-            // An aggregate over every kmem page's census row (reparenting moves them without writing them).
-            for (int k = 0; k < c.kpages().length; k++) {
-                ObjCgroup o = c.kobjcg[k];
-                if (o == null) continue;
-                pages[o.id()]++;
-                MemCgroup at = o.memcg();
+            // From the census' sums over the kmem page rows, by objcg and by objcg and charged-at
+            // memcg, and each objcg's memcg NOW: reparenting repoints an objcg without writing its
+            // pages. The same sums as over every page: a page naming objcg o, charged at memcg a,
+            // adds 1 to pages[o], to kown[o's memcg] and to the excess of a and its ancestors up
+            // to the first that is o's memcg or an ancestor of it.
+            MemCgroup[] byId = c.memcgs();
+            for (int o = 1; o < nm; o++) {
+                long n = c.kpagesOf[o];
+                if (n == 0) continue;
+                pages[o] = n;
+                MemCgroup at = mm.objcg(o).memcg();
                 if (at == null) continue; // a released objcg: NoObjcgUseAfterFree says so
-                kown[at.id()]++;
-                for (MemCgroup x = c.kchargedAt[k]; x != null && !x.isAncestorOf(at); x = x.parent()) excess[x.id()]++;
+                kown[at.id()] += n;
+                long[] byAt = c.kpagesAt[o];
+                for (int a = 1; a < byAt.length; a++) {
+                    long na = byAt[a];
+                    if (na == 0) continue;
+                    for (MemCgroup x = byId[a - 1]; x != null && !x.isAncestorOf(at); x = x.parent()) excess[x.id()] += na;
+                }
             }
             ksub = ChargeInvariants.subtree(mm, kown);
             for (Cpu cpu : c.cpus()) {
@@ -123,12 +137,11 @@ public final class KmemInvariants {
     static void hierarchy(Census c, Consumer<String> v) {
         ChargeInvariants.Tally ct = ChargeInvariants.tally(c);
         Tally t = tally(c);
+        Mm mm = c.machine().mm();
+        long[] childUsage = ChargeInvariants.children(mm, ChargeInvariants.usages(c)), childExcess = ChargeInvariants.children(mm, t.excess);
         for (MemCgroup m : c.memcgs()) {
-            long own = m.memory().usage(), want = ct.own[m.id()] + t.kown[m.id()] + t.excess[m.id()] + t.stocked[m.id()];
-            for (MemCgroup ch : m.children()) {
-                own -= ch.memory().usage();
-                want -= t.excess[ch.id()];
-            }
+            long own = m.memory().usage() - childUsage[m.id()];
+            long want = ct.own[m.id()] + t.kown[m.id()] + t.excess[m.id()] + t.stocked[m.id()] - childExcess[m.id()];
             if (own != want) v.accept(m + " own usage " + own + " but " + want + " owned, pending, kmem and excess");
         }
     }
@@ -228,7 +241,7 @@ public final class KmemInvariants {
     static boolean quiescent(Census c) {
         if (!SwapInvariants.quiescent(c)) return false;
         Mm mm = c.machine().mm();
-        for (boolean allocated : c.kallocated) if (allocated) return false;
+        if (c.allocatedKpages() != 0) return false;
         if (mm.config().stock()) for (Cpu cpu : c.cpus()) if (MemcgStock.of(cpu).flushing()) return false;
         return true;
     }
@@ -245,9 +258,9 @@ public final class KmemInvariants {
             }
         }
         for (int i = 0; i < c.folios().length; i++) if (c.owner[i] != null) v.accept(c.folios()[i] + " owned while free");
-        Mm mm = c.machine().mm();
-        for (int s = 0; s < mm.swap().size(); s++) {
-            if (mm.swap().allocated(s) || mm.swap().record(s) != null) v.accept("slot " + s + " allocated or recorded at quiescence");
+        SwapDevice.Slots slots = c.slots();
+        for (int s = 0; s < slots.size(); s++) {
+            if (slots.allocated()[s] || slots.record()[s] != null) v.accept("slot " + s + " allocated or recorded at quiescence");
         }
     }
 
@@ -264,14 +277,44 @@ public final class KmemInvariants {
     /** Java only: a memcg's objcg_list holds exactly the objcgs pointing at it, its active one excepted. */
     static void objcgList(Census c, Consumer<String> v) {
         Mm mm = c.machine().mm();
+        int nm = c.memcgs().length;
+        ObjCgroup[][] lists = mm.objcgLists(); // every list under one taking of objcg_lock
+        // Each objcg's memcg, read once (no step runs during a check): an objcg belongs on the list
+        // of the memcg it points at, unless it is that memcg's active objcg.
+        MemCgroup[] pointsAt = new MemCgroup[nm];
+        boolean[] active = new boolean[nm];
+        for (int o = 1; o < nm; o++) {
+            ObjCgroup g = mm.objcg(o);
+            pointsAt[o] = g.memcg();
+            active[o] = pointsAt[o] != null && g == pointsAt[o].objcg();
+        }
+        boolean[] in = new boolean[nm];
         for (MemCgroup m : c.memcgs()) {
-            List<ObjCgroup> list = mm.objcgList(m);
-            for (int o = 1; o < c.memcgs().length; o++) {
-                ObjCgroup g = mm.objcg(o);
-                boolean want = g.memcg() == m && g != m.objcg();
-                if (want != list.contains(g)) v.accept(m + "'s objcg_list " + (want ? "lacks " : "has ") + g + " (which points at " + g.memcg() + ")");
+            ObjCgroup[] list = lists[m.id()];
+            // Membership by objcg id (each id names one objcg of the machine; any other object is
+            // in no slot and counted as a duplicate-free stranger), duplicates by a second sighting.
+            java.util.Arrays.fill(in, false);
+            boolean duplicates = false;
+            List<ObjCgroup> strangers = null;
+            for (ObjCgroup g : list) {
+                int id = g.id();
+                if (id > 0 && id < nm && mm.objcg(id) == g) {
+                    duplicates |= in[id];
+                    in[id] = true;
+                } else {
+                    if (strangers == null) strangers = new java.util.ArrayList<>();
+                    duplicates |= strangers.contains(g);
+                    strangers.add(g);
+                }
             }
-            if (list.size() != list.stream().distinct().count()) v.accept(m + "'s objcg_list has duplicates: " + list);
+            for (int o = 1; o < nm; o++) {
+                boolean want = pointsAt[o] == m && !active[o];
+                if (want != in[o]) {
+                    ObjCgroup g = mm.objcg(o);
+                    v.accept(m + "'s objcg_list " + (want ? "lacks " : "has ") + g + " (which points at " + pointsAt[o] + ")");
+                }
+            }
+            if (duplicates) v.accept(m + "'s objcg_list has duplicates: " + java.util.Arrays.asList(list));
         }
     }
 

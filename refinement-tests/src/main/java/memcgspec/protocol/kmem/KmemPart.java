@@ -206,6 +206,7 @@ public final class KmemPart implements ProtocolPart {
         int nk = frames ? mm.kpages().size() : 0, nm = mm.memcgs().size(), nc = mm.cpus().size();
         long[] a = new long[nk * 4 + nm * 8 + nc * 4];
         int[][] lists = new int[nm][];
+        ObjCgroup[][] objcgLists = mm.objcgLists(); // one taking of objcg_lock
         int k = 0;
         for (int i = 0; i < nk; i++) {
             KmemPage p = mm.kpage(i);
@@ -225,7 +226,10 @@ public final class KmemPart implements ProtocolPart {
             ObjCgroup o = mm.objcg(i);
             a[k++] = o == null ? 0 : o.refs();
             a[k++] = o == null || o.memcg() == null ? 0 : o.memcg().id() + 1;
-            lists[i] = mm.objcgList(g).stream().mapToInt(ObjCgroup::id).toArray();
+            ObjCgroup[] list = objcgLists[g.id()];
+            int[] ids = new int[list.length];
+            for (int j = 0; j < ids.length; j++) ids[j] = list[j].id();
+            lists[i] = ids;
         }
         for (Cpu c : mm.cpus()) {
             KmemSteps s = KmemSteps.of(c);

@@ -34,11 +34,11 @@ public final class MigrateInvariants {
     /** Migrate.tla's Replaced(m) for each memcg (by id): owned file folios out of the page cache and unmapped. */
     static long[] replaced(Census c) {
         ChargeInvariants.Tally ct = ChargeInvariants.tally(c);
+        // The owned unmapped file folios per memcg (the census' row sums: file less mapped file),
+        // less those in the page cache (each once).
         long[] own = new long[c.memcgs().length];
-        for (Folio f : c.folios()) {
-            int i = f.id();
-            if (c.owner[i] != null && !c.anon[i] && !ct.inCache[i] && c.mapcount[i] == 0) own[c.owner[i].id()]++;
-        }
+        for (int m = 0; m < own.length; m++) own[m] = c.ownedFile[m] - c.ownedFileMapped[m];
+        for (int i : ct.cached) if (c.owner[i] != null && !c.anon[i] && c.mapcount[i] == 0) own[c.owner[i].id()]--;
         return ChargeInvariants.subtree(c.machine().mm(), own);
     }
 

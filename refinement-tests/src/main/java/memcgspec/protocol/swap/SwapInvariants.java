@@ -51,24 +51,20 @@ public final class SwapInvariants {
 
         Tally(Census c) {
             Mm mm = c.machine().mm();
-            SwapDevice dev = mm.swap();
+            // Every slot read under one taking of the swap lock.
+            SwapDevice.Slots slots = c.slots();
             v1 = mm.accounting() == Accounting.V1;
-            int ns = dev.size(), nm = c.memcgs().length;
-            allocated = new boolean[ns];
-            hasCache = new boolean[ns];
-            count = new int[ns];
-            cached = new Folio[ns];
-            record = new MemCgroup[ns];
+            int ns = slots.size(), nm = c.memcgs().length;
+            allocated = slots.allocated();
+            hasCache = slots.hasCache();
+            count = slots.count();
+            cached = slots.cached();
+            record = slots.record();
             swapSlotOf = new int[c.folios().length];
             Arrays.fill(swapSlotOf, -1);
             records = new long[nm];
             long[] rec = new long[nm];
             for (int s = 0; s < ns; s++) {
-                allocated[s] = dev.allocated(s);
-                hasCache[s] = dev.hasCache(s);
-                count[s] = dev.count(s);
-                cached[s] = dev.cached(s);
-                record[s] = dev.record(s);
                 if (cached[s] != null) {
                     int id = cached[s].id();
                     if (swapSlotOf[id] >= 0) duplicates.append(cached[s] + " is the swap-cache folio of slots " + swapSlotOf[id] + " and " + s + "; ");
@@ -84,13 +80,15 @@ public final class SwapInvariants {
             for (Cpu cpu : c.cpus()) if (frozenBy(cpu)) frozen[cpu.held().id()] = true;
             cssHolders = new long[nm];
             liveChildren = new long[nm];
+            // A memcg's children are the memcgs whose parent it is.
+            for (MemCgroup m : c.memcgs()) if (!m.isRoot() && m.state() != MemCgroup.State.FREED) liveChildren[m.parent().id()]++;
             for (MemCgroup m : c.memcgs()) {
                 int id = m.id();
                 cssHolders[id] = (m.online() ? 1 : 0) + (m.idRefs() > 0 ? 1 : 0);
-                for (MemCgroup ch : m.children()) if (ch.state() != MemCgroup.State.FREED) liveChildren[id]++;
                 cssHolders[id] += liveChildren[id];
             }
-            for (Folio f : c.folios()) if (c.owner[f.id()] != null) cssHolders[c.owner[f.id()].id()]++;
+            // The owned folios per memcg: the census' row sum.
+            for (int m = 0; m < nm; m++) cssHolders[m] += c.ownedFolios[m];
             for (Cpu cpu : c.cpus()) if (cpu.chargeTo() != null) cssHolders[cpu.chargeTo().id()]++;
         }
     }
@@ -132,9 +130,12 @@ public final class SwapInvariants {
     static void statsMatch(Census c, Consumer<String> v) {
         long[][] e = ChargeInvariants.expectedStats(c);
         Tally t = tally(c);
-        for (Folio f : c.folios()) {
-            int i = f.id();
-            if (c.owner[i] != null && t.swapSlotOf[i] >= 0) e[c.owner[i].id()][MemCgroup.Stat.SWAPCACHED.ordinal()]++;
+        // The owned folios in the swap cache, each once (at the slot swapSlotOf names): by slot, not by folio.
+        for (int s = 0; s < t.cached.length; s++) {
+            Folio f = t.cached[s];
+            if (f == null || t.swapSlotOf[f.id()] != s) continue;
+            MemCgroup o = c.owner[f.id()];
+            if (o != null) e[o.id()][MemCgroup.Stat.SWAPCACHED.ordinal()]++;
         }
         for (MemCgroup m : c.memcgs()) {
             for (MemCgroup.Stat item : SwapProtocol.STATS) {
@@ -169,10 +170,14 @@ public final class SwapInvariants {
 
     public static void noUnderflow(Census c, Consumer<String> v) {
         for (MemCgroup m : c.memcgs()) {
-            for (PageCounter pcnt : List.of(m.memory(), m.memsw(), m.swap())) {
-                if (pcnt.usage() < 0 || pcnt.underflows() > 0) v.accept(pcnt + ", underflows " + pcnt.underflows());
-            }
+            underflow(m.memory(), v);
+            underflow(m.memsw(), v);
+            underflow(m.swap(), v);
         }
+    }
+
+    private static void underflow(PageCounter pcnt, Consumer<String> v) {
+        if (pcnt.usage() < 0 || pcnt.underflows() > 0) v.accept(pcnt + ", underflows " + pcnt.underflows());
     }
 
     static void memswIsMemoryPlusSwap(Census c, Consumer<String> v) {
@@ -307,8 +312,9 @@ public final class SwapInvariants {
             if (t.liveChildren[m.id()] != 0) v.accept("freed " + m + " has " + t.liveChildren[m.id()] + " live children");
         }
         boolean anyFreed = false;
-        for (MemCgroup m : c.memcgs()) anyFreed |= m.state() == MemCgroup.State.FREED;
-        // An aggregate over every folio (a memcg is freed without a write of the folios it owns).
+        // A freed memcg that owns folios (the census' row sum): then the folios are named, by a scan
+        // (a memcg is freed without a write of the folios it owns).
+        for (MemCgroup m : c.memcgs()) anyFreed |= m.state() == MemCgroup.State.FREED && c.ownedFolios[m.id()] != 0;
         for (int i = 0; anyFreed && i < c.folios().length; i++) {
             MemCgroup o = c.owner[i];
             if (o != null && o.state() == MemCgroup.State.FREED) v.accept(c.folios()[i] + " owned by freed " + o);

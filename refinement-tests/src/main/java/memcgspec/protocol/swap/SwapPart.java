@@ -368,13 +368,14 @@ public final class SwapPart implements ProtocolPart {
             a[k++] = g.cssRefs();
             a[k++] = g.idRefs();
         }
+        SwapDevice.Slots slots = d.slots(); // one taking of the swap lock
         for (int s = 0; s < ns; s++) {
-            a[k++] = d.allocated(s) ? 1 : 0;
-            a[k++] = d.count(s);
-            a[k++] = d.hasCache(s) ? 1 : 0;
-            Folio f = d.cached(s);
+            a[k++] = slots.allocated()[s] ? 1 : 0;
+            a[k++] = slots.count()[s];
+            a[k++] = slots.hasCache()[s] ? 1 : 0;
+            Folio f = slots.cached()[s];
             a[k++] = f == null ? 0 : f.id() + 1;
-            MemCgroup r = d.record(s);
+            MemCgroup r = slots.record()[s];
             a[k++] = r == null ? 0 : r.id() + 1;
         }
         for (int i = 0; i < nc; i++) a[k++] = SwapSteps.of(mm.cpu(i)).slot() + 1;
@@ -384,11 +385,7 @@ public final class SwapPart implements ProtocolPart {
     /** The swap-cache folios. */
     @Override
     public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
-        SwapDevice d = m.mm().swap();
-        for (int s = 0; s < d.size(); s++) {
-            Folio f = d.cached(s);
-            if (f != null) folios[f.id()] = true;
-        }
+        for (Folio f : m.mm().swap().slots().cached()) if (f != null) folios[f.id()] = true;
     }
 
     private static int counter(long[] a, int k, PageCounter pcnt) {
