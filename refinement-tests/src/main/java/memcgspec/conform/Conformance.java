@@ -66,6 +66,10 @@ public final class Conformance {
         private final List<String> unbound = new ArrayList<>();
         private final Set<Long> nondeterministic = new HashSet<>();  // (state, label) keys, see key()
         private final Map<ActionLabel, Integer> labelIds = new java.util.HashMap<>();
+        // The graph's labels are shared objects: found by identity first (an ActionLabel's hash
+        // code hashes its parameter map).
+        private final Map<ActionLabel, Integer> labelIdsByIdentity = new java.util.IdentityHashMap<>();
+        private final boolean[] boundLabel;
         // Kept mismatches: a max-heap on (depth, state) so the deepest is dropped first.
         private final PriorityQueue<Mismatch> kept;
         private long mismatchCount, covered, disabledChecked, edgesChecked;
@@ -77,14 +81,29 @@ public final class Conformance {
             this.progress = progress;
             this.bound = Set.copyOf(b.boundActions());
             for (String a : g.actionNames()) if (!bound.contains(a)) unbound.add(a);
-            for (ActionLabel l : g.actionLabels()) labelIds.put(l, labelIds.size());
+            for (ActionLabel l : g.actionLabels()) {
+                labelIdsByIdentity.put(l, labelIds.size());
+                labelIds.put(l, labelIds.size());
+            }
+            boundLabel = new boolean[labelIds.size()];
+            labelIds.forEach((l, id) -> boundLabel[id] = bound.contains(l.name()));
             Comparator<Mismatch> shallowFirst = Comparator.<Mismatch>comparingInt(m -> g.state(m.state()).depth())
                     .thenComparingInt(Mismatch::state);
             this.kept = new PriorityQueue<>(shallowFirst.reversed());
         }
 
+        private int labelId(ActionLabel l) {
+            Integer id = labelIdsByIdentity.get(l);
+            return id != null ? id : labelIds.get(l);
+        }
+
         private long key(int state, ActionLabel l) {
-            return (long) state * labelIds.size() + labelIds.get(l);
+            return (long) state * labelIds.size() + labelId(l);
+        }
+
+        private boolean bound(ActionLabel l) {
+            Integer id = labelIdsByIdentity.get(l);
+            return id != null ? boundLabel[id] : bound.contains(l.name());
         }
 
         private record Frame<S>(int state, S impl) {}
@@ -146,7 +165,7 @@ public final class Conformance {
             Set<ActionLabel> nondetReported = new LinkedHashSet<>();
             for (StateGraph.Edge e : g.edges(si)) {
                 ActionLabel l = e.label();
-                if (!bound.contains(l.name())) continue;
+                if (!bound(l)) continue;
                 if (nondeterministic.contains(key(si, l))) {
                     if (nondetReported.add(l))
                         mismatch(Mismatch.Kind.NONDETERMINISTIC_SPEC, si, l,
@@ -187,7 +206,7 @@ public final class Conformance {
                 return reached;
             }
             for (ActionLabel l : g.disabled(si)) {
-                if (!bound.contains(l.name())) continue;
+                if (!bound(l)) continue;
                 Applied<S> a = onCopy(impl, s, l, firstStep);
                 firstStep = false;
                 if (a == ABANDON) return List.of();
@@ -234,7 +253,7 @@ public final class Conformance {
             boolean first = firstStep;
             long checked = 0;
             for (ActionLabel l : g.disabled(si)) {
-                if (!bound.contains(l.name())) continue;
+                if (!bound(l)) continue;
                 Throwable thrown = null;
                 try {
                     b.apply(w, l);
@@ -273,7 +292,7 @@ public final class Conformance {
             // A refusal changed what the fingerprint does not see: find it, one copy per refusal.
             long culprits = mismatchCount;
             for (ActionLabel l : g.disabled(si)) {
-                if (!bound.contains(l.name())) continue;
+                if (!bound(l)) continue;
                 Applied<S> a = onCopy(impl, s, l, false);
                 if (a == null || a.thrown() == null || !(a.thrown() instanceof StepRefused)) continue;
                 LinkedHashMap<String, Object> after = abstraction(a.copy(), si, l);
