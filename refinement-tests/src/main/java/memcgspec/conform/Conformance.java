@@ -154,9 +154,8 @@ public final class Conformance {
                 mismatch(Mismatch.Kind.EXCEPTION, si, null, "abstraction() threw " + oneLine(e), List.of());
                 return List.of();
             }
-            List<Mismatch.VarDiff> d = diff(s.vars(), actual);
-            if (!d.isEmpty()) {
-                mismatch(Mismatch.Kind.STATE_MISMATCH, si, null, "the Java state differs from the spec state", d);
+            if (!same(s.vars(), actual)) {
+                mismatch(Mismatch.Kind.STATE_MISMATCH, si, null, "the Java state differs from the spec state", diff(s.vars(), actual));
                 return List.of();
             }
 
@@ -188,9 +187,8 @@ public final class Conformance {
                 }
                 LinkedHashMap<String, Object> after = abstraction(c, si, l);
                 if (after == null) continue;
-                List<Mismatch.VarDiff> dd = diff(e.successor(), after);
-                if (!dd.isEmpty()) {
-                    mismatch(Mismatch.Kind.WRONG_SUCCESSOR, si, l, "the Java step gave another successor", dd);
+                if (!same(e.successor(), after)) {
+                    mismatch(Mismatch.Kind.WRONG_SUCCESSOR, si, l, "the Java step gave another successor", diff(e.successor(), after));
                     continue;
                 }
                 covered++;
@@ -223,9 +221,8 @@ public final class Conformance {
                 // Refused, as it should be; the state must be unchanged.
                 LinkedHashMap<String, Object> after = abstraction(c, si, l);
                 if (after == null) continue;
-                List<Mismatch.VarDiff> dd = diff(s.vars(), after);
-                if (!dd.isEmpty()) {
-                    mismatch(Mismatch.Kind.REFUSAL_CHANGED_STATE, si, l, "refusal changed state", dd);
+                if (!same(s.vars(), after)) {
+                    mismatch(Mismatch.Kind.REFUSAL_CHANGED_STATE, si, l, "refusal changed state", diff(s.vars(), after));
                     continue;
                 }
                 disabledChecked++;
@@ -285,7 +282,7 @@ public final class Conformance {
             }
             LinkedHashMap<String, Object> end = abstraction(w, si, null);
             if (end == null) return true;
-            if (diff(s.vars(), end).isEmpty()) {
+            if (same(s.vars(), end)) {
                 disabledChecked += checked;
                 return true;
             }
@@ -334,10 +331,9 @@ public final class Conformance {
         private boolean originalIntact(S impl, StateGraph.State s) {
             LinkedHashMap<String, Object> again = abstraction(impl, s.index(), null);
             if (again == null) return false;
-            List<Mismatch.VarDiff> dd = diff(s.vars(), again);
-            if (dd.isEmpty()) return true;
+            if (same(s.vars(), again)) return true;
             mismatch(Mismatch.Kind.COPY_NOT_INDEPENDENT, s.index(), null,
-                    "steps applied to copies changed the original: copy() is not a deep copy", dd);
+                    "steps applied to copies changed the original: copy() is not a deep copy", diff(s.vars(), again));
             return false;
         }
 
@@ -357,6 +353,25 @@ public final class Conformance {
                 mismatch(Mismatch.Kind.EXCEPTION, si, l, "abstraction() threw " + oneLine(e), List.of());
                 return null;
             }
+        }
+
+        /**
+         * Whether {@link #diff} would find no difference, without building its list: when both maps
+         * name their variables in the same order (the abstraction adds them in the spec's
+         * declaration order), one pass comparing the values position by position, the same
+         * {@code equals} as diff's; otherwise diff itself decides. Callers build the readable diff
+         * only when this is false.
+         */
+        private static boolean same(Map<String, Object> expected, Map<String, Object> actual) {
+            if (expected.size() != actual.size()) return false;  // the variable sets differ
+            java.util.Iterator<Map.Entry<String, Object>> ie = expected.entrySet().iterator(), ia = actual.entrySet().iterator();
+            while (ie.hasNext()) {
+                Map.Entry<String, Object> e = ie.next(), a = ia.next();
+                if (!e.getKey().equals(a.getKey())) return diff(expected, actual).isEmpty();
+                Object av = a.getValue();
+                if (av == null || !av.equals(e.getValue())) return false;
+            }
+            return true;
         }
 
         /** Variable-by-variable comparison: spec variables first, then extra Java ones. */
