@@ -100,7 +100,8 @@ public final class MemCgroup {
      * This memcg's own statistics (not hierarchical), by {@link Stat} ordinal. The kernel keeps
      * per-CPU deltas summed at read; one atomic per item is the same sum, read at once.
      */
-    private final AtomicLongArray stats = new AtomicLongArray(Stat.values().length);
+    private final AtomicLongArray stats = new AtomicLongArray(STATS);
+    private static final int STATS = Stat.values().length;
     /** CPUs charging for one of this memcg's tasks (a task in a fault keeps the cgroup populated). */
     private int chargers;
 
@@ -108,14 +109,30 @@ public final class MemCgroup {
         this.id = id;
         this.memswAccount = memswAccount;
         this.parent = parent;
-        this.memory = new PageCounter("memcg" + id, parent == null ? null : parent.memory, max);
-        this.memsw = new PageCounter("memcg" + id + ".memsw", parent == null ? null : parent.memsw, PageCounter.UNLIMITED);
-        this.swap = new PageCounter("memcg" + id + ".swap", parent == null ? null : parent.swap, swapMax);
-        this.kmem = new PageCounter("memcg" + id + ".kmem", parent == null ? null : parent.kmem, PageCounter.UNLIMITED);
+        String[] names = counterNames(id);
+        this.memory = new PageCounter(names[0], parent == null ? null : parent.memory, max);
+        this.memsw = new PageCounter(names[1], parent == null ? null : parent.memsw, PageCounter.UNLIMITED);
+        this.swap = new PageCounter(names[2], parent == null ? null : parent.swap, swapMax);
+        this.kmem = new PageCounter(names[3], parent == null ? null : parent.kmem, PageCounter.UNLIMITED);
         if (parent != null) {
             parent.children.add(this);
             parent.cssGet();
         }
+    }
+
+    /** The counters' names of the first memcgs, made once: a machine is built for every copy (Mm#copy). */
+    private static final String[][] COUNTER_NAMES = new String[64][];
+
+    static {
+        for (int i = 0; i < COUNTER_NAMES.length; i++) COUNTER_NAMES[i] = makeCounterNames(i);
+    }
+
+    private static String[] counterNames(int id) {
+        return id < COUNTER_NAMES.length ? COUNTER_NAMES[id] : makeCounterNames(id);
+    }
+
+    private static String[] makeCounterNames(int id) {
+        return new String[] {"memcg" + id, "memcg" + id + ".memsw", "memcg" + id + ".swap", "memcg" + id + ".kmem"};
     }
 
     public int id() {

@@ -66,6 +66,10 @@ public final class Conformance {
         private final List<String> unbound = new ArrayList<>();
         private final Set<Long> nondeterministic = new HashSet<>();  // (state, label) keys, see key()
         private final Map<ActionLabel, Integer> labelIds = new java.util.HashMap<>();
+        // The graph's labels are shared objects: found by identity first (an ActionLabel's hash
+        // code hashes its parameter map).
+        private final Map<ActionLabel, Integer> labelIdsByIdentity = new java.util.IdentityHashMap<>();
+        private final boolean[] boundLabel;
         // Kept mismatches: a max-heap on (depth, state) so the deepest is dropped first.
         private final PriorityQueue<Mismatch> kept;
         private long mismatchCount, covered, disabledChecked, edgesChecked;
@@ -77,14 +81,29 @@ public final class Conformance {
             this.progress = progress;
             this.bound = Set.copyOf(b.boundActions());
             for (String a : g.actionNames()) if (!bound.contains(a)) unbound.add(a);
-            for (ActionLabel l : g.actionLabels()) labelIds.put(l, labelIds.size());
+            for (ActionLabel l : g.actionLabels()) {
+                labelIdsByIdentity.put(l, labelIds.size());
+                labelIds.put(l, labelIds.size());
+            }
+            boundLabel = new boolean[labelIds.size()];
+            labelIds.forEach((l, id) -> boundLabel[id] = bound.contains(l.name()));
             Comparator<Mismatch> shallowFirst = Comparator.<Mismatch>comparingInt(m -> g.state(m.state()).depth())
                     .thenComparingInt(Mismatch::state);
             this.kept = new PriorityQueue<>(shallowFirst.reversed());
         }
 
+        private int labelId(ActionLabel l) {
+            Integer id = labelIdsByIdentity.get(l);
+            return id != null ? id : labelIds.get(l);
+        }
+
         private long key(int state, ActionLabel l) {
-            return (long) state * labelIds.size() + labelIds.get(l);
+            return (long) state * labelIds.size() + labelId(l);
+        }
+
+        private boolean bound(ActionLabel l) {
+            Integer id = labelIdsByIdentity.get(l);
+            return id != null ? boundLabel[id] : bound.contains(l.name());
         }
 
         private record Frame<S>(int state, S impl) {}
@@ -135,9 +154,8 @@ public final class Conformance {
                 mismatch(Mismatch.Kind.EXCEPTION, si, null, "abstraction() threw " + oneLine(e), List.of());
                 return List.of();
             }
-            List<Mismatch.VarDiff> d = diff(s.vars(), actual);
-            if (!d.isEmpty()) {
-                mismatch(Mismatch.Kind.STATE_MISMATCH, si, null, "the Java state differs from the spec state", d);
+            if (!same(s.vars(), actual)) {
+                mismatch(Mismatch.Kind.STATE_MISMATCH, si, null, "the Java state differs from the spec state", diff(s.vars(), actual));
                 return List.of();
             }
 
@@ -146,7 +164,7 @@ public final class Conformance {
             Set<ActionLabel> nondetReported = new LinkedHashSet<>();
             for (StateGraph.Edge e : g.edges(si)) {
                 ActionLabel l = e.label();
-                if (!bound.contains(l.name())) continue;
+                if (!bound(l)) continue;
                 if (nondeterministic.contains(key(si, l))) {
                     if (nondetReported.add(l))
                         mismatch(Mismatch.Kind.NONDETERMINISTIC_SPEC, si, l,
@@ -169,9 +187,8 @@ public final class Conformance {
                 }
                 LinkedHashMap<String, Object> after = abstraction(c, si, l);
                 if (after == null) continue;
-                List<Mismatch.VarDiff> dd = diff(e.successor(), after);
-                if (!dd.isEmpty()) {
-                    mismatch(Mismatch.Kind.WRONG_SUCCESSOR, si, l, "the Java step gave another successor", dd);
+                if (!same(e.successor(), after)) {
+                    mismatch(Mismatch.Kind.WRONG_SUCCESSOR, si, l, "the Java step gave another successor", diff(e.successor(), after));
                     continue;
                 }
                 covered++;
@@ -187,7 +204,7 @@ public final class Conformance {
                 return reached;
             }
             for (ActionLabel l : g.disabled(si)) {
-                if (!bound.contains(l.name())) continue;
+                if (!bound(l)) continue;
                 Applied<S> a = onCopy(impl, s, l, firstStep);
                 firstStep = false;
                 if (a == ABANDON) return List.of();
@@ -204,9 +221,8 @@ public final class Conformance {
                 // Refused, as it should be; the state must be unchanged.
                 LinkedHashMap<String, Object> after = abstraction(c, si, l);
                 if (after == null) continue;
-                List<Mismatch.VarDiff> dd = diff(s.vars(), after);
-                if (!dd.isEmpty()) {
-                    mismatch(Mismatch.Kind.REFUSAL_CHANGED_STATE, si, l, "refusal changed state", dd);
+                if (!same(s.vars(), after)) {
+                    mismatch(Mismatch.Kind.REFUSAL_CHANGED_STATE, si, l, "refusal changed state", diff(s.vars(), after));
                     continue;
                 }
                 disabledChecked++;
@@ -234,7 +250,7 @@ public final class Conformance {
             boolean first = firstStep;
             long checked = 0;
             for (ActionLabel l : g.disabled(si)) {
-                if (!bound.contains(l.name())) continue;
+                if (!bound(l)) continue;
                 Throwable thrown = null;
                 try {
                     b.apply(w, l);
@@ -266,14 +282,14 @@ public final class Conformance {
             }
             LinkedHashMap<String, Object> end = abstraction(w, si, null);
             if (end == null) return true;
-            if (diff(s.vars(), end).isEmpty()) {
+            if (same(s.vars(), end)) {
                 disabledChecked += checked;
                 return true;
             }
             // A refusal changed what the fingerprint does not see: find it, one copy per refusal.
             long culprits = mismatchCount;
             for (ActionLabel l : g.disabled(si)) {
-                if (!bound.contains(l.name())) continue;
+                if (!bound(l)) continue;
                 Applied<S> a = onCopy(impl, s, l, false);
                 if (a == null || a.thrown() == null || !(a.thrown() instanceof StepRefused)) continue;
                 LinkedHashMap<String, Object> after = abstraction(a.copy(), si, l);
@@ -315,10 +331,9 @@ public final class Conformance {
         private boolean originalIntact(S impl, StateGraph.State s) {
             LinkedHashMap<String, Object> again = abstraction(impl, s.index(), null);
             if (again == null) return false;
-            List<Mismatch.VarDiff> dd = diff(s.vars(), again);
-            if (dd.isEmpty()) return true;
+            if (same(s.vars(), again)) return true;
             mismatch(Mismatch.Kind.COPY_NOT_INDEPENDENT, s.index(), null,
-                    "steps applied to copies changed the original: copy() is not a deep copy", dd);
+                    "steps applied to copies changed the original: copy() is not a deep copy", diff(s.vars(), again));
             return false;
         }
 
@@ -338,6 +353,25 @@ public final class Conformance {
                 mismatch(Mismatch.Kind.EXCEPTION, si, l, "abstraction() threw " + oneLine(e), List.of());
                 return null;
             }
+        }
+
+        /**
+         * Whether {@link #diff} would find no difference, without building its list: when both maps
+         * name their variables in the same order (the abstraction adds them in the spec's
+         * declaration order), one pass comparing the values position by position, the same
+         * {@code equals} as diff's; otherwise diff itself decides. Callers build the readable diff
+         * only when this is false.
+         */
+        private static boolean same(Map<String, Object> expected, Map<String, Object> actual) {
+            if (expected.size() != actual.size()) return false;  // the variable sets differ
+            java.util.Iterator<Map.Entry<String, Object>> ie = expected.entrySet().iterator(), ia = actual.entrySet().iterator();
+            while (ie.hasNext()) {
+                Map.Entry<String, Object> e = ie.next(), a = ia.next();
+                if (!e.getKey().equals(a.getKey())) return diff(expected, actual).isEmpty();
+                Object av = a.getValue();
+                if (av == null || !av.equals(e.getValue())) return false;
+            }
+            return true;
         }
 
         /** Variable-by-variable comparison: spec variables first, then extra Java ones. */

@@ -15,9 +15,14 @@ import memcgspec.trace.ActionLabel;
  */
 public final class ProtocolBinding implements Binding<Machine> {
     private final Protocol protocol;
+    /** The parts, scanned for every abstraction and fingerprint (millions in a replay). */
+    private final ProtocolPart[] parts;
+    /** The abstraction's size (its map is sized once). */
+    private volatile int variables = 16;
 
     public ProtocolBinding(Protocol protocol) {
         this.protocol = protocol;
+        this.parts = protocol.parts().toArray(new ProtocolPart[0]);
     }
 
     public Protocol protocol() {
@@ -48,16 +53,17 @@ public final class ProtocolBinding implements Binding<Machine> {
 
     @Override
     public LinkedHashMap<String, Object> abstraction(Machine m) {
-        LinkedHashMap<String, Object> vars = new LinkedHashMap<>();
-        for (ProtocolPart p : protocol.parts()) p.abstraction(m, vars);
+        LinkedHashMap<String, Object> vars = new LinkedHashMap<>(variables * 4 / 3 + 1);
+        for (ProtocolPart p : parts) p.abstraction(m, vars);
+        variables = vars.size();
         return vars;
     }
 
     /** The parts' snapshots (those the property engine compares around a refused step). */
     @Override
     public Object fingerprint(Machine m) {
-        List<Object> out = new java.util.ArrayList<>();
-        for (ProtocolPart p : protocol.parts()) p.snapshot(m, out);
+        List<Object> out = new java.util.ArrayList<>(16);
+        for (ProtocolPart p : parts) p.snapshot(m, out);
         return out.toArray();
     }
 

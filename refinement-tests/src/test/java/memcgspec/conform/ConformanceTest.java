@@ -83,6 +83,71 @@ class ConformanceTest {
         assertTrue(m.describe().contains("WRONG_SUCCESSOR Write(c2) in state"), m.describe());
     }
 
+    /** The toy's abstraction with its variables in the reverse order (the spec declares x, tmp, pc). */
+    private static LinkedHashMap<String, Object> reversed(LinkedHashMap<String, Object> vars) {
+        List<String> names = new ArrayList<>(vars.keySet());
+        java.util.Collections.reverse(names);
+        LinkedHashMap<String, Object> r = new LinkedHashMap<>();
+        for (String n : names) r.put(n, vars.get(n));
+        return r;
+    }
+
+    @Test
+    void comparesVariablesByNameWhateverTheirOrder() {
+        // Conformance compares position by position when the orders agree, by name otherwise.
+        ConformanceReport ok = run(new ToyBinding() {
+            @Override
+            public LinkedHashMap<String, Object> abstraction(ToyCounter s) {
+                return reversed(super.abstraction(s));
+            }
+        });
+        assertTrue(ok.ok(), ok.describe());
+        assertEquals(ok.edges(), ok.coveredEdges());
+        assertEquals(disabledInstances(), ok.disabledChecked());
+
+        ConformanceReport wrong = run(new ToyBinding() {
+            @Override
+            public LinkedHashMap<String, Object> abstraction(ToyCounter s) {
+                return reversed(super.abstraction(s));
+            }
+
+            @Override
+            public void apply(ToyCounter s, ActionLabel l) {
+                super.apply(s, l);
+                if (l.name().equals("Write") && l.param("c").equals(V.model("c2"))) s.pc.put(V.model("c2"), "read");
+            }
+        });
+        assertEquals(Set.of(Mismatch.Kind.WRONG_SUCCESSOR), kinds(wrong));
+        assertEquals(List.of(new Mismatch.VarDiff("pc", V.fcn(Map.of(V.model("c1"), "idle", V.model("c2"), "idle")),
+                V.fcn(Map.of(V.model("c1"), "idle", V.model("c2"), "read")))), wrong.mismatches().get(0).diffs());
+    }
+
+    @Test
+    void catchesAVariableTooManyOrMissing() {
+        ConformanceReport extra = run(new ToyBinding() {
+            @Override
+            public LinkedHashMap<String, Object> abstraction(ToyCounter s) {
+                LinkedHashMap<String, Object> m = super.abstraction(s);
+                m.put("y", 0);
+                return m;
+            }
+        });
+        assertEquals(Set.of(Mismatch.Kind.STATE_MISMATCH), kinds(extra));
+        assertEquals(List.of(new Mismatch.VarDiff("y", null, 0)), extra.mismatches().get(0).diffs());
+
+        ConformanceReport missing = run(new ToyBinding() {
+            @Override
+            public LinkedHashMap<String, Object> abstraction(ToyCounter s) {
+                LinkedHashMap<String, Object> m = super.abstraction(s);
+                m.remove("x");
+                m.put("z", 0);  // as many variables as the spec, one of another name
+                return m;
+            }
+        });
+        assertEquals(Set.of(Mismatch.Kind.STATE_MISMATCH), kinds(missing));
+        assertEquals(List.of(new Mismatch.VarDiff("x", 0, null), new Mismatch.VarDiff("z", null, 0)), missing.mismatches().get(0).diffs());
+    }
+
     @Test
     void catchesARefusalOfAnEnabledStep() {
         ConformanceReport r = run(new ToyBinding() {

@@ -118,8 +118,8 @@ public final class ChargePart implements ProtocolPart {
     @Override
     public void abstraction(Machine m, LinkedHashMap<String, Object> vars) {
         Mm mm = m.mm();
-        Map<Object, Object> pc = new LinkedHashMap<>(), held = new LinkedHashMap<>(),
-                chargeTo = new LinkedHashMap<>(), index = new LinkedHashMap<>();
+        V.Builder pc = V.fcnBuilder(8), held = V.fcnBuilder(8),
+                chargeTo = V.fcnBuilder(8), index = V.fcnBuilder(8);
         for (Cpu c : mm.cpus()) {
             V.Model name = m.names().cpus().get(c.id());
             pc.put(name, c.pc().spec());
@@ -128,8 +128,8 @@ public final class ChargePart implements ProtocolPart {
             int i = ChargeSteps.of(c).index();
             index.put(name, i < 0 ? m.names().noIndex() : m.names().indexes().get(i));
         }
-        Map<Object, Object> refcount = new LinkedHashMap<>(), mapcount = new LinkedHashMap<>(),
-                owner = new LinkedHashMap<>(), locked = new LinkedHashMap<>(), anon = new LinkedHashMap<>();
+        V.Builder refcount = V.fcnBuilder(8), mapcount = V.fcnBuilder(8),
+                owner = V.fcnBuilder(8), locked = V.fcnBuilder(8), anon = V.fcnBuilder(8);
         for (Folio f : mm.folios()) {
             Object name = m.page(f);
             refcount.put(name, f.refcount());
@@ -138,28 +138,28 @@ public final class ChargePart implements ProtocolPart {
             locked.put(name, f.locked());
             anon.put(name, f.anon());
         }
-        Map<Object, Object> cache = new LinkedHashMap<>();
+        V.Builder cache = V.fcnBuilder(8);
         for (int i = 0; i < mm.cache().size(); i++) cache.put(m.names().indexes().get(i), m.page(mm.cache().lookup(i)));
-        Map<Object, Object> usage = new LinkedHashMap<>();
-        Map<Object, Object> stat = new LinkedHashMap<>();
+        V.Builder usage = V.fcnBuilder(8);
+        V.Builder stat = V.fcnBuilder(8);
         for (MemCgroup g : mm.memcgs()) {
             usage.put(g.id(), (int) g.memory().usage());
-            Map<Object, Object> items = new LinkedHashMap<>();
+            V.Builder items = V.fcnBuilder(8);
             for (MemCgroup.Stat item : statItems) items.put(item.spec(), (int) g.stat(item));
-            stat.put(g.id(), V.fcn(items));
+            stat.put(g.id(), items.build());
         }
-        vars.put("pc", V.fcn(pc));
-        vars.put("held", V.fcn(held));
-        vars.put("chargeTo", V.fcn(chargeTo));
-        vars.put("index", V.fcn(index));
-        vars.put("refcount", V.fcn(refcount));
-        vars.put("mapcount", V.fcn(mapcount));
-        vars.put("owner", V.fcn(owner));
-        vars.put("locked", V.fcn(locked));
-        vars.put("anon", V.fcn(anon));
-        vars.put("cache", V.fcn(cache));
-        vars.put("usage", V.fcn(usage));
-        vars.put("stat", V.fcn(stat));
+        vars.put("pc", pc.build());
+        vars.put("held", held.build());
+        vars.put("chargeTo", chargeTo.build());
+        vars.put("index", index.build());
+        vars.put("refcount", refcount.build());
+        vars.put("mapcount", mapcount.build());
+        vars.put("owner", owner.build());
+        vars.put("locked", locked.build());
+        vars.put("anon", anon.build());
+        vars.put("cache", cache.build());
+        vars.put("usage", usage.build());
+        vars.put("stat", stat.build());
     }
 
     // ---------------------------------------------------------------- random runs

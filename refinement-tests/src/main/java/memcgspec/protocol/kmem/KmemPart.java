@@ -93,20 +93,20 @@ public final class KmemPart implements ProtocolPart {
     @Override
     public void abstraction(Machine m, LinkedHashMap<String, Object> vars) {
         Mm mm = m.mm();
-        Map<Object, Object> kalloc = new LinkedHashMap<>(), kobjcg = new LinkedHashMap<>(), chargedAt = new LinkedHashMap<>();
+        V.Builder kalloc = V.fcnBuilder(8), kobjcg = V.fcnBuilder(8), chargedAt = V.fcnBuilder(8);
         for (KmemPage k : mm.kpages()) {
             Object name = m.kpageValue(k);
             kalloc.put(name, k.allocated());
             kobjcg.put(name, m.objcgValue(k.objcg()));
             chargedAt.put(name, m.memcgValue(k.chargedAt()));
         }
-        Map<Object, Object> objcgMemcg = new LinkedHashMap<>(), objcgRef = new LinkedHashMap<>();
+        V.Builder objcgMemcg = V.fcnBuilder(8), objcgRef = V.fcnBuilder(8);
         for (int o = 1; o < mm.memcgs().size(); o++) {
             ObjCgroup g = mm.objcg(o);
             objcgMemcg.put(o, m.memcgValue(g.memcg()));
             objcgRef.put(o, (int) g.refs());
         }
-        Map<Object, Object> kpage = new LinkedHashMap<>(), kobj = new LinkedHashMap<>(), kmemcg = new LinkedHashMap<>();
+        V.Builder kpage = V.fcnBuilder(8), kobj = V.fcnBuilder(8), kmemcg = V.fcnBuilder(8);
         for (Cpu c : mm.cpus()) {
             V.Model name = m.names().cpus().get(c.id());
             KmemSteps s = KmemSteps.of(c);
@@ -114,21 +114,21 @@ public final class KmemPart implements ProtocolPart {
             kobj.put(name, m.objcgValue(s.kobj()));
             kmemcg.put(name, m.memcgValue(s.kmemcg()));
         }
-        Map<Object, Object> kmem = new LinkedHashMap<>(), residue = new LinkedHashMap<>();
+        V.Builder kmem = V.fcnBuilder(8), residue = V.fcnBuilder(8);
         for (MemCgroup g : mm.memcgs()) {
             kmem.put(g.id(), (int) g.kmem().usage());
             residue.put(g.id(), (int) g.residue());
         }
-        vars.put("kalloc", V.fcn(kalloc));
-        vars.put("kobjcg", V.fcn(kobjcg));
-        vars.put("objcgMemcg", V.fcn(objcgMemcg));
-        vars.put("objcgRef", V.fcn(objcgRef));
-        vars.put("kpage", V.fcn(kpage));
-        vars.put("kobj", V.fcn(kobj));
-        vars.put("kmemcg", V.fcn(kmemcg));
-        vars.put("kmem", V.fcn(kmem));
-        vars.put("chargedAt", V.fcn(chargedAt));
-        vars.put("residue", V.fcn(residue));
+        vars.put("kalloc", kalloc.build());
+        vars.put("kobjcg", kobjcg.build());
+        vars.put("objcgMemcg", objcgMemcg.build());
+        vars.put("objcgRef", objcgRef.build());
+        vars.put("kpage", kpage.build());
+        vars.put("kobj", kobj.build());
+        vars.put("kmemcg", kmemcg.build());
+        vars.put("kmem", kmem.build());
+        vars.put("chargedAt", chargedAt.build());
+        vars.put("residue", residue.build());
     }
 
     // ---------------------------------------------------------------- random runs

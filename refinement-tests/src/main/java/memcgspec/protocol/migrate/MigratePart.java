@@ -69,11 +69,11 @@ public final class MigratePart implements ProtocolPart {
     @Override
     public void abstraction(Machine m, LinkedHashMap<String, Object> vars) {
         Mm mm = m.mm();
-        Map<Object, Object> newFolio = new LinkedHashMap<>(), migEntries = new LinkedHashMap<>();
+        V.Builder newFolio = V.fcnBuilder(8), migEntries = V.fcnBuilder(8);
         for (Cpu c : mm.cpus()) newFolio.put(m.names().cpus().get(c.id()), m.page(MigrateSteps.of(c).newFolio()));
         for (Folio f : mm.folios()) migEntries.put(m.page(f), f.migrationEntries());
-        vars.put("newFolio", V.fcn(newFolio));
-        vars.put("migEntries", V.fcn(migEntries));
+        vars.put("newFolio", newFolio.build());
+        vars.put("migEntries", migEntries.build());
     }
 
     // ---------------------------------------------------------------- random runs

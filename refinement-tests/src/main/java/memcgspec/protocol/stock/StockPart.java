@@ -75,24 +75,24 @@ public final class StockPart implements ProtocolPart {
     @Override
     public void abstraction(Machine m, LinkedHashMap<String, Object> vars) {
         Mm mm = m.mm();
-        Map<Object, Object> cached = new LinkedHashMap<>(), nrPages = new LinkedHashMap<>(), flushing = new LinkedHashMap<>();
+        V.Builder cached = V.fcnBuilder(8), nrPages = V.fcnBuilder(8), flushing = V.fcnBuilder(8);
         for (Cpu c : mm.cpus()) {
             V.Model name = m.names().cpus().get(c.id());
             MemcgStock st = MemcgStock.of(c);
             Set<Object> ids = new TreeSet<>(V.ORDER);
-            Map<Object, Object> nr = new LinkedHashMap<>();
+            V.Builder nr = V.fcnBuilder(8);
             for (MemCgroup g : mm.memcgs()) {
                 if (g.isRoot()) continue;
                 if (st.caches(g)) ids.add(g.id());
                 nr.put(g.id(), st.nrPages(g));
             }
             cached.put(name, V.set(ids));
-            nrPages.put(name, V.fcn(nr));
+            nrPages.put(name, nr.build());
             flushing.put(name, st.flushing());
         }
-        vars.put("cached", V.fcn(cached));
-        vars.put("nrPages", V.fcn(nrPages));
-        vars.put("flushing", V.fcn(flushing));
+        vars.put("cached", cached.build());
+        vars.put("nrPages", nrPages.build());
+        vars.put("flushing", flushing.build());
     }
 
     // ---------------------------------------------------------------- random runs

@@ -154,13 +154,13 @@ public final class SwapPart implements ProtocolPart {
     public void abstraction(Machine m, LinkedHashMap<String, Object> vars) {
         Mm mm = m.mm();
         SwapDevice dev = mm.swap();
-        Map<Object, Object> slot = new LinkedHashMap<>();
+        V.Builder slot = V.fcnBuilder(8);
         for (Cpu c : mm.cpus()) {
             int s = SwapSteps.of(c).slot();
             slot.put(m.names().cpus().get(c.id()), s < 0 ? m.names().noSlot() : m.names().slots().get(s));
         }
-        Map<Object, Object> allocated = new LinkedHashMap<>(), swapMap = new LinkedHashMap<>(),
-                hasCache = new LinkedHashMap<>(), swapCache = new LinkedHashMap<>(), record = new LinkedHashMap<>();
+        V.Builder allocated = V.fcnBuilder(8), swapMap = V.fcnBuilder(8),
+                hasCache = V.fcnBuilder(8), swapCache = V.fcnBuilder(8), record = V.fcnBuilder(8);
         for (int i = 0; i < dev.size(); i++) {
             V.Model name = m.names().slots().get(i);
             allocated.put(name, dev.allocated(i));
@@ -169,8 +169,8 @@ public final class SwapPart implements ProtocolPart {
             swapCache.put(name, m.page(dev.cached(i)));
             record.put(name, m.memcgValue(dev.record(i)));
         }
-        Map<Object, Object> memsw = new LinkedHashMap<>(), swap = new LinkedHashMap<>(), state = new LinkedHashMap<>(),
-                idRef = new LinkedHashMap<>(), css = new LinkedHashMap<>();
+        V.Builder memsw = V.fcnBuilder(8), swap = V.fcnBuilder(8), state = V.fcnBuilder(8),
+                idRef = V.fcnBuilder(8), css = V.fcnBuilder(8);
         for (MemCgroup g : mm.memcgs()) {
             memsw.put(g.id(), (int) g.memsw().usage());
             swap.put(g.id(), (int) g.swap().usage());
@@ -179,17 +179,17 @@ public final class SwapPart implements ProtocolPart {
             css.put(g.id(), (int) g.cssRefs());
         }
         vars.put("version", mm.accounting().version());
-        vars.put("slot", V.fcn(slot));
-        vars.put("allocated", V.fcn(allocated));
-        vars.put("swapMap", V.fcn(swapMap));
-        vars.put("hasCache", V.fcn(hasCache));
-        vars.put("swapCache", V.fcn(swapCache));
-        vars.put("record", V.fcn(record));
-        vars.put("memsw", V.fcn(memsw));
-        vars.put("swap", V.fcn(swap));
-        vars.put("state", V.fcn(state));
-        vars.put("idRef", V.fcn(idRef));
-        vars.put("css", V.fcn(css));
+        vars.put("slot", slot.build());
+        vars.put("allocated", allocated.build());
+        vars.put("swapMap", swapMap.build());
+        vars.put("hasCache", hasCache.build());
+        vars.put("swapCache", swapCache.build());
+        vars.put("record", record.build());
+        vars.put("memsw", memsw.build());
+        vars.put("swap", swap.build());
+        vars.put("state", state.build());
+        vars.put("idRef", idRef.build());
+        vars.put("css", css.build());
     }
 
     // ---------------------------------------------------------------- random runs
