@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Callable;
 import memcgspec.impl.Cpu;
+import memcgspec.impl.Folio;
 import memcgspec.impl.Jitter;
 import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
@@ -234,6 +235,16 @@ public final class Stress {
         } catch (StepRefused referenced) {
             return false;
         }
+    }
+
+    /** Mostly a mapped folio (racily chosen: it may be gone by the time it is used). */
+    public static Folio mappedFolio(Mm mm, Random r) {
+        Folio f = null;
+        for (int k = 0; k < 8; k++) {
+            f = mm.folio(r.nextInt(mm.folios().size()));
+            if (f.mapcount() > 0) return f;
+        }
+        return f;
     }
 
     /** A task of a random memcg; a removed memcg's tasks have moved up to the nearest online ancestor. */

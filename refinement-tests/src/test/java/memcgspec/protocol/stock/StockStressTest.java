@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import memcgspec.impl.Cpu;
-import memcgspec.impl.Folio;
 import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.MemcgStock;
@@ -199,9 +198,9 @@ class StockStressTest {
                 if (x == SwapPaths.SwapinResult.MAPPED_HIT || charged) n[U_SWAPIN].incrementAndGet();
                 countStock(n, before, stocked(cpu), charged);
             } else if (w < 700) {
-                if (SwapPaths.reclaimAnon(cpu, mappedFolio(mm, r)) == SwapPaths.ReclaimResult.SWAPPED_OUT) n[U_SWAPOUT].incrementAndGet();
+                if (SwapPaths.reclaimAnon(cpu, Stress.mappedFolio(mm, r)) == SwapPaths.ReclaimResult.SWAPPED_OUT) n[U_SWAPOUT].incrementAndGet();
             } else if (w < 880) {
-                if (ChargePaths.zap(cpu, mappedFolio(mm, r))) n[U_ZAP].incrementAndGet();
+                if (ChargePaths.zap(cpu, Stress.mappedFolio(mm, r))) n[U_ZAP].incrementAndGet();
             } else if (w < 940) {
                 SwapPaths.zapSwap(cpu, Stress.usedSlot(mm, r));
             } else {
@@ -211,15 +210,5 @@ class StockStressTest {
         long[] out = new long[U_N];
         for (int i = 0; i < U_N; i++) out[i] = n[i].get();
         return out;
-    }
-
-    /** Mostly a mapped folio (racily chosen: it may be gone by the time it is used). */
-    private static Folio mappedFolio(Mm mm, Random r) {
-        Folio f = null;
-        for (int k = 0; k < 8; k++) {
-            f = mm.folio(r.nextInt(mm.folios().size()));
-            if (f.mapcount() > 0) return f;
-        }
-        return f;
     }
 }

@@ -345,7 +345,7 @@ class SwapStressTest {
             int w = r.nextInt(100);
             if (reclaim) {
                 if (w < 70) {
-                    switch (SwapPaths.reclaimAnon(cpu, mappedFolio(mm, r))) {
+                    switch (SwapPaths.reclaimAnon(cpu, Stress.mappedFolio(mm, r))) {
                         case SWAPPED_OUT -> n[1].incrementAndGet();
                         case SWAP_MAX -> n[2].incrementAndGet();
                         case SWAP_FULL -> n[3].incrementAndGet();
@@ -379,9 +379,9 @@ class SwapStressTest {
                 if (w < 25) {
                     if (ChargePaths.doAnonymousPage(cpu, m, false) != null) n[0].incrementAndGet();
                 } else if (w < 30) {
-                    ChargePaths.map(cpu, mappedFolio(mm, r));
+                    ChargePaths.map(cpu, Stress.mappedFolio(mm, r));
                 } else if (w < 45) {
-                    if (ChargePaths.zap(cpu, mappedFolio(mm, r))) n[6].incrementAndGet();
+                    if (ChargePaths.zap(cpu, Stress.mappedFolio(mm, r))) n[6].incrementAndGet();
                 } else if (w < 80) {
                     SwapPaths.SwapinResult x = SwapPaths.swapIn(cpu, Stress.usedSlot(mm, r), m);
                     if (x == SwapPaths.SwapinResult.MAPPED_HIT || x == SwapPaths.SwapinResult.MAPPED_READ) n[5].incrementAndGet();
@@ -393,16 +393,6 @@ class SwapStressTest {
         long[] out = new long[n.length];
         for (int i = 0; i < n.length; i++) out[i] = n[i].get();
         return out;
-    }
-
-    /** Mostly a mapped folio (racily chosen: it may be gone by the time it is used). */
-    private static Folio mappedFolio(Mm mm, Random r) {
-        Folio f = null;
-        for (int k = 0; k < 8; k++) {
-            f = mm.folio(r.nextInt(mm.folios().size()));
-            if (f.mapcount() > 0) return f;
-        }
-        return f;
     }
 
     /**
