@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongUnaryOperator;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
@@ -56,18 +57,9 @@ class StockStressTest {
     @ParameterizedTest(name = "v{0}")
     @ValueSource(ints = {1, 2})
     void chargesAndUnchargesThroughTheStockRaceDrainsOfflineAndFree(int version) throws Exception {
-        long[] total = new long[N];
         long t0 = System.nanoTime();
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            Mm mm = new Mm(setup(version).mm());
-            long[] n = round(mm, seed * 7919 + version);
-            String when = "v" + version + " seed " + seed;
-            Stress.assertIdleAndInvariants(StockProtocol.PROTOCOL, mm, when + " after the join");
-            Stress.drainAndCheck(StockProtocol.PROTOCOL, setup(version), mm, when);
-            for (int i = 0; i < N; i++) total[i] += n[i];
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < N; i++) b.append(i == 0 ? "" : ", ").append(total[i]).append(' ').append(NAMES[i]);
+        long[] total = seeds(setup(version), SEEDS, N, "v" + version + " seed ", seed -> seed * 7919 + version, StockStressTest::round);
+        String b = summary(total, NAMES);
         System.out.printf("stock stress (v%d, %d seeds of %d x %d operations): %s; %.2f s%n", version, SEEDS, THREADS, OPS, b,
                 (System.nanoTime() - t0) / 1e9);
         assertTrue(total[HIT] > 1_000 && total[BATCH] > 1_000 && total[UNCHARGED] > 10_000, "the paths ran: " + b);
@@ -75,9 +67,51 @@ class StockStressTest {
         assertTrue(total[OFFLINE] >= SEEDS * 8L && total[FREED] > 0, "subtrees went away during the traffic: " + b);
     }
 
+    /** One round of a scenario on a fresh machine: its counts. */
+    interface Round {
+        long[] run(Mm mm, long seed) throws Exception;
+    }
+
+    /**
+     * Rounds of a scenario for seeds 1..seeds, each on a fresh machine of the setup, each followed by
+     * every invariant after the join and by the drain and its end checks: the counts summed.
+     */
+    private static long[] seeds(Protocol.Setup setup, int seeds, int counts, String when, LongUnaryOperator seedOf,
+            Round round) throws Exception {
+        long[] total = new long[counts];
+        for (long seed = 1; seed <= seeds; seed++) {
+            Mm mm = new Mm(setup.mm());
+            long[] n = round.run(mm, seedOf.applyAsLong(seed));
+            Stress.assertIdleAndInvariants(StockProtocol.PROTOCOL, mm, when + seed + " after the join");
+            Stress.drainAndCheck(StockProtocol.PROTOCOL, setup, mm, when + seed);
+            for (int i = 0; i < counts; i++) total[i] += n[i];
+        }
+        return total;
+    }
+
+    /** "12 stock hits, 3 batches, ...". */
+    private static String summary(long[] total, String[] names) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < total.length; i++) b.append(i == 0 ? "" : ", ").append(total[i]).append(' ').append(names[i]);
+        return b.toString();
+    }
+
+    /** Counters for a round's threads. */
+    private static AtomicLong[] counters(int n) {
+        AtomicLong[] c = new AtomicLong[n];
+        for (int i = 0; i < n; i++) c[i] = new AtomicLong();
+        return c;
+    }
+
+    /** The counters' values once the threads are joined. */
+    private static long[] values(AtomicLong[] c) {
+        long[] out = new long[c.length];
+        for (int i = 0; i < c.length; i++) out[i] = c[i].get();
+        return out;
+    }
+
     private static long[] round(Mm mm, long seed) throws Exception {
-        AtomicLong[] n = new AtomicLong[N];
-        for (int i = 0; i < N; i++) n[i] = new AtomicLong();
+        AtomicLong[] n = counters(N);
         Stress.run(mm, THREADS, seed, OPS, (cpu, r) -> {
             if (StockPaths.runQueuedWork(cpu)) n[WORK].incrementAndGet();
             int w = r.nextInt(1000);
@@ -100,9 +134,7 @@ class StockStressTest {
                 if (StockPaths.freeKmemPage(cpu, k, null)) n[UNCHARGED].incrementAndGet();
             }
         });
-        long[] out = new long[N];
-        for (int i = 0; i < N; i++) out[i] = n[i].get();
-        return out;
+        return values(n);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -123,18 +155,10 @@ class StockStressTest {
     @ParameterizedTest(name = "v{0}")
     @ValueSource(ints = {1, 2})
     void userPagesChargeThroughTheStockAgainstReclaimSwapinDrainsOfflineAndFree(int version) throws Exception {
-        long[] total = new long[U_N];
         long t0 = System.nanoTime();
-        for (long seed = 1; seed <= SEEDS / 2; seed++) {
-            Mm mm = new Mm(userSetup(version).mm());
-            long[] n = userRound(mm, seed * 104729 + version);
-            String when = "v" + version + " user seed " + seed;
-            Stress.assertIdleAndInvariants(StockProtocol.PROTOCOL, mm, when + " after the join");
-            Stress.drainAndCheck(StockProtocol.PROTOCOL, userSetup(version), mm, when);
-            for (int i = 0; i < U_N; i++) total[i] += n[i];
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < U_N; i++) b.append(i == 0 ? "" : ", ").append(total[i]).append(' ').append(U_NAMES[i]);
+        long[] total = seeds(userSetup(version), SEEDS / 2, U_N, "v" + version + " user seed ", seed -> seed * 104729 + version,
+                StockStressTest::userRound);
+        String b = summary(total, U_NAMES);
         System.out.printf("stock stress, user pages (v%d, %d seeds of %d x %d operations): %s; %.2f s%n", version, SEEDS / 2, THREADS, OPS,
                 b, (System.nanoTime() - t0) / 1e9);
         assertTrue(total[U_FAULT] > 1_000 && total[U_CACHE] > 100 && total[U_SWAPIN] > 100 && total[U_SWAPOUT] > 100,
@@ -172,8 +196,7 @@ class StockStressTest {
     }
 
     private static long[] userRound(Mm mm, long seed) throws Exception {
-        AtomicLong[] n = new AtomicLong[U_N];
-        for (int i = 0; i < U_N; i++) n[i] = new AtomicLong();
+        AtomicLong[] n = counters(U_N);
         Stress.run(mm, THREADS, seed, OPS, (cpu, r) -> {
             if (StockPaths.runQueuedWork(cpu)) n[U_WORK].incrementAndGet();
             int w = r.nextInt(1000);
@@ -207,8 +230,6 @@ class StockStressTest {
                 ChargePaths.evict(cpu, r.nextInt(mm.cache().size()));
             }
         });
-        long[] out = new long[U_N];
-        for (int i = 0; i < U_N; i++) out[i] = n[i].get();
-        return out;
+        return values(n);
     }
 }
