@@ -68,6 +68,11 @@ public class StockBench {
             // 4 CPUs (JMH threads take one each), memcgs 0..6 with fan-out 2, no limit in the way
             mm = new Mm(new Mm.Config(4, 0, 0, 6, 2, 1L << 40).withStock(64, 7));
         }
+
+        /** The memcg a thread on CPU id charges: 3 for every thread ({@code same}), else leaf 3 + id. */
+        MemCgroup memcgFor(int id) {
+            return mm.memcg(memcgs.equals("same") ? 3 : 3 + id);
+        }
     }
 
     /** One thread's CPU, its memcg and its stock, primed with half a batch of the memcg's pages. */
@@ -82,7 +87,7 @@ public class StockBench {
         public void setUp(Machine m) {
             int id = m.nextCpu.getAndIncrement();
             cpu = m.mm.cpu(id);
-            memcg = m.mm.memcg(m.memcgs.equals("same") ? 3 : 3 + id);
+            memcg = m.memcgFor(id);
             counter = memcg.memory();
             stock = MemcgStock.of(cpu);
             // a batch charged and stocked, as try_charge_memcg's refill leaves it
@@ -102,7 +107,7 @@ public class StockBench {
         public void setUp(Machine m) {
             int id = m.nextCpu.getAndIncrement();
             mm = m.mm;
-            memcg = m.mm.memcg(m.memcgs.equals("same") ? 3 : 3 + id);
+            memcg = m.memcgFor(id);
             stock = MemcgStock.of(m.mm.cpu(id));
         }
     }
