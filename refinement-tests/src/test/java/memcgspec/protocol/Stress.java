@@ -122,27 +122,16 @@ public final class Stress {
         long start = System.nanoTime();
         long wallLimit = (cpuTime ? wallSeconds : cpuSeconds) * 1_000_000_000L;
         String why = null;
-        for (;;) {
+        while (why == null) {
             boolean alive = false;
             for (Thread th : threads) {
                 th.join(100);
                 alive |= th.isAlive();
             }
             if (!alive) return;
-            if (System.nanoTime() - start > wallLimit) {
-                why = (System.nanoTime() - start) / 1_000_000_000L + " s on the clock (a path blocks or loops forever?)";
-                break;
-            }
-            if (cpuTime) {
-                for (Thread th : threads) {
-                    long used = th.isAlive() ? THREADS.getThreadCpuTime(th.getId()) : -1;
-                    if (used > cpuSeconds * 1_000_000_000L) {
-                        why = th.getName() + " used " + used / 1_000_000_000L + " s of CPU time (a path loops forever?)";
-                        break;
-                    }
-                }
-                if (why != null) break;
-            }
+            long elapsed = System.nanoTime() - start;
+            if (elapsed > wallLimit) why = elapsed / 1_000_000_000L + " s on the clock (a path blocks or loops forever?)";
+            else if (cpuTime) why = overCpuTime(threads, cpuSeconds);
         }
         StringBuilder stuck = new StringBuilder();
         for (Thread th : threads) {
@@ -152,6 +141,15 @@ public final class Stress {
             }
         }
         throw new AssertionError(when + ": CPU threads still running: " + why + stuck);
+    }
+
+    /** Why a live thread has used more than {@code cpuSeconds} of CPU time, or null if none has. */
+    private static String overCpuTime(List<Thread> threads, int cpuSeconds) {
+        for (Thread th : threads) {
+            long used = th.isAlive() ? THREADS.getThreadCpuTime(th.getId()) : -1;
+            if (used > cpuSeconds * 1_000_000_000L) return th.getName() + " used " + used / 1_000_000_000L + " s of CPU time (a path loops forever?)";
+        }
+        return null;
     }
 
     /** Fails with the first error of the CPU threads (the others suppressed), if any. */
