@@ -13,6 +13,7 @@ import memcgspec.tla.Catalogue;
 import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;
 import memcgspec.tla.TlcResult;
+import memcgspec.tla.TlcMemo;
 import memcgspec.tla.TlcRunner;
 
 /**
@@ -23,7 +24,7 @@ class CatalogueTlcTest {
 
     @TestFactory
     Stream<DynamicTest> ciModels() {
-        return runAll(Catalogue.load(SpecRoot.specDir()), new TlcRunner());
+        return runAll(Catalogue.load(SpecRoot.specDir()), new TlcRunner().withMemo(TlcMemo.forBuild()));
     }
 
     /** One dynamic test per {@code ci} model of the catalogue, run with the given runner. */

@@ -21,6 +21,7 @@ import memcgspec.tla.Catalogue;
 import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;
 import memcgspec.tla.StateGraph;
+import memcgspec.tla.TlcMemo;
 import memcgspec.tla.TlcRunner;
 import memcgspec.tla.Counterexamples;
 import org.junit.jupiter.api.DynamicTest;
@@ -41,7 +42,7 @@ class DocsTest {
     }
 
     static String render(CatalogueEntry m) {
-        Counterexamples.Rendered r = Counterexamples.show(m, SpecRoot.specDir(), new TlcRunner(),
+        Counterexamples.Rendered r = Counterexamples.show(m, SpecRoot.specDir(), new TlcRunner().withMemo(TlcMemo.forBuild()),
                 TlcRunner.Options.defaults(), line -> {});
         assertNotNull(r.trace(), "model " + m.name() + " has no counterexample: " + r.result().outcome());
         return "```text\n" + r.text() + "```\n";

@@ -10,6 +10,7 @@ import memcgspec.tla.Catalogue;
 import memcgspec.tla.CatalogueEntry;
 import memcgspec.tla.SpecRoot;
 import memcgspec.tla.TlcResult;
+import memcgspec.tla.TlcMemo;
 import memcgspec.tla.TlcRunner;
 import memcgspec.tla.Counterexamples;
 import memcgspec.trace.Trace;
@@ -27,7 +28,7 @@ class HistoryTest {
 
     private static Counterexamples.Rendered show(String name) {
         CatalogueEntry m = Catalogue.load(SpecRoot.specDir()).byName(name);
-        return Counterexamples.show(m, SpecRoot.specDir(), new TlcRunner(), TlcRunner.Options.defaults(), l -> {});
+        return Counterexamples.show(m, SpecRoot.specDir(), new TlcRunner().withMemo(TlcMemo.forBuild()), TlcRunner.Options.defaults(), l -> {});
     }
 
     /** The value of function variable {@code var} at {@code key} after the step. */

@@ -77,14 +77,28 @@ public final class TlcRunner {
 
     private final Path specDir;
     private final Path targetDir;
+    private final TlcMemo memo;
 
     /**
      * @param specDir   the folder the model's spec and cfg are relative to
      * @param targetDir scratch folder; metadirs go to {@code targetDir/tlc}
      */
     public TlcRunner(Path specDir, Path targetDir) {
+        this(specDir, targetDir, null);
+    }
+
+    private TlcRunner(Path specDir, Path targetDir, TlcMemo memo) {
         this.specDir = specDir.toAbsolutePath().normalize();
         this.targetDir = targetDir.toAbsolutePath().normalize();
+        this.memo = memo;
+    }
+
+    /**
+     * This runner answering from {@code memo} when it holds a run of the same inputs, and keeping its runs
+     * there (runs without a timeout; the test suites' runner, never the CLI's).
+     */
+    public TlcRunner withMemo(TlcMemo memo) {
+        return new TlcRunner(specDir, targetDir, Objects.requireNonNull(memo));
     }
 
     /** A runner on the project's spec/ and target/ ({@link SpecRoot}). */
@@ -111,6 +125,20 @@ public final class TlcRunner {
         if (!Files.isRegularFile(module)) throw new UserError("model '" + model.name() + "': spec file not found: " + module);
         if (!Files.isRegularFile(cfg)) throw new UserError("model '" + model.name() + "': cfg file not found: " + cfg);
 
+        if (memo != null && options.timeout() == null) {
+            String key = TlcMemo.key(specDir, model.moduleName(), cfg, options.tools().jar(), options.workers());
+            TlcMemo.Run run = memo.get(key, () -> forkIn(model, module, cfg, options, progress),
+                    r -> !(result(model, module, cfg, r, options).outcome() instanceof Outcome.Error));
+            return result(model, module, cfg, run, options);
+        }
+        return result(model, module, cfg, forkIn(model, module, cfg, options, progress), options);
+    }
+
+    /** The exit code {@link #fork} reports for a run it killed on its timeout. */
+    private static final int TIMED_OUT = Integer.MIN_VALUE;
+
+    /** Forks TLC in a fresh metadir under target/tlc, removed afterwards (and any trace specs a newer TLC wrote). */
+    private TlcMemo.Run forkIn(CatalogueEntry model, Path module, Path cfg, Options options, Consumer<String> progress) {
         Path metadir;
         try {
             Path tlcDir = Files.createDirectories(targetDir.resolve("tlc"));
@@ -183,7 +211,7 @@ public final class TlcRunner {
         return cmd;
     }
 
-    private TlcResult fork(CatalogueEntry model, Path module, Path cfg, Path metadir, Options options, Consumer<String> progress) {
+    private TlcMemo.Run fork(CatalogueEntry model, Path module, Path cfg, Path metadir, Options options, Consumer<String> progress) {
         List<String> cmd = jvm(quickJit(model));
         cmd.addAll(List.of(
                 "-Djava.io.tmpdir=" + metadir.resolve("tmp"),
@@ -228,12 +256,17 @@ public final class TlcRunner {
             throw new IllegalStateException("interrupted while TLC was running", e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        String raw;
         synchronized (out) {
-            raw = out.toString();
+            return new TlcMemo.Run(out.toString(), timedOut ? TIMED_OUT : exit, seconds);
         }
-        TlcOutput parsed = new TlcOutput(raw);
+    }
+
+    /** The result of a run: its outcome (a violated property mapped back to the cfg's name), statistics and trace. */
+    private static TlcResult result(CatalogueEntry model, Path module, Path cfg, TlcMemo.Run run, Options options) {
+        TlcOutput parsed = new TlcOutput(run.output());
         long[] stats = parsed.stats();
+        boolean timedOut = run.exitCode() == TIMED_OUT;
+        int exit = timedOut ? -1 : run.exitCode();
         Outcome outcome = timedOut
                 ? new Outcome.Error("timed out after " + options.timeout().toSeconds() + " s", false)
                 : parsed.outcome(exit, loc -> propertyName(loc, cfg, module, model.moduleName()));
@@ -243,7 +276,7 @@ public final class TlcRunner {
         } catch (IllegalArgumentException e) { // a value this parser does not know; keep the verdict
             trace = List.of();
         }
-        return new TlcResult(outcome, stats[0], stats[1], (int) stats[2], seconds, exit, trace, raw);
+        return new TlcResult(outcome, stats[0], stats[1], (int) stats[2], run.seconds(), exit, trace, run.output());
     }
 
     /** Copies the output; hands each line of a progress message (2200) to the listener. */

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import memcgspec.tla.TlcResult.Kind;
 import memcgspec.tla.TlcResult.Outcome;
@@ -164,5 +165,51 @@ class TlcRunnerTest {
         assertEquals(new Outcome.Error("timed out after 3 s", false), r.outcome());
         assertEquals(-1, r.exitCode());
         assertFalse(r.inputError());
+    }
+
+    /**
+     * The memo answers a second run of the same inputs with the first run's output (no fork), keeps no
+     * failed run, and any change of an input is a new key: a cfg's text, any .tla file under the spec
+     * folder (a module the root module does not name included: the key does not try to know which it
+     * reads), the worker count.
+     */
+    @Test
+    void memoAnswersTheSameInputsOnceAndEveryChangedInputIsANewRun(@TempDir Path tmp) throws IOException {
+        TlcMemo memo = new TlcMemo(tmp.resolve("memo"));
+        TlcRunner memoized = runner.withMemo(memo);
+        CatalogueEntry holds = model("toy-holds", "Counter", "Counter.cfg");
+        TlcResult first = memoized.run(holds);
+        TlcResult second = memoized.run(holds);
+        assertEquals(1, memo.forks());
+        assertEquals(1, memo.hits());
+        assertEquals(first, second);
+
+        TlcResult bad = memoized.run(model("toy-violates", "Counter", "Counter_bad.cfg"));
+        assertEquals(first, runner.withMemo(memo).run(holds), "another runner on the same memo");
+        assertInstanceOf(Outcome.Violates.class, bad.outcome());
+        assertEquals(2, memo.forks(), "a violation is a verdict: kept");
+        memoized.run(model("toy-syntax", "Syntax", "Syntax.cfg"));
+        memoized.run(model("toy-syntax", "Syntax", "Syntax.cfg"));
+        assertEquals(2, memo.forks(), "an error is not kept");
+        assertEquals(2, memo.hits());
+
+        Path cfg = toy.resolve("Counter.cfg");
+        Path jar = TlcRunner.Options.defaults().tools().jar();
+        String key = TlcMemo.key(toy, "Counter", cfg, jar, 1);
+        assertEquals(key, TlcMemo.key(toy, "Counter", cfg, jar, 1));
+        assertFalse(key.equals(TlcMemo.key(toy, "Counter", cfg, jar, 2)), "workers");
+        assertFalse(key.equals(TlcMemo.key(toy, "Counter", toy.resolve("Counter_bad.cfg"), jar, 1)), "cfg text");
+        Path copy = tmp.resolve("spec");
+        try (Stream<Path> s = Files.walk(toy)) {
+            for (Path p : s.toList()) {
+                Path to = copy.resolve(toy.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(to);
+                else Files.copy(p, to);
+            }
+        }
+        String same = TlcMemo.key(copy, "Counter", copy.resolve("Counter.cfg"), jar, 1);
+        assertEquals(key, same, "the same files elsewhere: the same key");
+        Files.writeString(copy.resolve("Abstract.tla"), "\\* a comment\n", java.nio.file.StandardOpenOption.APPEND);
+        assertFalse(same.equals(TlcMemo.key(copy, "Counter", copy.resolve("Counter.cfg"), jar, 1)), "a module's text");
     }
 }
