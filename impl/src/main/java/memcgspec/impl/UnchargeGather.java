@@ -1,7 +1,5 @@
 package memcgspec.impl;
 
-import java.util.List;
-
 /**
  * struct uncharge_gather and the batched uncharge of mm/memcontrol.c (v6.13-v6.19 mainline,
  * before the gather moved onto obj_cgroup; spec/UnchargeBatch.tla): the folios of one memcg in a
@@ -75,6 +73,7 @@ public final class UnchargeGather {
         if (!m.isRoot()) nrMemory++;
         folio.clearMemcg();
         m.cssPut();
+        Jitter.at(Jitter.Point.AFTER_FOLIO_CSS_PUT);
     }
 
     /**
@@ -95,19 +94,6 @@ public final class UnchargeGather {
     static void memcgUncharge(MemCgroup m, long nr) {
         m.memory().uncharge(nr);
         if (m.memswAccount()) m.memsw().uncharge(nr);
-    }
-
-    /**
-     * __mem_cgroup_uncharge_folios(folios), on this gather: uncharge_gather_clear, uncharge_folio
-     * per folio, and the last uncharge_batch if a memcg is gathered.
-     */
-    public void unchargeFolios(List<Folio> folios) {
-        clear();
-        for (Folio f : folios) unchargeFolio(f);
-        if (memcg != null) {
-            unchargeBatch();
-            clear();
-        }
     }
 
     /**

@@ -41,7 +41,12 @@ public final class UnchargeBatchPart implements ProtocolPart {
             .step("ChargeFolio", a -> on(a).ChargeFolio(a.memcg("m")), "c:cpu", "m:memcg")
             .step("FoliosPutRefs", a -> on(a).FoliosPutRefs(), "c:cpu")
             .step("UnchargeFolio", a -> on(a).UnchargeFolio(), "c:cpu")
-            .step("UnchargeBatch", a -> on(a).UnchargeBatch(), "c:cpu")
+            .action("UnchargeBatch", a -> {
+                UnchargeBatchSteps s = on(a);
+                boolean atSwitch = !s.dead().isEmpty();
+                s.UnchargeBatch();
+                return atSwitch ? "switch" : null; // uncharge_folio's flush at a memcg switch (else the last flush)
+            }, "c:cpu")
             .step("FreeUnrefFolios", a -> on(a).FreeUnrefFolios(), "c:cpu")
             .step("Offline", a -> a.machine().mm().Offline(a.memcg("m")), "m:memcg")
             .step("Free", a -> a.machine().mm().Free(a.memcg("m")), "m:memcg");
