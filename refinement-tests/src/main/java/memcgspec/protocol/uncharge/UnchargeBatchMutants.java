@@ -4,9 +4,11 @@ import java.util.List;
 import memcgspec.protocol.Protocol.Mutant;
 
 /**
- * The mutants of UnchargeBatch.tla: plausible bugs of the batched uncharge
- * (uncharge_folio / uncharge_batch / __mem_cgroup_uncharge_folios), each with the exact set of the
- * checks of UnchargeBatch.cfg's mutation twin UnchargeBatch_mutants.cfg that it violates.
+ * The mutants of UnchargeBatch.tla: the use after free of v5.9-rc1 (1a3e1f40962c's gather without a
+ * css reference, fixed by f1796544a0ca) re-introduced into today's gather, and plausible bugs of the
+ * batched uncharge (uncharge_folio / uncharge_batch / __mem_cgroup_uncharge_folios /
+ * folios_put_refs), each with the exact set of the checks of UnchargeBatch.cfg's mutation twin
+ * UnchargeBatch_mutants.cfg that it violates.
  * docs/mutants.md is their table (SpecMutationTest pins both).
  */
 final class UnchargeBatchMutants {
@@ -21,7 +23,7 @@ final class UnchargeBatchMutants {
 
     static final List<Mutant> ALL = List.of(
             mutant("gather-without-css-get")
-                    .reintroduces("1a3e1f40962c (v5.9) without its gather reference: the per-folio css_put with uncharge_batch still writing the counters, and no css_get for the gather (before 1a3e1f40962c, uncharge_batch's css_put_many put the pages' own references after the counters)")
+                    .reintroduces("f1796544a0ca (v5.9-rc2, Michal Hocko, \"memcg: fix use-after-free in uncharge_batch\"): 1a3e1f40962c (v5.9-rc1) put each page's css reference in uncharge_page and dropped uncharge_batch's css_put_many, with no reference for the gather; syzbot's KASAN use-after-free Write in page_counter_uncharge from uncharge_batch")
                     .kernel("uncharge_folio (css_get(&memcg->css): \"pairs with css_put in uncharge_batch\")")
                     .bug("the gather takes no css reference of its own: the last folio's css_put frees an offline memcg whose pages are still gathered, and uncharge_batch writes its counters")
                     .edit("                     /\\ css' = Put(IF ugMemcg[c] = NoMemcg THEN Get(css, m) ELSE css, m)",
