@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
 import memcgspec.impl.uncharge.UnchargeBatchPaths;
 import memcgspec.protocol.Protocol;
@@ -64,7 +63,7 @@ class UnchargeBatchStressTest {
                 if (Stress.offlineRandom(mm, r)) n[OFFLINE].incrementAndGet();
             } else if (w < 40) {
                 // a folio, a gather or a live child holds a css reference: refused
-                for (MemCgroup m : mm.memcgs()) if (m.state() == MemCgroup.State.OFFLINE && Stress.tryFree(mm, m)) n[FREED].incrementAndGet();
+                n[FREED].addAndGet(Stress.freeOffline(mm));
             } else if (w < 850) {
                 switch (UnchargeBatchPaths.addFolio(cpu, Stress.taskMemcg(mm, r), r.nextInt(mm.folios().size()))) {
                     case CHARGED -> n[CHARGED].incrementAndGet();
