@@ -600,4 +600,26 @@ class HistoryTest {
             assertEquals(new TlcResult.Outcome.Holds(), show(name).result().outcome(), name);
         }
     }
+
+    @Test
+    void unchargeBatchUaf2020PrefixIsTheChangelogInterleaving() {
+        Counterexamples.Rendered r = show("uncharge-batch-uaf-2020-prefix");
+        assertEquals(new TlcResult.Outcome.Violates("NoCounterWriteAfterFree", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals("UnchargePage(cpuA), Offline(cpuC), CssFree(cpuC), UnchargeBatch(cpuA)", labels(r.trace()));
+        assertEquals(1, step(r, 1).after().get("css"), "after the page's css_put only A's base reference is left");
+        Trace.Step last = lastStep(r);
+        assertEquals("freed", last.after().get("state"), "A is freed");
+        assertEquals(1, last.after().get("uafWrites"), "and uncharge_batch wrote its counter");
+        assertTrue(r.text().contains("cpuA") && r.text().contains("cpuC"), r.text());
+    }
+
+    @Test
+    void unchargeBatchUaf2020FixedHolds() {
+        for (String name : List.of("uncharge-batch-uaf-2020-fixed", "uncharge-batch-uaf-2020-fixed-large")) {
+            Counterexamples.Rendered r = show(name);
+            assertEquals(new TlcResult.Outcome.Holds(), r.result().outcome(), name);
+            assertTrue(r.result().distinctStates() > 10, name + " explores the same interleavings");
+        }
+    }
 }

@@ -65,7 +65,13 @@ public final class Jitter {
          * After get_mem_cgroup_from_objcg's read of objcg->memcg, before css_tryget: the window in
          * which offline repoints the objcg and the memcg's last css reference goes (eefbfa7fd678).
          */
-        AFTER_OBJCG_MEMCG_READ
+        AFTER_OBJCG_MEMCG_READ,
+        /**
+         * After uncharge_folio's css_put of the folio's reference, before uncharge_batch writes the
+         * counters: the window in which offline and css_free meet a memcg whose pages are gathered
+         * (what the gather's own css reference closes).
+         */
+        AFTER_FOLIO_CSS_PUT
     }
 
     private static volatile boolean enabled;

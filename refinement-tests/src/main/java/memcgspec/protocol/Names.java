@@ -87,12 +87,14 @@ public final class Names {
         return noSlot;
     }
 
-    /** The names of a model, from its CONSTANTs (CPUs, Pages, Indexes, Slots and KPages if any, and the No* values). */
+    /** The names of a model, from its CONSTANTs (CPUs, Pages; Indexes, Slots and KPages if any; the No* values). */
     public static Names fromConstants(Map<String, Object> k) {
-        return new Names(models(k.get("CPUs")), models(k.get("Pages")), models(k.get("Indexes")),
+        return new Names(models(k.get("CPUs")), models(k.get("Pages")),
+                k.containsKey("Indexes") ? models(k.get("Indexes")) : List.of(),
                 k.containsKey("Slots") ? models(k.get("Slots")) : List.of(),
                 k.containsKey("KPages") ? models(k.get("KPages")) : List.of(),
-                (V.Model) k.get("NoMemcg"), (V.Model) k.get("NoPage"), (V.Model) k.get("NoIndex"),
+                (V.Model) k.get("NoMemcg"), (V.Model) k.get("NoPage"),
+                k.containsKey("NoIndex") ? (V.Model) k.get("NoIndex") : V.model("NoIndex"),
                 k.containsKey("NoSlot") ? (V.Model) k.get("NoSlot") : V.model("NoSlot"),
                 k.containsKey("NoObjcg") ? (V.Model) k.get("NoObjcg") : V.model("NoObjcg"));
     }

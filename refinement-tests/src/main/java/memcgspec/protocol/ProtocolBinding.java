@@ -40,8 +40,9 @@ public final class ProtocolBinding implements Binding<Machine> {
         Mm.Config c = new Mm.Config(names.cpus().size(), names.pages().size(), names.indexes().size(),
                 (Integer) k.get("NMemcg"), (Integer) k.get("Fanout"), (Integer) k.get("Limit"),
                 // MaxMap is the model's finiteness bound on mapcount, not a kernel rule: the
-                // machine is built with the same bound so that Map refuses where the spec does.
-                (Integer) k.get("MaxMap"));
+                // machine is built with the same bound so that Map refuses where the spec does
+                // (a spec that maps nothing, e.g. UnchargeBatch.tla, has no MaxMap).
+                k.containsKey("MaxMap") ? (Integer) k.get("MaxMap") : Integer.MAX_VALUE);
         for (ProtocolPart p : protocol.parts()) c = p.configure(c, k, initialState);
         return new Machine(new Mm(c), names);
     }

@@ -8,6 +8,7 @@ import memcgspec.protocol.kmem.KmemProtocol;
 import memcgspec.protocol.migrate.MigrateProtocol;
 import memcgspec.protocol.stock.StockProtocol;
 import memcgspec.protocol.swap.SwapProtocol;
+import memcgspec.protocol.uncharge.UnchargeBatchProtocol;
 
 /**
  * THE protocol registry: every protocol the Java side implements, once. The CLI (conform, list),
@@ -19,7 +20,7 @@ public final class Protocols {
 
     /** Every protocol, base protocols first. */
     public static final List<Protocol> ALL = List.of(ChargeProtocol.PROTOCOL, SwapProtocol.PROTOCOL, MigrateProtocol.PROTOCOL, KmemProtocol.PROTOCOL,
-            StockProtocol.PROTOCOL);
+            StockProtocol.PROTOCOL, UnchargeBatchProtocol.PROTOCOL);
 
     /** The protocol held to a spec module (e.g. "Swap"), if that module is a conformance target. */
     public static Optional<Protocol> forModule(String module) {

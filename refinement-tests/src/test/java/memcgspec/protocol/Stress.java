@@ -235,6 +235,13 @@ public final class Stress {
         }
     }
 
+    /** css_free of every offline memcg nothing holds any more ({@link #tryFree}): how many were freed. */
+    public static int freeOffline(Mm mm) {
+        int n = 0;
+        for (MemCgroup m : mm.memcgs()) if (m.state() == MemCgroup.State.OFFLINE && tryFree(mm, m)) n++;
+        return n;
+    }
+
     /** Mostly a mapped folio (racily chosen: it may be gone by the time it is used). */
     public static Folio mappedFolio(Mm mm, Random r) {
         Folio f = null;

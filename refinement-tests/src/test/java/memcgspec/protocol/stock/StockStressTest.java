@@ -119,7 +119,7 @@ class StockStressTest {
                 if (Stress.offlineRandom(mm, r)) n[OFFLINE].incrementAndGet();
             } else if (w < 30) {
                 // css references left (a stock slot's among them), or a CPU may hold it under RCU: refused
-                for (MemCgroup m : mm.memcgs()) if (m.state() == MemCgroup.State.OFFLINE && Stress.tryFree(mm, m)) n[FREED].incrementAndGet();
+                n[FREED].addAndGet(Stress.freeOffline(mm));
             } else if (w < 500) {
                 MemCgroup m = Stress.taskMemcg(mm, r);
                 switch (StockPaths.allocKmemPage(cpu, m, null, null)) {
@@ -203,7 +203,7 @@ class StockStressTest {
             if (w < 10) {
                 if (Stress.offlineRandom(mm, r)) n[U_OFFLINE].incrementAndGet();
             } else if (w < 25) {
-                for (MemCgroup m : mm.memcgs()) if (m.state() == MemCgroup.State.OFFLINE && Stress.tryFree(mm, m)) n[U_FREED].incrementAndGet();
+                n[U_FREED].addAndGet(Stress.freeOffline(mm));
             } else if (w < 325) {
                 long before = stocked(cpu);
                 boolean charged = ChargePaths.doAnonymousPage(cpu, task(mm, cpu, r), false) != null;
