@@ -24,6 +24,10 @@ import memcgspec.tla.ExhaustiveCheck;
  * variable from 0 to the greatest integer it takes in the {@linkplain #baseline baseline} run ({@link #bound}).
  * A state where some variable leaves its range is checked (every invariant, and the refinement on the step
  * into it) but not expanded. The unmutated model must hold every check.
+ *
+ * <p>The baseline also records the states and steps on which it found every check to hold; a mutant's run skips
+ * a check there unless the check reaches the text the mutant changed ({@link ExhaustiveCheck.Known}, the verdicts
+ * are the same; {@code -Dmemcgspec.mutants.reuse=false} turns it off).
  */
 public final class MutantRunner {
     /** Safety bound on a mutant's distinct states. */
@@ -32,7 +36,18 @@ public final class MutantRunner {
     /** How far a variable's integers may leave its {@link #bound} range before a state is no longer expanded. */
     public static final int MARGIN = 0;
 
-    private static final Map<Path, ExhaustiveCheck.Report> BASELINES = new ConcurrentHashMap<>();
+    /** A baseline run and what it established for the mutants ({@link ExhaustiveCheck.Known}). */
+    private record Baseline(ExhaustiveCheck.Report report, ExhaustiveCheck.Known known) {}
+
+    private static final Map<Path, Baseline> BASELINES = new ConcurrentHashMap<>();
+
+    /**
+     * Whether a mutant's run skips the checks its unmutated model established and its change cannot affect
+     * ({@link ExhaustiveCheck.Known}): {@code -Dmemcgspec.mutants.reuse=false} checks everything everywhere.
+     */
+    static boolean reuse() {
+        return !"false".equals(System.getProperty("memcgspec.mutants.reuse"));
+    }
 
     private MutantRunner() {}
 
@@ -62,8 +77,15 @@ public final class MutantRunner {
      * graph: the mutants' baseline. Computed once per JVM.
      */
     public static ExhaustiveCheck.Report baseline(String module, String cfg, Path specDir) {
+        return baselineRun(module, cfg, specDir).report();
+    }
+
+    private static Baseline baselineRun(String module, String cfg, Path specDir) {
         Path key = specDir.toAbsolutePath().normalize().resolve(cfg);
-        return BASELINES.computeIfAbsent(key, k -> ExhaustiveCheck.run(specDir, module, k, MAX_STATES));
+        return BASELINES.computeIfAbsent(key, k -> {
+            ExhaustiveCheck.Known known = new ExhaustiveCheck.Known();
+            return new Baseline(ExhaustiveCheck.baseline(specDir, module, k, MAX_STATES, known), known);
+        });
     }
 
     /**
@@ -72,7 +94,16 @@ public final class MutantRunner {
      */
     public static ExhaustiveCheck.Report run(Protocol.Mutant mu, String cfg, Path specDir, Path dir) {
         String root = rootModule(cfg, specDir, mu.module());
-        return ExhaustiveCheck.run(dir, root, dir.resolve(cfg), MAX_STATES, bound(baseline(root, cfg, specDir)));
+        Baseline base = baselineRun(root, cfg, specDir);
+        if (!reuse()) return ExhaustiveCheck.run(dir, root, dir.resolve(cfg), MAX_STATES, bound(base.report()));
+        String original;
+        try {
+            original = Files.readString(specDir.resolve(mu.module() + ".tla"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ExhaustiveCheck.Change change = ExhaustiveCheck.Change.between(mu.module(), original, mu.applyTo(original));
+        return ExhaustiveCheck.run(dir, root, dir.resolve(cfg), MAX_STATES, bound(base.report()), base.known(), change);
     }
 
     /**

@@ -4,23 +4,37 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import memcgspec.trace.ActionLabel;
+import tla2sany.semantic.LetInNode;
+import tla2sany.semantic.OpApplNode;
+import tla2sany.semantic.OpArgNode;
+import tla2sany.semantic.OpDefNode;
+import tla2sany.semantic.SemanticNode;
+import tla2sany.semantic.Subst;
+import tla2sany.semantic.SubstInNode;
+import tla2sany.st.Location;
 import tlc2.tool.Action;
 import tlc2.tool.StateVec;
 import tlc2.tool.TLCState;
 import tlc2.tool.impl.FastTool;
+import tlc2.util.Context;
+import tlc2.util.FP64;
 import tlc2.util.IdThread;
 import tlc2.value.impl.FcnRcdValue;
 import tlc2.value.impl.IntValue;
+import tlc2.value.impl.LazyValue;
 import tlc2.value.impl.RecordValue;
 import tlc2.value.impl.SetEnumValue;
 import tlc2.value.impl.TupleValue;
 import tlc2.value.impl.Value;
+import util.UniqueString;
 
 /**
  * Every check of a TLC configuration against every reachable state and step, in-process on TLC's own
@@ -46,6 +60,19 @@ import tlc2.value.impl.Value;
  *
  * <p>An evaluation error (TLC's "Error: ... evaluating") ends the run with an {@link EvaluationError}
  * naming the state's path: TLC would stop there too, and a verdict on the rest would be partial.
+ *
+ * <p>What an unmutated model established can be reused for its mutants ({@link Known}, {@link Change}): a
+ * run of a model that holds every check records the states in which every invariant held (by fingerprint, the
+ * one TLC's search uses, symmetry included) and the steps on which every property's action held (by the two
+ * states' values, without symmetry). A run of a mutant of that model (the same cfg, one module's text changed)
+ * then skips an invariant in a recorded state, and a property's action on a recorded step, unless that check
+ * reads the changed text: a check is a function of the values of its state (or step) and of the definitions it
+ * reaches, so a check that reaches no changed definition has, on the same values, the value it had in the
+ * unmutated run, which held. What a check reaches is read from SANY's semantic tree (every definition it
+ * applies, through LET, INSTANCE substitutions and operator arguments, transitively); "changed" is the
+ * lines between the first and the last character in which the mutated module differs from the original.
+ * The verdicts do not change: a recorded state or step violates nothing, and every other one is checked in
+ * full; breadth-first order, and so each violation kept, is the same.
  *
  * <p>One spec per JVM at a time: the check holds a {@link SpecSession} (and its lock) while it runs.
  * Liveness properties are not supported (they need TLC's tableau): loading a cfg with one fails.
@@ -88,10 +115,11 @@ public final class ExhaustiveCheck {
      * The outcome: the checks in cfg order (invariants, then properties, then {@link #DEADLOCK} if checked),
      * the violated ones with their first violation, the size of the explored graph, the states left
      * unexpanded by the bound ({@code cut}) and, per variable holding integers, the range of the integers met
-     * in the reachable states.
+     * in the reachable states; {@code reused}: the evaluations of a check skipped because the unmutated model's run
+     * established it there ({@link Known}).
      */
     public record Report(String model, List<String> checks, Map<String, Violation> violations, int states, long edges,
-                         int depth, int cut, Map<String, IntRange> values, double seconds) {
+                         int depth, int cut, Map<String, IntRange> values, double seconds, long reused) {
         public Report {
             checks = List.copyOf(checks);
             violations = Collections.unmodifiableMap(new LinkedHashMap<>(violations));
@@ -113,7 +141,91 @@ public final class ExhaustiveCheck {
         }
     }
 
+    /**
+     * What a run of an unmutated model that held every check established, for its mutants: the states (TLC
+     * fingerprints) in which every invariant held and the steps (the fingerprints of the two states' values,
+     * without symmetry) on which every property's action held. Filled by {@link #baseline}.
+     */
+    public static final class Known {
+        private final Set<Long> states = new HashSet<>();
+        private final Set<Step> steps = new HashSet<>();
+        private boolean complete;
+
+        private record Step(long from, long to) {}
+
+        /** Whether the run that filled this held every check (else nothing may be reused: {@link #run} ignores it). */
+        public boolean complete() {
+            return complete;
+        }
+
+        public int states() {
+            return states.size();
+        }
+
+        public int steps() {
+            return steps.size();
+        }
+    }
+
+    /**
+     * The text a mutant changed: lines {@code firstLine} to {@code lastLine} (1-based, inclusive) of module
+     * {@code module} as mutated.
+     */
+    public record Change(String module, int firstLine, int lastLine) {
+        /** The lines between the first and the last character in which {@code after} differs from {@code before}. */
+        public static Change between(String module, String before, String after) {
+            int n = Math.min(before.length(), after.length());
+            int p = 0;
+            while (p < n && before.charAt(p) == after.charAt(p)) p++;
+            int q = 0;
+            while (q < n - p && before.charAt(before.length() - 1 - q) == after.charAt(after.length() - 1 - q)) q++;
+            int end = Math.max(p, after.length() - q - 1);  // the last changed character (p itself for a deletion)
+            return new Change(module, line(after, p), line(after, end));
+        }
+
+        private static int line(String text, int at) {
+            int l = 1;
+            for (int i = 0; i < Math.min(at, text.length()); i++) if (text.charAt(i) == '\n') l++;
+            return l;
+        }
+
+        /** Whether a node at {@code loc} lies on a changed line. */
+        boolean touches(Location loc) {
+            return loc != null && module.equals(loc.source()) && loc.beginLine() <= lastLine && loc.endLine() >= firstLine;
+        }
+    }
+
     private ExhaustiveCheck() {}
+
+    /**
+     * {@link #run(Path, String, Path, int)}, recording in {@code into} what the run established when it holds every
+     * check ({@link Known}; a run with a violation leaves {@code into} incomplete).
+     */
+    public static Report baseline(Path dir, String module, Path cfg, int maxStates, Known into) {
+        try (SpecSession session = SpecSession.open(dir, module, cfg)) {
+            Run run = new Run(session, maxStates, Map.of());
+            run.collect = into;
+            Report r = run.explore();
+            into.complete = r.violations().isEmpty();
+            if (!into.complete) {
+                into.states.clear();
+                into.steps.clear();
+            }
+            return r;
+        }
+    }
+
+    /**
+     * {@link #run(Path, String, Path, int, Map)} of a mutant: the model's checks, skipped in the states and on the steps
+     * {@code known} (its unmutated model's) records, each unless it reaches a line of {@code change}.
+     */
+    public static Report run(Path dir, String module, Path cfg, int maxStates, Map<String, IntRange> bound, Known known, Change change) {
+        try (SpecSession session = SpecSession.open(dir, module, cfg)) {
+            Run run = new Run(session, maxStates, bound);
+            if (known.complete()) run.reuse(known, change);
+            return run.explore();
+        }
+    }
 
     /**
      * Loads the model (module {@code module}.tla in {@code dir}, configuration {@code cfg}) and checks it.
@@ -162,6 +274,14 @@ public final class ExhaustiveCheck {
         private int size;
         private long edges;
         private int maxDepth;
+        /** Filled with what this run established (a baseline), or null. */
+        private Known collect;
+        /** Reused from the unmutated model, or null; per invariant and implied action, whether it may be skipped there. */
+        private Known known;
+        private boolean[] reuseInvariant, reuseAction;
+        private long reused;
+        /** The variables, in declaration order: the order of a state's values in {@link #valuesFp}. */
+        private final UniqueString[] vars;
 
         Run(SpecSession session, int maxStates, Map<String, IntRange> bound) {
             this.session = session;
@@ -185,6 +305,34 @@ public final class ExhaustiveCheck {
             checks.addAll(List.of(invariantNames));
             checks.addAll(properties);
             if (checkDeadlock) checks.add(DEADLOCK);
+            this.vars = session.variables().stream().map(UniqueString::uniqueStringOf).toArray(UniqueString[]::new);
+        }
+
+        /**
+         * Skip the checks that do not reach {@code change} where {@code known} says they hold. A check reaches what
+         * its definition in the root module reaches (a property's whole definition, not only the implied action TLC
+         * extracted from it: TLC moves INSTANCE substitutions into the action's context, some as values already
+         * evaluated) and what the action TLC evaluates reaches; a check without such a definition is never skipped.
+         */
+        void reuse(Known known, Change change) {
+            this.known = known;
+            reuseInvariant = new boolean[invariants.length];
+            for (int i = 0; i < invariants.length; i++)
+                reuseInvariant[i] = unchanged(tool.getRootModule().getOpDef(invariantNames[i]), invariants[i], change);
+            reuseAction = new boolean[impliedActions.length];
+            for (int j = 0; j < impliedActions.length; j++)
+                reuseAction[j] = unchanged(tool.getRootModule().getOpDef(actionProperty[j]), impliedActions[j], change);
+        }
+
+        private static boolean unchanged(OpDefNode def, Action evaluated, Change change) {
+            return def != null && !Reach.touches(def, change) && !Reach.touches(evaluated, change);
+        }
+
+        /** A fingerprint of the state's values as they are (no symmetry): a step's end in {@link Known}. */
+        private long valuesFp(TLCState s) {
+            long fp = FP64.New();
+            for (UniqueString v : vars) fp = s.lookup(v).fingerPrint(fp);
+            return fp;
         }
 
         /** The PROPERTY each implied predicate or action comes from ({@link SpecSession#propertyOwners}). */
@@ -201,7 +349,7 @@ public final class ExhaustiveCheck {
                     if (seen.putIfAbsent(s.fingerPrint(), size) != null) continue;
                     int idx = add(-1, -1, 0);
                     queue.add(s);
-                    checkInvariants(s, idx);
+                    checkInvariants(s, idx, s.fingerPrint());
                     for (int k = 0; k < impliedInits.length; k++)
                         if (!violations.containsKey(initProperty[k]) && !valid(impliedInits[k], s, null, idx, -1))
                             violate(initProperty[k], idx, -1);
@@ -216,6 +364,7 @@ public final class ExhaustiveCheck {
                     }
                     IdThread.setCurrentState(s);
                     boolean any = false;
+                    long sv0 = known != null || collect != null ? valuesFp(s) : 0;
                     for (int ai = 0; ai < actions.length; ai++) {
                         StateVec sv;
                         try {
@@ -228,9 +377,14 @@ public final class ExhaustiveCheck {
                             any = true;
                             if (!tool.isInModel(t) || !tool.isInActions(s, t)) continue;
                             edges++;
-                            for (int j = 0; j < impliedActions.length; j++)
-                                if (!violations.containsKey(actionProperty[j]) && !valid(impliedActions[j], s, t, si, ai))
-                                    violate(actionProperty[j], si, ai);
+                            Known.Step step = known != null || collect != null ? new Known.Step(sv0, valuesFp(t)) : null;
+                            boolean knownStep = known != null && known.steps.contains(step);
+                            for (int j = 0; j < impliedActions.length; j++) {
+                                if (violations.containsKey(actionProperty[j])) continue;
+                                if (knownStep && reuseAction[j]) reused++;
+                                else if (!valid(impliedActions[j], s, t, si, ai)) violate(actionProperty[j], si, ai);
+                            }
+                            if (collect != null) collect.steps.add(step);
                             long fp = t.fingerPrint();
                             if (seen.containsKey(fp)) continue;
                             if (size >= maxStates)
@@ -240,7 +394,7 @@ public final class ExhaustiveCheck {
                             seen.put(fp, ti);
                             t.setPredecessor(s);
                             queue.add(t);
-                            checkInvariants(t, ti);
+                            checkInvariants(t, ti, fp);
                         }
                     }
                     if (!any && checkDeadlock && !violations.containsKey(DEADLOCK)) violate(DEADLOCK, si, -1);
@@ -255,7 +409,7 @@ public final class ExhaustiveCheck {
                 int[] r = met.get(v);
                 if (r != null && r[0] <= r[1]) ranges.put(v, new IntRange(r[0], r[1]));
             }
-            return new Report(session.modelName(), checks, ordered, size, edges, maxDepth, cut, ranges, (System.nanoTime() - t0) / 1e9);
+            return new Report(session.modelName(), checks, ordered, size, edges, maxDepth, cut, ranges, (System.nanoTime() - t0) / 1e9, reused);
         }
 
         /** Whether every variable's integers lie in its bound; records the integers met. */
@@ -302,12 +456,15 @@ public final class ExhaustiveCheck {
             return size++;
         }
 
-        private void checkInvariants(TLCState s, int idx) {
+        private void checkInvariants(TLCState s, int idx, long fp) {
+            boolean knownState = known != null && known.states.contains(fp);
             for (int i = 0; i < invariants.length; i++) {
                 String name = invariantNames[i];
                 if (violations.containsKey(name)) continue;
-                if (!valid(invariants[i], s, null, idx, -1)) violate(name, idx, -1);
+                if (knownState && reuseInvariant[i]) reused++;
+                else if (!valid(invariants[i], s, null, idx, -1)) violate(name, idx, -1);
             }
+            if (collect != null) collect.states.add(fp);
         }
 
         private boolean valid(Action a, TLCState s, TLCState t, int idx, int step) {
@@ -335,6 +492,66 @@ public final class ExhaustiveCheck {
             StringBuilder b = new StringBuilder();
             for (ActionLabel l : path(idx, step)) b.append(' ').append(l);
             return new EvaluationError(session.modelName() + ": error " + what + " after the path:" + b + "\n" + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a check reaches a changed line: its expression, every definition it applies, transitively. */
+    static final class Reach {
+        private final Change change;
+        private final Map<Object, Boolean> seen = new IdentityHashMap<>();
+        private boolean touched;
+
+        private Reach(Change change) {
+            this.change = change;
+        }
+
+        static boolean touches(Action check, Change change) {
+            Reach r = new Reach(change);
+            r.visit(check.pred);
+            r.visit(check.con);
+            return r.touched;
+        }
+
+        static boolean touches(OpDefNode def, Change change) {
+            Reach r = new Reach(change);
+            r.visit(def);
+            return r.touched;
+        }
+
+        private void visit(Context con) {
+            if (con == null || seen.put(con, Boolean.TRUE) != null) return;
+            con.lookupName(sym -> {
+                Object v = con.lookup(sym);
+                if (v instanceof LazyValue lv) {
+                    visit(lv.expr);
+                    visit(lv.con);
+                } else if (v instanceof SemanticNode n) {
+                    visit(n);
+                }
+                return false;
+            });
+        }
+
+        private void visit(SemanticNode n) {
+            if (n == null || touched || seen.put(n, Boolean.TRUE) != null) return;
+            if (change.touches(n.getLocation())) {
+                touched = true;
+                return;
+            }
+            if (n instanceof OpApplNode a) {
+                visit(a.getOperator());
+                if (a.getBdedQuantBounds() != null) for (SemanticNode b : a.getBdedQuantBounds()) visit(b);
+            } else if (n instanceof OpArgNode o) {
+                visit(o.getOp());
+            } else if (n instanceof OpDefNode d) {
+                visit(d.getBody());
+            } else if (n instanceof SubstInNode si) {
+                for (Subst sub : si.getSubsts()) visit(sub.getExpr());
+            } else if (n instanceof LetInNode l) {
+                for (OpDefNode d : l.getLets()) visit(d);
+            }
+            SemanticNode[] children = n.getChildren();
+            if (children != null) for (SemanticNode c : children) visit(c);
         }
     }
 }
