@@ -61,7 +61,7 @@
 (* memory.max writes and v1's callers of drain_all_stock; reclaim and OOM  *)
 (* between the failed charge and the drain (a charge's failure is its      *)
 (* final verdict, as in Charge.tla); CPU hotplug's drain; isolated CPUs;   *)
-(* uncharge_batch's batching (user pages are uncharged one at a time).  A  *)
+(* uncharge_batch's batching (one page at a time: UnchargeBatch.tla).  A   *)
 (* swap-in retrying after its drain holds the memcg it charges in chargeTo,*)
 (* which, as for every charging CPU, keeps that memcg from going offline   *)
 (* until the retry ends (the kernel does not wait).                          *)
