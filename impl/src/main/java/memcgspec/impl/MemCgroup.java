@@ -181,7 +181,7 @@ public final class MemCgroup {
         return origObjcg;
     }
 
-    /** memcg->objcg_list: the inherited objcgs; read and change it only under {@link Mm#objcgLock}. */
+    /** memcg->objcg_list: the inherited objcgs; read it only under {@link Mm#objcgLock}, and change it only through {@link Mm#writableObjcgList}. */
     List<ObjCgroup> objcgList() {
         return objcgList;
     }

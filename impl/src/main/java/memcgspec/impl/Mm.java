@@ -29,6 +29,9 @@ public final class Mm {
     private final ObjCgroup[] objcgs;
     /** objcg_lock: the objcg lists and every objcg->memcg update. */
     private final Object objcgLock = new Object();
+    /** Under objcg_lock: the objcg_lists taken for writing so far; the last copy of them ({@link #objcgLists}) and the count it was made at. */
+    private long objcgListWrites, listsCopyAt = -1;
+    private ObjCgroup[][] listsCopy;
 
     /**
      * The shape of a machine.
@@ -190,17 +193,34 @@ public final class Mm {
 
     /**
      * Every memcg's objcg_list (by memcg id), copied under ONE taking of objcg_lock: for the
-     * checkers, which read every list after each step.
+     * checkers, which read every list before and after each step. The copy is made again only
+     * when a list was written since the last one (every write is counted: {@link
+     * #writableObjcgList}); until then every call returns the same
+     * arrays, which callers must not modify. A new copy is a new array: an older copy keeps the
+     * lists as they were, so it serves as a snapshot.
      */
     public ObjCgroup[][] objcgLists() {
         synchronized (objcgLock) {
-            ObjCgroup[][] out = new ObjCgroup[memcgs.length][];
-            for (int i = 0; i < memcgs.length; i++) {
-                List<ObjCgroup> l = memcgs[i].objcgList();
-                out[i] = l.toArray(new ObjCgroup[l.size()]);
+            if (listsCopy == null || listsCopyAt != objcgListWrites) {
+                ObjCgroup[][] out = new ObjCgroup[memcgs.length][];
+                for (int i = 0; i < memcgs.length; i++) {
+                    List<ObjCgroup> l = memcgs[i].objcgList();
+                    out[i] = l.toArray(new ObjCgroup[l.size()]);
+                }
+                listsCopy = out;
+                listsCopyAt = objcgListWrites;
             }
-            return out;
+            return listsCopy;
         }
+    }
+
+    /**
+     * Memcg m's objcg_list, to write it: every write of an objcg_list takes it from here, under
+     * objcg_lock, and is counted, so {@link #objcgLists} knows when its last copy is out of date.
+     */
+    List<ObjCgroup> writableObjcgList(MemCgroup m) {
+        objcgListWrites++;
+        return m.objcgList();
     }
 
     /** objcg_lock. */
@@ -270,10 +290,11 @@ public final class Mm {
         MemCgroup parent = m.parent();
         ObjCgroup o = m.clearObjcg();
         synchronized (objcgLock) {
-            m.objcgList().add(o);
-            for (ObjCgroup it : m.objcgList()) it.repoint(parent);
-            parent.objcgList().addAll(m.objcgList());
-            m.objcgList().clear();
+            List<ObjCgroup> list = writableObjcgList(m);
+            list.add(o);
+            for (ObjCgroup it : list) it.repoint(parent);
+            writableObjcgList(parent).addAll(list);
+            list.clear();
         }
         o.put();
     }
@@ -368,7 +389,7 @@ public final class Mm {
             if (!memcgs[m].online()) c.memcgs[m].clearObjcg();
             for (int o = 1; o < objcgs.length; o++) {
                 MemCgroup at = c.objcgs[o].memcg();
-                if (at != null && (o != at.id() || !at.online()) && at.id() == m) c.memcgs[m].objcgList().add(c.objcgs[o]);
+                if (at != null && (o != at.id() || !at.online()) && at.id() == m) c.writableObjcgList(c.memcgs[m]).add(c.objcgs[o]);
             }
         }
         for (int i = 0; i < kpages.length; i++) c.kpages[i].copyFrom(kpages[i], c);

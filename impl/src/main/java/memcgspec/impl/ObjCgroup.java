@@ -67,7 +67,7 @@ public final class ObjCgroup {
     private void release() {
         synchronized (mm.objcgLock()) {
             MemCgroup m = memcg;
-            if (m != null) m.objcgList().remove(this);
+            if (m != null) mm.writableObjcgList(m).remove(this);
             memcg = null;
         }
     }

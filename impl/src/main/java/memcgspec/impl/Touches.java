@@ -12,56 +12,44 @@ package memcgspec.impl;
  * one thread at a time.
  */
 public final class Touches {
-    private final boolean[] folioSeen, kpageSeen;
-    private final int[] folios, kpages;
-    private int nFolios, nKpages;
+    private final IdSet folios, kpages;
 
     Touches(int folioCount, int kpageCount) {
-        folioSeen = new boolean[folioCount];
-        folios = new int[folioCount];
-        kpageSeen = new boolean[kpageCount];
-        kpages = new int[kpageCount];
+        folios = new IdSet(folioCount);
+        kpages = new IdSet(kpageCount);
     }
 
     void logFolio(int id) {
-        if (!folioSeen[id]) {
-            folioSeen[id] = true;
-            folios[nFolios++] = id;
-        }
+        folios.add(id);
     }
 
     void logKpage(int id) {
-        if (!kpageSeen[id]) {
-            kpageSeen[id] = true;
-            kpages[nKpages++] = id;
-        }
+        kpages.add(id);
     }
 
     /** How many folios were written since the last clear. */
     public int folioCount() {
-        return nFolios;
+        return folios.size();
     }
 
     /** The k-th folio written (by id), in the order of their first writes. */
     public int folio(int k) {
-        return folios[k];
+        return folios.get(k);
     }
 
     /** How many kmem pages were written since the last clear. */
     public int kpageCount() {
-        return nKpages;
+        return kpages.size();
     }
 
     /** The k-th kmem page written (by id), in the order of their first writes. */
     public int kpage(int k) {
-        return kpages[k];
+        return kpages.get(k);
     }
 
     /** Forgets every write. */
     public void clear() {
-        for (int k = 0; k < nFolios; k++) folioSeen[folios[k]] = false;
-        for (int k = 0; k < nKpages; k++) kpageSeen[kpages[k]] = false;
-        nFolios = 0;
-        nKpages = 0;
+        folios.clear();
+        kpages.clear();
     }
 }

@@ -1,9 +1,9 @@
 package memcgspec.protocol;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import memcgspec.impl.IdSet;
 import memcgspec.impl.Touches;
 import memcgspec.props.Workload;
 
@@ -33,8 +33,8 @@ final class IncrementalChecks implements Workload.Checks {
     private final Machine m;
     private final Touches touches;
     private Census census;
-    /** The frames the parts' state referred to at the last check; two spare mark arrays. */
-    private boolean[] pinnedFolios, pinnedKpages, spareFolios, spareKpages;
+    /** The frames the parts' state referred to at the last check; two spare sets. */
+    private IdSet pinnedFolios, pinnedKpages, spareFolios, spareKpages;
 
     IncrementalChecks(Protocol protocol, Machine m) {
         this.protocol = protocol;
@@ -46,10 +46,10 @@ final class IncrementalChecks implements Workload.Checks {
     private void wholeCensus() {
         census = new Census(m);
         touches.clear();
-        pinnedFolios = new boolean[m.mm().config().folios()];
-        pinnedKpages = new boolean[m.mm().config().kmemPages()];
-        spareFolios = new boolean[pinnedFolios.length];
-        spareKpages = new boolean[pinnedKpages.length];
+        pinnedFolios = new IdSet(m.mm().config().folios());
+        pinnedKpages = new IdSet(m.mm().config().kmemPages());
+        spareFolios = new IdSet(pinnedFolios.bound());
+        spareKpages = new IdSet(pinnedKpages.bound());
         for (ProtocolPart p : protocol.parts()) p.pinned(m, pinnedFolios, pinnedKpages);
     }
 
@@ -71,13 +71,13 @@ final class IncrementalChecks implements Workload.Checks {
 
     @Override
     public List<String> afterStep() {
-        boolean[] folios = spareFolios, kpages = spareKpages;
-        Arrays.fill(folios, false);
-        Arrays.fill(kpages, false);
+        IdSet folios = spareFolios, kpages = spareKpages;
+        folios.clear();
+        kpages.clear();
         for (ProtocolPart p : protocol.parts()) p.pinned(m, folios, kpages);
-        // the frames referred to before the step (the last marks) or after it
-        for (int i = 0; i < folios.length; i++) pinnedFolios[i] |= folios[i];
-        for (int i = 0; i < kpages.length; i++) pinnedKpages[i] |= kpages[i];
+        // the frames referred to before the step (the last pins) or after it
+        for (int k = 0; k < folios.size(); k++) pinnedFolios.add(folios.get(k));
+        for (int k = 0; k < kpages.size(); k++) pinnedKpages.add(kpages.get(k));
         census.refresh(touches, pinnedFolios, pinnedKpages);
         touches.clear();
         spareFolios = pinnedFolios;

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import memcgspec.impl.IdSet;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Mm;
 import memcgspec.props.Call;
@@ -68,12 +69,12 @@ public interface ProtocolPart {
     void snapshot(Machine m, List<Object> out, boolean frames);
 
     /**
-     * Marks (by id) the folios and kmem pages that this part's state other than the frames' own
+     * Adds (by id) to the given sets the folios and kmem pages that this part's state other than the frames' own
      * fields refers to (the folio a CPU holds, a page-cache entry, ...): the per-frame invariants
      * read that state as the frame's context, so a frame it refers to before or after a step is
      * checked again although the step did not write it ({@link Census#refresh}).
      */
-    default void pinned(Machine m, boolean[] folios, boolean[] kpages) {}
+    default void pinned(Machine m, IdSet folios, IdSet kpages) {}
 
     /** This part's state as named values, for the "changes" column of a trace. */
     void view(Machine m, Map<String, String> out);

@@ -39,7 +39,6 @@ class CensusRowSumsTest {
             Random r = new Random(77 + run);
             Touches touches = m.mm().track();
             Census kept = new Census(m);
-            boolean[] noFolios = new boolean[m.mm().config().folios()], noKpages = new boolean[m.mm().config().kmemPages()];
             for (int k = 0; k < 400; k++) {
                 Call<Machine> step = w.randomStep(m, r);
                 try {
@@ -47,7 +46,7 @@ class CensusRowSumsTest {
                 } catch (StepRefused refused) {
                     // a refusal changes nothing
                 }
-                kept.refresh(touches, noFolios, noKpages);
+                kept.refresh(touches);
                 touches.clear();
                 assertSameSums(new Census(m), kept, p + " " + setup.name() + " run " + run + " after step " + (k + 1) + " " + step.label());
                 steps++;
@@ -81,7 +80,6 @@ class CensusRowSumsTest {
         Census kept = new Census(m);
         m.mm().track(); // the census' log no longer sees writes
         Random r = new Random(5);
-        boolean[] noFolios = new boolean[m.mm().config().folios()], noKpages = new boolean[m.mm().config().kmemPages()];
         for (int k = 0; k < 200; k++) {
             try {
                 w.randomStep(m, r).apply(m);
@@ -89,7 +87,7 @@ class CensusRowSumsTest {
                 // nothing changed
             }
         }
-        kept.refresh(touches, noFolios, noKpages);
+        kept.refresh(touches);
         Census whole = new Census(m);
         assertNotEquals(whole.allocatedKpages(), kept.allocatedKpages(), "200 random kmem steps allocated no kmem page?");
         assertTrue(!java.util.Arrays.equals(whole.kpagesOf, kept.kpagesOf) || !java.util.Arrays.equals(whole.ownedFolios, kept.ownedFolios));

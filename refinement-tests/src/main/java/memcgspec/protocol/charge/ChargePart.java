@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import memcgspec.impl.IdSet;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
@@ -285,15 +286,15 @@ public final class ChargePart implements ProtocolPart {
 
     /** The folios the CPUs hold and those in the page cache. */
     @Override
-    public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
+    public void pinned(Machine m, IdSet folios, IdSet kpages) {
         Mm mm = m.mm();
         for (int i = 0; i < mm.config().cpus(); i++) {
             Folio f = mm.cpu(i).held();
-            if (f != null) folios[f.id()] = true;
+            if (f != null) folios.add(f.id());
         }
         for (int i = 0; i < mm.cache().size(); i++) {
             Folio f = mm.cache().lookup(i);
-            if (f != null) folios[f.id()] = true;
+            if (f != null) folios.add(f.id());
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import memcgspec.impl.IdSet;
 import memcgspec.impl.Accounting;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.KmemPage;
@@ -205,8 +206,10 @@ public final class KmemPart implements ProtocolPart {
         Mm mm = m.mm();
         int nk = frames ? mm.kpages().size() : 0, nm = mm.memcgs().size(), nc = mm.cpus().size();
         long[] a = new long[nk * 4 + nm * 8 + nc * 4];
-        int[][] lists = new int[nm][];
-        ObjCgroup[][] objcgLists = mm.objcgLists(); // one taking of objcg_lock
+        // One taking of objcg_lock; the same arrays until a list is written (a write makes new
+        // ones, so these keep the lists as they are now). Compared element by element: the objcgs
+        // of a machine are one object per id, so equal objcgs are equal ids.
+        ObjCgroup[][] objcgLists = mm.objcgLists();
         int k = 0;
         for (int i = 0; i < nk; i++) {
             KmemPage p = mm.kpage(i);
@@ -226,10 +229,6 @@ public final class KmemPart implements ProtocolPart {
             ObjCgroup o = mm.objcg(i);
             a[k++] = o == null ? 0 : o.refs();
             a[k++] = o == null || o.memcg() == null ? 0 : o.memcg().id() + 1;
-            ObjCgroup[] list = objcgLists[g.id()];
-            int[] ids = new int[list.length];
-            for (int j = 0; j < ids.length; j++) ids[j] = list[j].id();
-            lists[i] = ids;
         }
         for (Cpu c : mm.cpus()) {
             KmemSteps s = KmemSteps.of(c);
@@ -239,15 +238,15 @@ public final class KmemPart implements ProtocolPart {
             a[k++] = c.rcuMemcg() == null ? 0 : c.rcuMemcg().id() + 1;
         }
         out.add(a);
-        out.add(lists);
+        out.add(objcgLists);
     }
 
     /** The kmem page each CPU works on. */
     @Override
-    public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
+    public void pinned(Machine m, IdSet folios, IdSet kpages) {
         for (Cpu c : m.mm().cpus()) {
             KmemPage k = KmemSteps.of(c).kpage();
-            if (k != null) kpages[k.id()] = true;
+            if (k != null) kpages.add(k.id());
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import memcgspec.impl.IdSet;
 import memcgspec.impl.Accounting;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
@@ -384,8 +385,8 @@ public final class SwapPart implements ProtocolPart {
 
     /** The swap-cache folios. */
     @Override
-    public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
-        for (Folio f : m.mm().swap().slots().cached()) if (f != null) folios[f.id()] = true;
+    public void pinned(Machine m, IdSet folios, IdSet kpages) {
+        for (Folio f : m.mm().swap().slots().cached()) if (f != null) folios.add(f.id());
     }
 
     private static int counter(long[] a, int k, PageCounter pcnt) {
