@@ -23,6 +23,8 @@ public final class Mm {
     private final PageCache cache;
     private final SwapDevice swap;
     private final Cpu[] cpus;
+    /** By memcg id: its parent's id, -1 for the root. */
+    private final int[] parentIds;
     private final Accounting accounting;
     private final KmemPage[] kpages;
     /** The objcgs, by the id of the memcg that allocated them; null at the root's place. */
@@ -118,6 +120,8 @@ public final class Mm {
             // swap.max is set below the first level (Swap.tla's SwapMaxOf); the first level is unlimited.
             memcgs[m] = new MemCgroup(m, parent, config.limit(), parent.isRoot() ? PageCounter.UNLIMITED : config.swapMax(), memsw);
         }
+        parentIds = new int[memcgs.length];
+        for (int m = 0; m < memcgs.length; m++) parentIds[m] = memcgs[m].isRoot() ? -1 : memcgs[m].parent().id();
         // memcg_online_kmem: every non-root memcg gets its objcg (the root has none).
         objcgs = new ObjCgroup[memcgs.length];
         for (int m = 1; m < memcgs.length; m++) {
@@ -144,6 +148,14 @@ public final class Mm {
 
     public MemCgroup memcg(int id) {
         return memcgs[id];
+    }
+
+    /**
+     * The id of memcg {@code id}'s parent, -1 for the root (parents are fixed at creation): for the
+     * checkers' sums over subtrees, which run after every step.
+     */
+    public int parentId(int id) {
+        return parentIds[id];
     }
 
     public List<MemCgroup> memcgs() {

@@ -39,10 +39,10 @@ public final class ChargeInvariants {
             for (Cpu cpu : c.cpus()) if (cpu.pc().pending() && cpu.chargeTo() != null) own[cpu.chargeTo().id()]++;
             subtree = subtree(mm, own);
             inCache = new boolean[c.folios().length];
-            int[] ids = new int[mm.cache().size()];
+            Folio[] entries = mm.cache().entries(); // one taking of xa_lock
+            int[] ids = new int[entries.length];
             int n = 0;
-            for (int i = 0; i < mm.cache().size(); i++) {
-                Folio f = mm.cache().lookup(i);
+            for (Folio f : entries) {
                 if (f != null && !inCache[f.id()]) {
                     inCache[f.id()] = true;
                     ids[n++] = f.id();
@@ -64,9 +64,9 @@ public final class ChargeInvariants {
         // ids downwards, each memcg's sum is complete before it is added to its parent's.
         long[] out = own.clone();
         for (int i = out.length - 1; i > 0; i--) {
-            MemCgroup p = mm.memcg(i).parent();
-            if (p == null || p.id() >= i) return subtreeByRecursion(mm, own);
-            out[p.id()] += out[i];
+            int p = mm.parentId(i);
+            if (p < 0 || p >= i) return subtreeByRecursion(mm, own);
+            out[p] += out[i];
         }
         return out;
     }
@@ -77,7 +77,7 @@ public final class ChargeInvariants {
      */
     public static long[] children(Mm mm, long[] values) {
         long[] out = new long[values.length];
-        for (int i = 1; i < values.length; i++) out[mm.memcg(i).parent().id()] += values[i];
+        for (int i = 1; i < values.length; i++) out[mm.parentId(i)] += values[i];
         return out;
     }
 

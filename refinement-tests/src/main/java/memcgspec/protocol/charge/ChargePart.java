@@ -270,8 +270,9 @@ public final class ChargePart implements ProtocolPart {
             a[k++] = f.anon() ? 1 : 0;
             a[k++] = f.isFree() ? 1 : 0;
         }
+        Folio[] cache = mm.cache().entries(); // one taking of xa_lock
         for (int i = 0; i < ni; i++) {
-            Folio f = mm.cache().lookup(i);
+            Folio f = cache[i];
             a[k++] = f == null ? 0 : f.id() + 1;
         }
         for (int i = 0; i < nc; i++) {
@@ -292,10 +293,7 @@ public final class ChargePart implements ProtocolPart {
             Folio f = mm.cpu(i).held();
             if (f != null) folios.add(f.id());
         }
-        for (int i = 0; i < mm.cache().size(); i++) {
-            Folio f = mm.cache().lookup(i);
-            if (f != null) folios.add(f.id());
-        }
+        for (Folio f : mm.cache().entries()) if (f != null) folios.add(f.id());
     }
 
     /**

@@ -41,8 +41,9 @@ public final class KmemInvariants {
         final long[] cssCpus;
         /** Per objcg id: its holders (Kmem.tla's ObjcgHolders); pages naming it; CPUs naming it. */
         final long[] holders, pages, cpus;
-        /** Per kmem page id: a CPU is charging it. */
-        final boolean[] charging;
+        /** The kmem pages (by id) CPUs are charging: the first {@code nCharging} entries, a CPU's page each. */
+        private final int[] charging;
+        private int nCharging;
         /**
          * Per memcg id: the pages stocked for it on every CPU, summed over its subtree; the slots
          * caching it (each holds a css reference). All 0 on a machine without a stock (Kmem.tla);
@@ -60,7 +61,7 @@ public final class KmemInvariants {
             holders = new long[nm];
             pages = new long[nm];
             cpus = new long[nm];
-            charging = new boolean[mm.kpages().size()];
+            charging = new int[c.cpus().length];
             stocked = new long[nm];
             slotRefs = new long[nm];
             if (mm.config().stock()) {
@@ -102,13 +103,19 @@ public final class KmemInvariants {
                 if (!(cpu.pc() instanceof KmemPc pc)) continue;
                 KmemSteps s = KmemSteps.of(cpu);
                 if (pc.charging() && s.kobj() != null) cpus[s.kobj().id()]++;
-                if (pc.charging() && s.kpage() != null) charging[s.kpage().id()] = true;
+                if (pc.charging() && s.kpage() != null) charging[nCharging++] = s.kpage().id();
                 if (pc.holdsCss() && s.kmemcg() != null) cssCpus[s.kmemcg().id()]++;
             }
             for (int o = 1; o < nm; o++) {
                 MemCgroup m = mm.memcg(o);
                 holders[o] = (m.online() ? 1 : 0) + (m.state() != MemCgroup.State.FREED ? 1 : 0) + pages[o] + cpus[o];
             }
+        }
+
+        /** Whether a CPU is charging kmem page {@code id}. */
+        boolean charging(int id) {
+            for (int k = 0; k < nCharging; k++) if (charging[k] == id) return true;
+            return false;
         }
     }
 
@@ -199,7 +206,7 @@ public final class KmemInvariants {
         Tally t = tally(c);
         for (int i : c.kchecked()) {
             KmemPage k = c.kpages()[i];
-            if (c.kallocated[i] && !t.charging[i] && c.kobjcg[i] == null) v.accept(k + " is allocated, charged to nothing, and no CPU charges it");
+            if (c.kallocated[i] && !t.charging(i) && c.kobjcg[i] == null) v.accept(k + " is allocated, charged to nothing, and no CPU charges it");
             if (!c.kallocated[i] && c.kobjcg[i] != null) v.accept(k + " is free but names " + c.kobjcg[i]);
         }
     }

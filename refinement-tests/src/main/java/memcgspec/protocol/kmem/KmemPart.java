@@ -204,8 +204,9 @@ public final class KmemPart implements ProtocolPart {
     @Override
     public void snapshot(Machine m, List<Object> out, boolean frames) {
         Mm mm = m.mm();
-        int nk = frames ? mm.kpages().size() : 0, nm = mm.memcgs().size(), nc = mm.cpus().size();
-        long[] a = new long[nk * 4 + nm * 8 + nc * 4];
+        Mm.Config shape = mm.config(); // indexed loops, no list views: this runs before every step
+        int nk = frames ? shape.kmemPages() : 0, nm = shape.nMemcg() + 1, nc = shape.cpus();
+        long[] a = new long[nk * 4 + nm * 7 + nc * 4];
         // One taking of objcg_lock; the same arrays until a list is written (a write makes new
         // ones, so these keep the lists as they are now). Compared element by element: the objcgs
         // of a machine are one object per id, so equal objcgs are equal ids.
@@ -230,7 +231,8 @@ public final class KmemPart implements ProtocolPart {
             a[k++] = o == null ? 0 : o.refs();
             a[k++] = o == null || o.memcg() == null ? 0 : o.memcg().id() + 1;
         }
-        for (Cpu c : mm.cpus()) {
+        for (int i = 0; i < nc; i++) {
+            Cpu c = mm.cpu(i);
             KmemSteps s = KmemSteps.of(c);
             a[k++] = s.kpage() == null ? 0 : s.kpage().id() + 1;
             a[k++] = s.kobj() == null ? 0 : s.kobj().id() + 1;
@@ -244,8 +246,8 @@ public final class KmemPart implements ProtocolPart {
     /** The kmem page each CPU works on. */
     @Override
     public void pinned(Machine m, IdSet folios, IdSet kpages) {
-        for (Cpu c : m.mm().cpus()) {
-            KmemPage k = KmemSteps.of(c).kpage();
+        for (int i = 0; i < m.mm().config().cpus(); i++) {
+            KmemPage k = KmemSteps.of(m.mm().cpu(i)).kpage();
             if (k != null) kpages.add(k.id());
         }
     }

@@ -166,8 +166,8 @@ public final class MigratePart implements ProtocolPart {
     /** Each CPU's second folio. */
     @Override
     public void pinned(Machine m, IdSet folios, IdSet kpages) {
-        for (Cpu c : m.mm().cpus()) {
-            Folio q = MigrateSteps.of(c).newFolio();
+        for (int i = 0; i < m.mm().config().cpus(); i++) {
+            Folio q = MigrateSteps.of(m.mm().cpu(i)).newFolio();
             if (q != null) folios.add(q.id());
         }
     }
