@@ -31,6 +31,10 @@ public final class Census {
     private Class<?>[] types = new Class<?>[8];
     private Object[] tallies = new Object[8];
     private int nTallies;
+    /** The tallies computed before the last refresh ({@link #previous}), likewise. */
+    private Class<?>[] prevTypes = new Class<?>[8];
+    private Object[] prevTallies = new Object[8];
+    private int nPrev;
     private final Folio[] folios;
     private final Cpu[] cpus;
     private final MemCgroup[] memcgs;
@@ -213,7 +217,16 @@ public final class Census {
         checked = union(touches.folioCount(), touches::folio, pinnedFolios, checked);
         kchecked = union(touches.kpageCount(), touches::kpage, pinnedKpages, kchecked);
         readStats();
-        java.util.Arrays.fill(tallies, 0, nTallies, null);
+        // This generation's tallies become the previous ones; the older ones are dropped.
+        Class<?>[] ts = prevTypes;
+        Object[] vs = prevTallies;
+        Arrays.fill(ts, 0, nPrev, null);
+        Arrays.fill(vs, 0, nPrev, null);
+        prevTypes = types;
+        prevTallies = tallies;
+        nPrev = nTallies;
+        types = ts;
+        tallies = vs;
         nTallies = 0;
     }
 
@@ -304,5 +317,16 @@ public final class Census {
         types[nTallies] = type;
         tallies[nTallies++] = t;
         return t;
+    }
+
+    /**
+     * The tally of the given class that this census computed before its last {@linkplain #refresh
+     * refresh}, or null (always null on a whole census): a tally being computed may take over its
+     * frame-indexed arrays, resetting the entries it set, instead of allocating and filling new
+     * ones (nothing reads a tally of an older refresh). Call only from the tally's computation.
+     */
+    public <T> T previous(Class<T> type) {
+        for (int i = 0; i < nPrev; i++) if (prevTypes[i] == type) return type.cast(prevTallies[i]);
+        return null;
     }
 }

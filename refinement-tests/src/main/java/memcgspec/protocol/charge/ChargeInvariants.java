@@ -31,6 +31,9 @@ public final class ChargeInvariants {
         public final int[] holders;
         /** The folios in the page cache (by id, each once, in the order of their first index): {@code inCache}'s true entries. */
         public final int[] cached;
+        /** The folios the CPUs hold (by id, a CPU's each): {@code holders}' nonzero entries, repeated as counted. */
+        private final int[] held;
+        private int nHeld;
 
         Tally(Census c) {
             Mm mm = c.machine().mm();
@@ -38,7 +41,17 @@ public final class ChargeInvariants {
             own = c.ownedFolios.clone();
             for (Cpu cpu : c.cpus()) if (cpu.pc().pending() && cpu.chargeTo() != null) own[cpu.chargeTo().id()]++;
             subtree = subtree(mm, own);
-            inCache = new boolean[c.folios().length];
+            // The frame-indexed arrays of the census' previous tally, its entries reset, or new ones.
+            Tally old = c.previous(Tally.class);
+            if (old == null) {
+                inCache = new boolean[c.folios().length];
+                holders = new int[c.folios().length];
+            } else {
+                inCache = old.inCache;
+                for (int id : old.cached) inCache[id] = false;
+                holders = old.holders;
+                for (int k = 0; k < old.nHeld; k++) holders[old.held[k]] = 0;
+            }
             Folio[] entries = mm.cache().entries(); // one taking of xa_lock
             int[] ids = new int[entries.length];
             int n = 0;
@@ -49,8 +62,13 @@ public final class ChargeInvariants {
                 }
             }
             cached = java.util.Arrays.copyOf(ids, n);
-            holders = new int[c.folios().length];
-            for (Cpu cpu : c.cpus()) if (cpu.held() != null) holders[cpu.held().id()]++;
+            held = new int[c.cpus().length];
+            for (Cpu cpu : c.cpus()) {
+                if (cpu.held() != null) {
+                    holders[cpu.held().id()]++;
+                    held[nHeld++] = cpu.held().id();
+                }
+            }
         }
     }
 
