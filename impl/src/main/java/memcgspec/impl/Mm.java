@@ -249,13 +249,15 @@ public final class Mm {
     }
 
     /**
-     * Installs a fresh write log of this machine's folios and kmem pages and returns it (a
+     * Installs a fresh write log of this machine's folios, kmem pages and memcgs and returns it (a
      * single-threaded engine's; see {@link Touches}). Call only while no step is running.
      */
     public Touches track() {
-        Touches t = new Touches(folios.length, kpages.length);
+        Touches t = new Touches(folios.length, kpages.length, memcgs.length);
         for (Folio f : folios) f.track(t);
         for (KmemPage k : kpages) k.track(t);
+        for (MemCgroup m : memcgs) m.track(t);
+        for (int m = 1; m < objcgs.length; m++) objcgs[m].track(t);
         return t;
     }
 

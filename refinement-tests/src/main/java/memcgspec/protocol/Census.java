@@ -122,8 +122,10 @@ public final class Census {
             kchecked[i] = i;
         }
         stat = new long[memcgs.length][];
-        for (int m = 0; m < memcgs.length; m++) stat[m] = new long[MemCgroup.Stat.values().length];
-        readStats();
+        for (int m = 0; m < memcgs.length; m++) {
+            stat[m] = new long[STAT_ITEMS.length];
+            readStats(m);
+        }
     }
 
     private void readFolio(int i) {
@@ -186,16 +188,16 @@ public final class Census {
         return kallocated[i] == k.allocated() && kfreeing[i] == k.freeing() && kobjcg[i] == k.objcg() && kchargedAt[i] == k.chargedAt();
     }
 
-    private void readStats() {
-        MemCgroup.Stat[] items = MemCgroup.Stat.values();
-        for (int m = 0; m < memcgs.length; m++) {
-            for (MemCgroup.Stat item : items) stat[m][item.ordinal()] = memcgs[m].stat(item);
-        }
+    private static final MemCgroup.Stat[] STAT_ITEMS = MemCgroup.Stat.values();
+
+    private void readStats(int m) {
+        for (MemCgroup.Stat item : STAT_ITEMS) stat[m][item.ordinal()] = memcgs[m].stat(item);
     }
 
     /**
-     * Brings the census up to date after steps that wrote only the frames {@code touches} logged:
-     * their rows are read again, the statistics too, and the tallies are dropped. The per-frame
+     * Brings the census up to date after steps that wrote only the frames and memcgs
+     * {@code touches} logged: their rows are read again (a memcg's: its statistics), and the
+     * tallies are dropped. The per-frame
      * checks then visit the frames logged and those the given sets name (the frames the parts'
      * other state refers to, before and after the steps: see {@link ProtocolPart#pinned}); the
      * sets are left as they were.
@@ -216,7 +218,8 @@ public final class Census {
         if (union == null) union = new IdSet(Math.max(folios.length, kpages.length));
         checked = union(touches.folioCount(), touches::folio, pinnedFolios, checked);
         kchecked = union(touches.kpageCount(), touches::kpage, pinnedKpages, kchecked);
-        readStats();
+        // A memcg's statistics change only by its writes (logged).
+        for (int k = 0; k < touches.memcgCount(); k++) readStats(touches.memcg(k));
         // This generation's tallies become the previous ones; the older ones are dropped.
         Class<?>[] ts = prevTypes;
         Object[] vs = prevTallies;

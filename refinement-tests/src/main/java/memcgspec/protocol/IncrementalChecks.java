@@ -1,6 +1,7 @@
 package memcgspec.protocol;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import memcgspec.impl.IdSet;
@@ -35,6 +36,9 @@ final class IncrementalChecks implements Workload.Checks {
     private Census census;
     /** The frames the parts' state referred to at the last check; two spare sets. */
     private IdSet pinnedFolios, pinnedKpages, spareFolios, spareKpages;
+    /** By memcg id: the parts' rows of it ({@link ProtocolPart#memcgRow}) at the last check; a row read now, to compare. */
+    private long[][] memcgRows;
+    private long[] scratchRow;
 
     IncrementalChecks(Protocol protocol, Machine m) {
         this.protocol = protocol;
@@ -51,6 +55,29 @@ final class IncrementalChecks implements Workload.Checks {
         spareFolios = new IdSet(pinnedFolios.bound());
         spareKpages = new IdSet(pinnedKpages.bound());
         for (ProtocolPart p : protocol.parts()) p.pinned(m, pinnedFolios, pinnedKpages);
+        int width = 0;
+        for (ProtocolPart p : protocol.parts()) width += p.memcgRowWidth();
+        memcgRows = new long[m.mm().config().nMemcg() + 1][width];
+        scratchRow = new long[width];
+        for (int id = 0; id < memcgRows.length; id++) memcgRow(id, memcgRows[id]);
+    }
+
+    /** Every part's row of memcg {@code id}, into {@code row}. */
+    private void memcgRow(int id, long[] row) {
+        int k = 0;
+        for (ProtocolPart p : protocol.parts()) k = p.memcgRow(m.mm(), id, row, k);
+    }
+
+    /** The kept row of memcg {@code id} (for tests: it equals one read now after every check). */
+    long[] keptMemcgRow(int id) {
+        return memcgRows[id].clone();
+    }
+
+    /** The row of memcg {@code id} read now (for tests). */
+    long[] memcgRowNow(int id) {
+        long[] row = new long[scratchRow.length];
+        memcgRow(id, row);
+        return row;
     }
 
     private Object rest() {
@@ -66,7 +93,17 @@ final class IncrementalChecks implements Workload.Checks {
 
     @Override
     public boolean unchanged(Object before) {
-        return Objects.deepEquals(before, rest()) && census.touchedUnchanged(touches);
+        return Objects.deepEquals(before, rest()) && census.touchedUnchanged(touches) && memcgsUnchanged();
+    }
+
+    /** Whether every memcg the step wrote has the row kept at the last check (the others were not written). */
+    private boolean memcgsUnchanged() {
+        for (int k = 0; k < touches.memcgCount(); k++) {
+            int id = touches.memcg(k);
+            memcgRow(id, scratchRow);
+            if (!Arrays.equals(scratchRow, memcgRows[id])) return false;
+        }
+        return true;
     }
 
     @Override
@@ -79,6 +116,10 @@ final class IncrementalChecks implements Workload.Checks {
         for (int k = 0; k < folios.size(); k++) pinnedFolios.add(folios.get(k));
         for (int k = 0; k < kpages.size(); k++) pinnedKpages.add(kpages.get(k));
         census.refresh(touches, pinnedFolios, pinnedKpages);
+        for (int k = 0; k < touches.memcgCount(); k++) {
+            int id = touches.memcg(k);
+            memcgRow(id, memcgRows[id]);
+        }
         touches.clear();
         spareFolios = pinnedFolios;
         spareKpages = pinnedKpages;

@@ -63,10 +63,25 @@ public interface ProtocolPart {
 
     /**
      * Appends this part's state to a snapshot; without its per-frame rows (the fields of each
-     * folio or kmem page) when {@code frames} is false: the incremental property engine compares
-     * those only for the frames a step wrote ({@link Census#touchedUnchanged}).
+     * folio or kmem page) and its per-memcg rows ({@link #memcgRow}) when {@code frames} is false:
+     * the incremental property engine compares those only for the frames and memcgs a step wrote
+     * ({@link Census#touchedUnchanged}, {@link IncrementalChecks}).
      */
     void snapshot(Machine m, List<Object> out, boolean frames);
+
+    /** How many values {@link #memcgRow} writes for each memcg (0: this part keeps nothing per memcg). */
+    default int memcgRowWidth() {
+        return 0;
+    }
+
+    /**
+     * Writes this part's snapshot of memcg {@code id} (its fields, its counters', those of the
+     * objcg of the same id: what {@link memcgspec.impl.Touches} logs as a write of the memcg) into
+     * {@code a} from {@code k}; returns the index after the last value written.
+     */
+    default int memcgRow(Mm mm, int id, long[] a, int k) {
+        return k;
+    }
 
     /**
      * Adds (by id) to the given sets the folios and kmem pages that this part's state other than the frames' own

@@ -82,6 +82,8 @@ class CensusRowSumsTest {
         assertArrayEquals(whole.kpagesOf, kept.kpagesOf, "kpagesOf " + where);
         for (int o = 0; o < whole.kpagesAt.length; o++) assertArrayEquals(whole.kpagesAt[o], kept.kpagesAt[o], "kpagesAt[" + o + "] " + where);
         assertEquals(whole.allocatedKpages(), kept.allocatedKpages(), "allocatedKpages " + where);
+        // read again for the memcgs the steps wrote (the write log)
+        for (int m = 0; m < whole.stat.length; m++) assertArrayEquals(whole.stat[m], kept.stat[m], "stat[" + m + "] " + where);
     }
 
     /**

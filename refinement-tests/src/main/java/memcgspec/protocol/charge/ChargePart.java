@@ -247,19 +247,13 @@ public final class ChargePart implements ProtocolPart {
         Mm mm = m.mm();
         Mm.Config shape = mm.config();
         int nm = shape.nMemcg() + 1, nf = shape.folios(), ni = shape.indexes(), nc = shape.cpus();
-        MemCgroup.Stat[] items = MemCgroup.Stat.values();
-        if (!frames) nf = 0;
-        long[] a = new long[nm * (4 + items.length) + nf * 6 + ni + nc * 3];
-        int k = 0;
-        for (int i = 0; i < nm; i++) {
-            MemCgroup g = mm.memcg(i);
-            PageCounter memory = g.memory();
-            a[k++] = memory.usage();
-            a[k++] = memory.max();
-            a[k++] = memory.failcnt();
-            a[k++] = memory.underflows();
-            for (MemCgroup.Stat item : items) a[k++] = g.stat(item);
+        if (!frames) {
+            nf = 0;
+            nm = 0;
         }
+        long[] a = new long[nm * memcgRowWidth() + nf * 6 + ni + nc * 3];
+        int k = 0;
+        for (int i = 0; i < nm; i++) k = memcgRow(mm, i, a, k);
         for (int i = 0; i < nf; i++) {
             Folio f = mm.folio(i);
             MemCgroup owner = f.memcg();
@@ -283,6 +277,26 @@ public final class ChargePart implements ProtocolPart {
             a[k++] = ChargeSteps.of(cpu).index() + 1;
         }
         out.add(a);
+    }
+
+    private static final MemCgroup.Stat[] STAT_ITEMS = MemCgroup.Stat.values();
+
+    @Override
+    public int memcgRowWidth() {
+        return 4 + STAT_ITEMS.length;
+    }
+
+    /** The memory counter (usage, max, failcnt, underflows) and the statistics. */
+    @Override
+    public int memcgRow(Mm mm, int id, long[] a, int k) {
+        MemCgroup g = mm.memcg(id);
+        PageCounter memory = g.memory();
+        a[k++] = memory.usage();
+        a[k++] = memory.max();
+        a[k++] = memory.failcnt();
+        a[k++] = memory.underflows();
+        for (MemCgroup.Stat item : STAT_ITEMS) a[k++] = g.stat(item);
+        return k;
     }
 
     /** The folios the CPUs hold and those in the page cache. */
