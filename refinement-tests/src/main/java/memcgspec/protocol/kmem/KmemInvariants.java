@@ -295,12 +295,17 @@ public final class KmemInvariants {
             pointsAt[o] = g.memcg();
             active[o] = pointsAt[o] != null && g == pointsAt[o].objcg();
         }
+        // How many objcgs belong on each memcg's list (the memcgs of this machine).
+        int[] wanted = new int[nm];
+        for (int o = 1; o < nm; o++) {
+            MemCgroup p = pointsAt[o];
+            if (p != null && !active[o] && p.id() >= 0 && p.id() < nm && c.memcgs()[p.id()] == p) wanted[p.id()]++;
+        }
         boolean[] in = new boolean[nm];
         for (MemCgroup m : c.memcgs()) {
             ObjCgroup[] list = lists[m.id()];
             // Membership by objcg id (each id names one objcg of the machine; any other object is
             // in no slot and counted as a duplicate-free stranger), duplicates by a second sighting.
-            java.util.Arrays.fill(in, false);
             boolean duplicates = false;
             List<ObjCgroup> strangers = null;
             for (ObjCgroup g : list) {
@@ -314,7 +319,11 @@ public final class KmemInvariants {
                     strangers.add(g);
                 }
             }
-            for (int o = 1; o < nm; o++) {
+            // A list of distinct objcgs of the machine, each belonging on it, as many as belong:
+            // it holds exactly those, and the comparison below would report nothing.
+            boolean exact = strangers == null && !duplicates && list.length == wanted[m.id()];
+            for (int k = 0; exact && k < list.length; k++) exact = pointsAt[list[k].id()] == m && !active[list[k].id()];
+            for (int o = 1; o < nm && !exact; o++) {
                 boolean want = pointsAt[o] == m && !active[o];
                 if (want != in[o]) {
                     ObjCgroup g = mm.objcg(o);
@@ -322,6 +331,7 @@ public final class KmemInvariants {
                 }
             }
             if (duplicates) v.accept(m + "'s objcg_list has duplicates: " + java.util.Arrays.asList(list));
+            for (ObjCgroup g : list) if (g.id() > 0 && g.id() < nm) in[g.id()] = false; // clean for the next list
         }
     }
 
