@@ -10,7 +10,8 @@ import memcgspec.props.Workload;
 
 /**
  * A protocol's checks of one property run, incremental ({@link ProtocolWorkload#checks}): the
- * machine logs the frames (folios, kmem pages) each step writes ({@link Touches}), and
+ * machine logs the frames (folios, kmem pages) and the memcgs each step writes ({@link Touches}),
+ * and
  *
  * <ul>
  * <li>the census is kept across steps: after a step only the rows of the frames written are read
@@ -18,16 +19,19 @@ import memcgspec.props.Workload;
  * refers to before or after the step ({@link ProtocolPart#pinned}); the rest of every invariant
  * (the per-memcg, per-CPU and per-slot checks, the tallies summed over every frame's row) runs
  * whole after every step;</li>
- * <li>around a refused step, the parts' snapshots without their per-frame rows are compared whole,
- * and the frames the step wrote are compared with their census rows: a change detector that
- * copies no frame.</li>
+ * <li>around a refused step, the parts' snapshots without their per-frame and per-memcg rows are
+ * compared whole, the frames the step wrote with their census rows and the memcgs it wrote with
+ * their rows kept from the last check ({@link ProtocolPart#memcgRow}, read again after a step for
+ * the memcgs it wrote): a change detector that copies no frame and reads no memcg it need not.</li>
  * </ul>
  *
  * <p>Why this is exact: a per-frame invariant is a condition on one frame's fields and on its
  * context (the state that refers to it: a CPU holding it, a page-cache or swap-cache entry, a CPU
  * charging a kmem page). A frame that the step did not write and that no context refers to, before
  * or after the step, has the same fields and the same (empty) context as at the previous check,
- * which it passed. Every other check runs whole. {@link #full} takes a whole census.
+ * which it passed. Every other check runs whole. A memcg the step did not write has the row it had
+ * at the last check (every write of a memcg's fields, counters or objcg is logged). {@link #full}
+ * takes a whole census.
  */
 final class IncrementalChecks implements Workload.Checks {
     private final Protocol protocol;
