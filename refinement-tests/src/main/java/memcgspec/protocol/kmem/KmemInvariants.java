@@ -206,7 +206,7 @@ public final class KmemInvariants {
         Tally t = tally(c);
         for (int i : c.kchecked()) {
             KmemPage k = c.kpages()[i];
-            if (c.kallocated[i] && !t.charging(i) && c.kobjcg[i] == null) v.accept(k + " is allocated, charged to nothing, and no CPU charges it");
+            if (c.kallocated[i] && c.kobjcg[i] == null && !t.charging(i)) v.accept(k + " is allocated, charged to nothing, and no CPU charges it");
             if (!c.kallocated[i] && c.kobjcg[i] != null) v.accept(k + " is free but names " + c.kobjcg[i]);
         }
     }
