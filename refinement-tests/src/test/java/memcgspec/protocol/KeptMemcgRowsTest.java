@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
-import java.util.stream.Stream;
 import memcgspec.impl.PageCounter;
 import memcgspec.impl.StepRefused;
 import memcgspec.registry.Protocols;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -24,12 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KeptMemcgRowsTest {
 
-    static Stream<Arguments> setups() {
-        return Protocols.ALL.stream().flatMap(p -> p.setups().stream().map(s -> Arguments.of(p, s)));
-    }
-
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("setups")
+    @MethodSource("memcgspec.protocol.CensusRowSumsTest#setups")
     void keptRowsEqualTheRowsReadNowAfterEveryStep(Protocol p, Protocol.Setup setup) {
         ProtocolWorkload w = new ProtocolWorkload(p, setup);
         int changed = 0;
