@@ -104,6 +104,8 @@ public final class MemCgroup {
     private static final int STATS = Stat.values().length;
     /** CPUs charging for one of this memcg's tasks (a task in a fault keeps the cgroup populated). */
     private int chargers;
+    /** The machine's write log, when an engine installed one ({@link Mm#track}). */
+    private Touches touches;
 
     MemCgroup(int id, MemCgroup parent, long max, long swapMax, boolean memswAccount) {
         this.id = id;
@@ -133,6 +135,21 @@ public final class MemCgroup {
 
     private static String[] makeCounterNames(int id) {
         return new String[] {"memcg" + id, "memcg" + id + ".memsw", "memcg" + id + ".swap", "memcg" + id + ".kmem"};
+    }
+
+    /** Installs the machine's write log on this memcg and its counters. */
+    void track(Touches t) {
+        touches = t;
+        memory.track(t, id);
+        memsw.track(t, id);
+        swap.track(t, id);
+        kmem.track(t, id);
+    }
+
+    /** Logs a write of this memcg (every method that writes its fields calls it first). */
+    private void log() {
+        Touches t = touches;
+        if (t != null) t.logMemcg(id);
     }
 
     public int id() {
@@ -181,7 +198,7 @@ public final class MemCgroup {
         return origObjcg;
     }
 
-    /** memcg->objcg_list: the inherited objcgs; read and change it only under {@link Mm#objcgLock}. */
+    /** memcg->objcg_list: the inherited objcgs; read it only under {@link Mm#objcgLock}, and change it only through {@link Mm#writableObjcgList}. */
     List<ObjCgroup> objcgList() {
         return objcgList;
     }
@@ -192,17 +209,20 @@ public final class MemCgroup {
     }
 
     void addResidue() {
+        log();
         residue.incrementAndGet();
     }
 
     /** memcg_online_kmem: objcg->memcg = memcg, memcg->objcg = objcg, orig_objcg = objcg (its reference). */
     void onlineKmem(ObjCgroup o) {
+        log();
         objcg = o;
         origObjcg = o;
     }
 
     /** memcg_reparent_objcgs, first step: rcu_replace_pointer(memcg->objcg, NULL). */
     ObjCgroup clearObjcg() {
+        log();
         ObjCgroup o = objcg;
         objcg = null;
         return o;
@@ -224,6 +244,7 @@ public final class MemCgroup {
      * ancestor changes (memory.stat's hierarchical totals are sums taken at read).
      */
     public void modState(Stat item, long delta) {
+        log();
         stats.addAndGet(item.ordinal(), delta);
     }
 
@@ -257,6 +278,7 @@ public final class MemCgroup {
             for (;;) {
                 long r = m.idRef.get();
                 if (r == 0) break;
+                m.log();
                 if (m.idRef.compareAndSet(r, r + 1)) return m;
             }
         }
@@ -264,12 +286,14 @@ public final class MemCgroup {
 
     /** mem_cgroup_id_put: the last reference removes the id, which puts its css reference. */
     public void idPut() {
+        log();
         long r = idRef.decrementAndGet();
         if (r < 0) throw new AssertionError("id reference underflow on " + this);
         if (r == 0) cssPut();
     }
 
     public void cssGet() {
+        log();
         css.incrementAndGet();
     }
 
@@ -278,6 +302,7 @@ public final class MemCgroup {
      * reference is gone is not brought back; css_get would, which was eefbfa7fd678's use after free).
      */
     public boolean cssTryget() {
+        log();
         for (;;) {
             long r = css.get();
             if (r <= 0) return false;
@@ -286,6 +311,7 @@ public final class MemCgroup {
     }
 
     public void cssPut() {
+        log();
         if (css.decrementAndGet() < 0) throw new AssertionError("css reference underflow on " + this);
     }
 
@@ -296,6 +322,7 @@ public final class MemCgroup {
      * populated cgroup cannot be removed).
      */
     public synchronized boolean tryEnterTask(boolean leafOnly) {
+        log();
         if (state.get() != State.ONLINE) return false;
         if (leafOnly) for (MemCgroup d : children) if (d.online()) return false;
         chargers++;
@@ -309,6 +336,7 @@ public final class MemCgroup {
      * memcg is charged, not joined).
      */
     public synchronized boolean tryEnterCharge() {
+        log();
         if (state.get() != State.ONLINE) return false;
         chargers++;
         cssGet();
@@ -316,6 +344,7 @@ public final class MemCgroup {
     }
 
     public synchronized void leaveTask() {
+        log();
         if (--chargers < 0) throw new AssertionError("chargers underflow on " + this);
         cssPut();
     }
@@ -326,6 +355,7 @@ public final class MemCgroup {
      * reference (mem_cgroup_id_put).
      */
     public synchronized boolean offlineIfIdle() {
+        log();
         if (state.get() != State.ONLINE || chargers != 0) return false;
         state.set(State.OFFLINE);
         cssPut();
@@ -334,6 +364,7 @@ public final class MemCgroup {
     }
 
     boolean setState(State from, State to) {
+        log();
         return state.compareAndSet(from, to);
     }
 
@@ -346,6 +377,7 @@ public final class MemCgroup {
     }
 
     void copyFrom(MemCgroup o) {
+        log();
         memory.copyValuesFrom(o.memory);
         memsw.copyValuesFrom(o.memsw);
         swap.copyValuesFrom(o.swap);

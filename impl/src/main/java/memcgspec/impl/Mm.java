@@ -23,12 +23,17 @@ public final class Mm {
     private final PageCache cache;
     private final SwapDevice swap;
     private final Cpu[] cpus;
+    /** By memcg id: its parent's id, -1 for the root. */
+    private final int[] parentIds;
     private final Accounting accounting;
     private final KmemPage[] kpages;
     /** The objcgs, by the id of the memcg that allocated them; null at the root's place. */
     private final ObjCgroup[] objcgs;
     /** objcg_lock: the objcg lists and every objcg->memcg update. */
     private final Object objcgLock = new Object();
+    /** Under objcg_lock: the objcg_lists taken for writing so far; the last copy of them ({@link #objcgLists}) and the count it was made at. */
+    private long objcgListWrites, listsCopyAt = -1;
+    private ObjCgroup[][] listsCopy;
 
     /**
      * The shape of a machine.
@@ -115,6 +120,8 @@ public final class Mm {
             // swap.max is set below the first level (Swap.tla's SwapMaxOf); the first level is unlimited.
             memcgs[m] = new MemCgroup(m, parent, config.limit(), parent.isRoot() ? PageCounter.UNLIMITED : config.swapMax(), memsw);
         }
+        parentIds = new int[memcgs.length];
+        for (int m = 0; m < memcgs.length; m++) parentIds[m] = memcgs[m].isRoot() ? -1 : memcgs[m].parent().id();
         // memcg_online_kmem: every non-root memcg gets its objcg (the root has none).
         objcgs = new ObjCgroup[memcgs.length];
         for (int m = 1; m < memcgs.length; m++) {
@@ -141,6 +148,14 @@ public final class Mm {
 
     public MemCgroup memcg(int id) {
         return memcgs[id];
+    }
+
+    /**
+     * The id of memcg {@code id}'s parent, -1 for the root (parents are fixed at creation): for the
+     * checkers' sums over subtrees, which run after every step.
+     */
+    public int parentId(int id) {
+        return parentIds[id];
     }
 
     public List<MemCgroup> memcgs() {
@@ -190,17 +205,34 @@ public final class Mm {
 
     /**
      * Every memcg's objcg_list (by memcg id), copied under ONE taking of objcg_lock: for the
-     * checkers, which read every list after each step.
+     * checkers, which read every list before and after each step. The copy is made again only
+     * when a list was written since the last one (every write is counted: {@link
+     * #writableObjcgList}); until then every call returns the same
+     * arrays, which callers must not modify. A new copy is a new array: an older copy keeps the
+     * lists as they were, so it serves as a snapshot.
      */
     public ObjCgroup[][] objcgLists() {
         synchronized (objcgLock) {
-            ObjCgroup[][] out = new ObjCgroup[memcgs.length][];
-            for (int i = 0; i < memcgs.length; i++) {
-                List<ObjCgroup> l = memcgs[i].objcgList();
-                out[i] = l.toArray(new ObjCgroup[l.size()]);
+            if (listsCopy == null || listsCopyAt != objcgListWrites) {
+                ObjCgroup[][] out = new ObjCgroup[memcgs.length][];
+                for (int i = 0; i < memcgs.length; i++) {
+                    List<ObjCgroup> l = memcgs[i].objcgList();
+                    out[i] = l.toArray(new ObjCgroup[l.size()]);
+                }
+                listsCopy = out;
+                listsCopyAt = objcgListWrites;
             }
-            return out;
+            return listsCopy;
         }
+    }
+
+    /**
+     * Memcg m's objcg_list, to write it: every write of an objcg_list takes it from here, under
+     * objcg_lock, and is counted, so {@link #objcgLists} knows when its last copy is out of date.
+     */
+    List<ObjCgroup> writableObjcgList(MemCgroup m) {
+        objcgListWrites++;
+        return m.objcgList();
     }
 
     /** objcg_lock. */
@@ -217,13 +249,15 @@ public final class Mm {
     }
 
     /**
-     * Installs a fresh write log of this machine's folios and kmem pages and returns it (a
+     * Installs a fresh write log of this machine's folios, kmem pages and memcgs and returns it (a
      * single-threaded engine's; see {@link Touches}). Call only while no step is running.
      */
     public Touches track() {
-        Touches t = new Touches(folios.length, kpages.length);
+        Touches t = new Touches(folios.length, kpages.length, memcgs.length);
         for (Folio f : folios) f.track(t);
         for (KmemPage k : kpages) k.track(t);
+        for (MemCgroup m : memcgs) m.track(t);
+        for (int m = 1; m < objcgs.length; m++) objcgs[m].track(t);
         return t;
     }
 
@@ -270,10 +304,11 @@ public final class Mm {
         MemCgroup parent = m.parent();
         ObjCgroup o = m.clearObjcg();
         synchronized (objcgLock) {
-            m.objcgList().add(o);
-            for (ObjCgroup it : m.objcgList()) it.repoint(parent);
-            parent.objcgList().addAll(m.objcgList());
-            m.objcgList().clear();
+            List<ObjCgroup> list = writableObjcgList(m);
+            list.add(o);
+            for (ObjCgroup it : list) it.repoint(parent);
+            writableObjcgList(parent).addAll(list);
+            list.clear();
         }
         o.put();
     }
@@ -368,7 +403,7 @@ public final class Mm {
             if (!memcgs[m].online()) c.memcgs[m].clearObjcg();
             for (int o = 1; o < objcgs.length; o++) {
                 MemCgroup at = c.objcgs[o].memcg();
-                if (at != null && (o != at.id() || !at.online()) && at.id() == m) c.memcgs[m].objcgList().add(c.objcgs[o]);
+                if (at != null && (o != at.id() || !at.online()) && at.id() == m) c.writableObjcgList(c.memcgs[m]).add(c.objcgs[o]);
             }
         }
         for (int i = 0; i < kpages.length; i++) c.kpages[i].copyFrom(kpages[i], c);

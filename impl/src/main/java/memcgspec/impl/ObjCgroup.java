@@ -24,11 +24,23 @@ public final class ObjCgroup {
     private volatile MemCgroup memcg;
     /** The percpu_ref's count (atomic mode: the model needs no per-CPU fast path). */
     private final AtomicLong refcnt = new AtomicLong(2);
+    /** The machine's write log, when an engine installed one ({@link Mm#track}): a write is logged as one of the memcg of the same id. */
+    private Touches touches;
 
     ObjCgroup(Mm mm, MemCgroup owner) {
         this.mm = mm;
         this.id = owner.id();
         this.memcg = owner;
+    }
+
+    void track(Touches t) {
+        touches = t;
+    }
+
+    /** Logs a write of this objcg, as one of memcg {@link #id} (every method that writes its fields calls it first). */
+    private void log() {
+        Touches t = touches;
+        if (t != null) t.logMemcg(id);
     }
 
     /** The id of the memcg that allocated it. */
@@ -53,11 +65,13 @@ public final class ObjCgroup {
 
     /** obj_cgroup_get. The caller holds a reference already (a charged page's, the task's, orig_objcg's). */
     public void get() {
+        log();
         if (refcnt.getAndIncrement() <= 0) throw new AssertionError("obj_cgroup_get of a released " + this);
     }
 
     /** obj_cgroup_put: the last reference releases the objcg. */
     public void put() {
+        log();
         long r = refcnt.decrementAndGet();
         if (r < 0) throw new AssertionError("objcg reference underflow on " + this);
         if (r == 0) release();
@@ -65,19 +79,22 @@ public final class ObjCgroup {
 
     /** obj_cgroup_release: list_del under objcg_lock, then kfree_rcu. */
     private void release() {
+        log();
         synchronized (mm.objcgLock()) {
             MemCgroup m = memcg;
-            if (m != null) m.objcgList().remove(this);
+            if (m != null) mm.writableObjcgList(m).remove(this);
             memcg = null;
         }
     }
 
     /** memcg_reparent_objcgs, step 2: WRITE_ONCE(iter->memcg, parent), under objcg_lock. */
     void repoint(MemCgroup parent) {
+        log();
         memcg = parent;
     }
 
     void copyFrom(ObjCgroup o, Mm target) {
+        log();
         memcg = o.memcg == null ? null : target.memcg(o.memcg.id());
         refcnt.set(o.refcnt.get());
     }

@@ -35,6 +35,14 @@ public final class PageCache {
         }
     }
 
+    /**
+     * Every index's folio (null for none), copied under ONE taking of xa_lock: for the checkers,
+     * which read every index before and after each step.
+     */
+    public Folio[] entries() {
+        return locked(slots::clone);
+    }
+
     /** The folio at {@code index}, or null. Takes xa_lock, for observers. */
     public Folio lookup(int index) {
         return locked(() -> slots[index]);

@@ -24,11 +24,25 @@ public final class PageCounter {
     private volatile long max;
     private final AtomicLong failcnt = new AtomicLong();
     private final AtomicLong underflows = new AtomicLong();
+    /** The machine's write log and the id of the memcg this counter is part of, when an engine installed one ({@link Mm#track}). */
+    private Touches touches;
+    private int memcg;
 
     public PageCounter(String name, PageCounter parent, long max) {
         this.name = name;
         this.parent = parent;
         this.max = max;
+    }
+
+    void track(Touches t, int memcgId) {
+        touches = t;
+        memcg = memcgId;
+    }
+
+    /** Logs a write of this counter as one of its memcg (every write calls it first, on each level it writes). */
+    private void log() {
+        Touches t = touches;
+        if (t != null) t.logMemcg(memcg);
     }
 
     public String name() {
@@ -49,6 +63,7 @@ public final class PageCounter {
 
     /** page_counter_set_max (without the kernel's check against current usage). */
     public void setMax(long max) {
+        log();
         this.max = max;
     }
 
@@ -70,6 +85,7 @@ public final class PageCounter {
      */
     public PageCounter tryCharge(long n) {
         for (PageCounter c = this; c != null; c = c.parent) {
+            c.log();
             long now = c.usage.addAndGet(n);
             if (now > c.max) {
                 // This level has no room: back out here and on every level already charged.
@@ -97,6 +113,7 @@ public final class PageCounter {
     /** page_counter_charge: the forced charge, ignoring max. */
     public void charge(long n) {
         for (PageCounter c = this; c != null; c = c.parent) {
+            c.log();
             c.usage.addAndGet(n);
         }
     }
@@ -108,6 +125,7 @@ public final class PageCounter {
      */
     public void uncharge(long n) {
         for (PageCounter c = this; c != null; c = c.parent) {
+            c.log();
             long now = c.usage.addAndGet(-n);
             if (now < 0) {
                 c.underflows.incrementAndGet();
@@ -118,6 +136,7 @@ public final class PageCounter {
 
     /** Copies the values (not the parent link) from another counter: for snapshots. */
     void copyValuesFrom(PageCounter o) {
+        log();
         usage.set(o.usage.get());
         max = o.max;
         failcnt.set(o.failcnt.get());

@@ -1,67 +1,73 @@
 package memcgspec.impl;
 
 /**
- * A write log of a machine's page frames: which folios and kmem pages a step wrote (any write
- * method called on them, whether or not it changed a value), since the last {@link #clear}. The
- * single-threaded engines install one with {@link Mm#track} to check a step's effects on the
- * frames it touched only (the property engine's incremental invariants and its cheap change
- * detector around a refused step); without one, a write costs one null test.
+ * A write log of a machine's page frames and memcgs: which folios, kmem pages and memcgs a step
+ * wrote (any write method called on them, whether or not it changed a value), since the last
+ * {@link #clear}. The single-threaded engines install one with {@link Mm#track} to check a step's
+ * effects on what it touched only (the property engine's incremental invariants and its cheap
+ * change detector around a refused step); without one, a write costs one null test.
  *
- * <p>Every write method of {@link Folio} and {@link KmemPage} logs its frame: their fields are
- * private, so no other code writes them. Not thread-safe: install it only on a machine driven by
- * one thread at a time.
+ * <p>Every write method of {@link Folio} and {@link KmemPage} logs its frame, and every write
+ * method of {@link MemCgroup}, of its {@link PageCounter}s (each level a charge walks) and of its
+ * {@link ObjCgroup} (the objcg of the same id) logs the memcg: their fields are private, so no
+ * other code writes them (the objcg_lists are counted apart: {@link Mm#objcgLists}). Not
+ * thread-safe: install it only on a machine driven by one thread at a time.
  */
 public final class Touches {
-    private final boolean[] folioSeen, kpageSeen;
-    private final int[] folios, kpages;
-    private int nFolios, nKpages;
+    private final IdSet folios, kpages, memcgs;
 
-    Touches(int folioCount, int kpageCount) {
-        folioSeen = new boolean[folioCount];
-        folios = new int[folioCount];
-        kpageSeen = new boolean[kpageCount];
-        kpages = new int[kpageCount];
+    Touches(int folioCount, int kpageCount, int memcgCount) {
+        folios = new IdSet(folioCount);
+        kpages = new IdSet(kpageCount);
+        memcgs = new IdSet(memcgCount);
+    }
+
+    void logMemcg(int id) {
+        memcgs.add(id);
+    }
+
+    /** How many memcgs were written since the last clear. */
+    public int memcgCount() {
+        return memcgs.size();
+    }
+
+    /** The k-th memcg written (by id), in the order of their first writes. */
+    public int memcg(int k) {
+        return memcgs.get(k);
     }
 
     void logFolio(int id) {
-        if (!folioSeen[id]) {
-            folioSeen[id] = true;
-            folios[nFolios++] = id;
-        }
+        folios.add(id);
     }
 
     void logKpage(int id) {
-        if (!kpageSeen[id]) {
-            kpageSeen[id] = true;
-            kpages[nKpages++] = id;
-        }
+        kpages.add(id);
     }
 
     /** How many folios were written since the last clear. */
     public int folioCount() {
-        return nFolios;
+        return folios.size();
     }
 
     /** The k-th folio written (by id), in the order of their first writes. */
     public int folio(int k) {
-        return folios[k];
+        return folios.get(k);
     }
 
     /** How many kmem pages were written since the last clear. */
     public int kpageCount() {
-        return nKpages;
+        return kpages.size();
     }
 
     /** The k-th kmem page written (by id), in the order of their first writes. */
     public int kpage(int k) {
-        return kpages[k];
+        return kpages.get(k);
     }
 
     /** Forgets every write. */
     public void clear() {
-        for (int k = 0; k < nFolios; k++) folioSeen[folios[k]] = false;
-        for (int k = 0; k < nKpages; k++) kpageSeen[kpages[k]] = false;
-        nFolios = 0;
-        nKpages = 0;
+        folios.clear();
+        kpages.clear();
+        memcgs.clear();
     }
 }

@@ -167,6 +167,39 @@ public final class ActionTable {
      * NoMemcg): printed,
      * and applied, under the spec's names ({@link Names#of}).
      */
+    private static final V.Model NO_MEMCG = V.model("NoMemcg");
+    /** By kind, then by id: the spec's names c1, p1, i1, s1, k1, ... (MEMCG's row unused), made once each. */
+    private static volatile V.Model[][] names = new V.Model[Kind.values().length][0];
+
+    /** The spec's name of a CPU, page, index, slot or kmem page id: "c" + (id + 1) and so on. */
+    private static V.Model name(Kind kind, int id) {
+        V.Model[] row = names[kind.ordinal()];
+        if (id >= 0 && id < row.length) return row[id];
+        synchronized (ActionTable.class) {
+            V.Model[][] all = names.clone();
+            int k = kind.ordinal();
+            if (id < 0) return V.model(prefix(kind) + (id + 1));
+            if (id >= all[k].length) {
+                V.Model[] more = java.util.Arrays.copyOf(all[k], Math.max(id + 1, 2 * all[k].length));
+                for (int j = all[k].length; j < more.length; j++) more[j] = V.model(prefix(kind) + (j + 1));
+                all[k] = more;
+                names = all; // the rows are complete before they are published
+            }
+            return all[k][id];
+        }
+    }
+
+    private static String prefix(Kind kind) {
+        return switch (kind) {
+            case CPU -> "c";
+            case PAGE -> "p";
+            case INDEX -> "i";
+            case SLOT -> "s";
+            case KPAGE -> "k";
+            case MEMCG -> throw new IllegalArgumentException("memcgs are named by number");
+        };
+    }
+
     public Call<Machine> call(String name, int... ids) {
         Action a = get(name);
         if (ids.length != a.params().size()) throw new IllegalArgumentException(name + " takes " + a.params() + ": " + ids.length + " given");
@@ -174,16 +207,9 @@ public final class ActionTable {
         List<String> printed = new ArrayList<>();
         for (int i = 0; i < ids.length; i++) {
             Param p = a.params().get(i);
-            Object v = switch (p.kind()) {
-                case CPU -> V.model("c" + (ids[i] + 1));
-                case PAGE -> V.model("p" + (ids[i] + 1));
-                case INDEX -> V.model("i" + (ids[i] + 1));
-                case SLOT -> V.model("s" + (ids[i] + 1));
-                case KPAGE -> V.model("k" + (ids[i] + 1));
-                case MEMCG -> ids[i] < 0 ? V.model("NoMemcg") : (Object) ids[i];
-            };
+            Object v = p.kind() == Kind.MEMCG ? ids[i] < 0 ? NO_MEMCG : (Object) ids[i] : name(p.kind(), ids[i]);
             values.put(p.name(), v);
-            printed.add(V.show(v));
+            printed.add(v instanceof V.Model model ? model.name() : V.show(v));
         }
         int lane = a.laneParam() < 0 ? -1 : ids[a.laneParam()];
         Map<String, Object> fixed = Collections.unmodifiableMap(values);

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.function.Function;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
+import memcgspec.impl.IdSet;
 import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
@@ -30,6 +31,10 @@ public final class Census {
     private Class<?>[] types = new Class<?>[8];
     private Object[] tallies = new Object[8];
     private int nTallies;
+    /** The tallies computed before the last refresh ({@link #previous}), likewise. */
+    private Class<?>[] prevTypes = new Class<?>[8];
+    private Object[] prevTallies = new Object[8];
+    private int nPrev;
     private final Folio[] folios;
     private final Cpu[] cpus;
     private final MemCgroup[] memcgs;
@@ -49,6 +54,8 @@ public final class Census {
     public final long[][] stat;
     /** The folios and kmem pages (by id, ascending) the per-frame checks visit. */
     private int[] checked, kchecked;
+    /** Scratch for {@link #union}, made by the first refresh. */
+    private IdSet union;
     /**
      * Sums over the folio rows, kept as the rows are read (a row's old values are taken out and its
      * new ones put in): by owner memcg id, the folios it owns, and of those the anonymous ones, the
@@ -115,8 +122,10 @@ public final class Census {
             kchecked[i] = i;
         }
         stat = new long[memcgs.length][];
-        for (int m = 0; m < memcgs.length; m++) stat[m] = new long[MemCgroup.Stat.values().length];
-        readStats();
+        for (int m = 0; m < memcgs.length; m++) {
+            stat[m] = new long[STAT_ITEMS.length];
+            readStats(m);
+        }
     }
 
     private void readFolio(int i) {
@@ -179,21 +188,21 @@ public final class Census {
         return kallocated[i] == k.allocated() && kfreeing[i] == k.freeing() && kobjcg[i] == k.objcg() && kchargedAt[i] == k.chargedAt();
     }
 
-    private void readStats() {
-        MemCgroup.Stat[] items = MemCgroup.Stat.values();
-        for (int m = 0; m < memcgs.length; m++) {
-            for (MemCgroup.Stat item : items) stat[m][item.ordinal()] = memcgs[m].stat(item);
-        }
+    private static final MemCgroup.Stat[] STAT_ITEMS = MemCgroup.Stat.values();
+
+    private void readStats(int m) {
+        for (MemCgroup.Stat item : STAT_ITEMS) stat[m][item.ordinal()] = memcgs[m].stat(item);
     }
 
     /**
-     * Brings the census up to date after steps that wrote only the frames {@code touches} logged:
-     * their rows are read again, the statistics too, and the tallies are dropped. The per-frame
-     * checks then visit the frames logged and those the given marks name (the frames the parts'
-     * other state refers to, before and after the steps: see
-     * {@link ProtocolPart#pinned}); a mark array is indexed by id, and is left as it was.
+     * Brings the census up to date after steps that wrote only the frames and memcgs
+     * {@code touches} logged: their rows are read again (a memcg's: its statistics), and the
+     * tallies are dropped. The per-frame
+     * checks then visit the frames logged and those the given sets name (the frames the parts'
+     * other state refers to, before and after the steps: see {@link ProtocolPart#pinned}); the
+     * sets are left as they were.
      */
-    public void refresh(Touches touches, boolean[] pinnedFolios, boolean[] pinnedKpages) {
+    public void refresh(Touches touches, IdSet pinnedFolios, IdSet pinnedKpages) {
         for (int k = 0; k < touches.folioCount(); k++) {
             int i = touches.folio(k);
             addFolio(i, -1);
@@ -206,35 +215,43 @@ public final class Census {
             readKpage(i);
             addKpage(i, 1);
         }
+        if (union == null) union = new IdSet(Math.max(folios.length, kpages.length));
         checked = union(touches.folioCount(), touches::folio, pinnedFolios, checked);
         kchecked = union(touches.kpageCount(), touches::kpage, pinnedKpages, kchecked);
-        readStats();
-        java.util.Arrays.fill(tallies, 0, nTallies, null);
+        // A memcg's statistics change only by its writes (logged).
+        for (int k = 0; k < touches.memcgCount(); k++) readStats(touches.memcg(k));
+        // This generation's tallies become the previous ones; the older ones are dropped.
+        Class<?>[] ts = prevTypes;
+        Object[] vs = prevTallies;
+        Arrays.fill(ts, 0, nPrev, null);
+        Arrays.fill(vs, 0, nPrev, null);
+        prevTypes = types;
+        prevTallies = tallies;
+        nPrev = nTallies;
+        types = ts;
+        tallies = vs;
         nTallies = 0;
     }
 
+    /** {@link #refresh(Touches, IdSet, IdSet)} with no frame pinned (for tests of the row sums). */
+    public void refresh(Touches touches) {
+        refresh(touches, new IdSet(0), new IdSet(0));
+    }
+
     /**
-     * The ids marked or logged, ascending, in {@code old}'s array when it has the same length (the
-     * last union's: the census hands out its checked frames only until the next refresh). The
-     * marks are set for the logged ids and cleared again afterwards.
+     * The ids logged or pinned, ascending, in {@code old}'s array when it has the same length (the
+     * last union's: the census hands out its checked frames only until the next refresh). Costs
+     * the ids listed, not the number of frames.
      */
-    private static int[] union(int n, java.util.function.IntUnaryOperator logged, boolean[] marks, int[] old) {
-        int[] added = new int[n];
-        int na = 0;
-        for (int k = 0; k < n; k++) {
-            int id = logged.applyAsInt(k);
-            if (!marks[id]) {
-                marks[id] = true;
-                added[na++] = id;
-            }
-        }
-        int[] ids = new int[marks.length];
-        int count = 0;
-        for (int i = 0; i < marks.length; i++) if (marks[i]) ids[count++] = i;
-        for (int k = 0; k < na; k++) marks[added[k]] = false;
-        if (old.length != count) return Arrays.copyOf(ids, count);
-        System.arraycopy(ids, 0, old, 0, count);
-        return old;
+    private int[] union(int n, java.util.function.IntUnaryOperator logged, IdSet pinned, int[] old) {
+        for (int k = 0; k < n; k++) union.add(logged.applyAsInt(k));
+        for (int k = 0; k < pinned.size(); k++) union.add(pinned.get(k));
+        int count = union.size();
+        int[] ids = old.length == count ? old : new int[count];
+        for (int k = 0; k < count; k++) ids[k] = union.get(k);
+        union.clear();
+        Arrays.sort(ids);
+        return ids;
     }
 
     /**
@@ -303,5 +320,16 @@ public final class Census {
         types[nTallies] = type;
         tallies[nTallies++] = t;
         return t;
+    }
+
+    /**
+     * The tally of the given class that this census computed before its last {@linkplain #refresh
+     * refresh}, or null (always null on a whole census): a tally being computed may take over its
+     * frame-indexed arrays, resetting the entries it set, instead of allocating and filling new
+     * ones (nothing reads a tally of an older refresh). Call only from the tally's computation.
+     */
+    public <T> T previous(Class<T> type) {
+        for (int i = 0; i < nPrev; i++) if (prevTypes[i] == type) return type.cast(prevTallies[i]);
+        return null;
     }
 }

@@ -40,7 +40,8 @@ public final class Picks {
 
     /** A random page-cache index that is filled (or empty), or any index when there is none. */
     public static int index(Mm mm, Random r, boolean filled) {
-        return among(mm.cache().size(), r, i -> (mm.cache().lookup(i) != null) == filled);
+        Folio[] entries = mm.cache().entries(); // one taking of xa_lock
+        return among(entries.length, r, i -> (entries[i] != null) == filled);
     }
 
     /** A task memcg that is online (preferred), else any non-root memcg. */

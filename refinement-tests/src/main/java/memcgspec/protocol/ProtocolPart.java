@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import memcgspec.impl.IdSet;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Mm;
 import memcgspec.props.Call;
@@ -62,18 +63,33 @@ public interface ProtocolPart {
 
     /**
      * Appends this part's state to a snapshot; without its per-frame rows (the fields of each
-     * folio or kmem page) when {@code frames} is false: the incremental property engine compares
-     * those only for the frames a step wrote ({@link Census#touchedUnchanged}).
+     * folio or kmem page) and its per-memcg rows ({@link #memcgRow}) when {@code frames} is false:
+     * the incremental property engine compares those only for the frames and memcgs a step wrote
+     * ({@link Census#touchedUnchanged}, {@link IncrementalChecks}).
      */
     void snapshot(Machine m, List<Object> out, boolean frames);
 
+    /** How many values {@link #memcgRow} writes for each memcg (0: this part keeps nothing per memcg). */
+    default int memcgRowWidth() {
+        return 0;
+    }
+
     /**
-     * Marks (by id) the folios and kmem pages that this part's state other than the frames' own
+     * Writes this part's snapshot of memcg {@code id} (its fields, its counters', those of the
+     * objcg of the same id: what {@link memcgspec.impl.Touches} logs as a write of the memcg) into
+     * {@code a} from {@code k}; returns the index after the last value written.
+     */
+    default int memcgRow(Mm mm, int id, long[] a, int k) {
+        return k;
+    }
+
+    /**
+     * Adds (by id) to the given sets the folios and kmem pages that this part's state other than the frames' own
      * fields refers to (the folio a CPU holds, a page-cache entry, ...): the per-frame invariants
      * read that state as the frame's context, so a frame it refers to before or after a step is
      * checked again although the step did not write it ({@link Census#refresh}).
      */
-    default void pinned(Machine m, boolean[] folios, boolean[] kpages) {}
+    default void pinned(Machine m, IdSet folios, IdSet kpages) {}
 
     /** This part's state as named values, for the "changes" column of a trace. */
     void view(Machine m, Map<String, String> out);

@@ -21,13 +21,21 @@ public class ProtocolWorkload implements Workload<Machine> {
     private final Protocol.Setup setup;
     private final Map<String, ProtocolPart.Move> moves = new LinkedHashMap<>();
     private final List<String> actionNames;
+    /** The mix's machine moves and idle moves with their weights, in the mix's order (looked up once, not per step). */
+    private final ProtocolPart.Move[] machineMoves, idleMoves;
+    private final int[] machineWeights, idleWeights;
+    private final int idleTotal;
 
     public ProtocolWorkload(Protocol protocol, Protocol.Setup setup) {
         this.protocol = protocol;
         this.setup = setup;
         for (ProtocolPart p : protocol.parts()) moves.putAll(p.moves());
-        for (String m : protocol.mix().machine().keySet()) move(m);
-        for (String m : protocol.mix().idle().keySet()) move(m);
+        Map<String, Integer> machine = protocol.mix().machine(), idle = protocol.mix().idle();
+        machineMoves = machine.keySet().stream().map(this::move).toArray(ProtocolPart.Move[]::new);
+        machineWeights = machine.values().stream().mapToInt(Integer::intValue).toArray();
+        idleMoves = idle.keySet().stream().map(this::move).toArray(ProtocolPart.Move[]::new);
+        idleWeights = idle.values().stream().mapToInt(Integer::intValue).toArray();
+        idleTotal = java.util.Arrays.stream(idleWeights).sum();
         actionNames = List.copyOf(protocol.actions().actions().keySet());
     }
 
@@ -57,9 +65,9 @@ public class ProtocolWorkload implements Workload<Machine> {
         int w = r.nextInt(1000);
         if (w < mix.arbitraryPermille()) return arbitrary(m, c, r);
         int acc = mix.arbitraryPermille();
-        for (Map.Entry<String, Integer> e : mix.machine().entrySet()) {
-            acc += e.getValue();
-            if (w < acc) return move(e.getKey()).pick(m, c, r);
+        for (int k = 0; k < machineMoves.length; k++) {
+            acc += machineWeights[k];
+            if (w < acc) return machineMoves[k].pick(m, c, r);
         }
         Cpu cpu = m.mm().cpu(c);
         if (cpu.pc() == Pc.IDLE) return idle(m, c, r);
@@ -71,15 +79,12 @@ public class ProtocolWorkload implements Workload<Machine> {
     }
 
     private Call<Machine> idle(Machine m, int c, Random r) {
-        Map<String, Integer> weights = protocol.mix().idle();
-        int total = 0;
-        for (int x : weights.values()) total += x;
-        int w = r.nextInt(total);
-        for (Map.Entry<String, Integer> e : weights.entrySet()) {
-            w -= e.getValue();
-            if (w < 0) return move(e.getKey()).pick(m, c, r);
+        int w = r.nextInt(idleTotal);
+        for (int k = 0; k < idleMoves.length; k++) {
+            w -= idleWeights[k];
+            if (w < 0) return idleMoves[k].pick(m, c, r);
         }
-        throw new AssertionError("weights " + weights);
+        throw new AssertionError("weights " + protocol.mix().idle());
     }
 
     private Call<Machine> next(Machine m, Cpu cpu, boolean force) {

@@ -144,6 +144,23 @@ class IncrementalChecksTest {
     }
 
     @Test
+    void aRefusalThatChangesOnlyAMemcgIsCaughtTheSameWayInBothModes() {
+        // GetPage of a referenced folio raises memcg1's memory.max and claims a refusal: no frame
+        // or CPU changes, only a memcg (which the incremental checks see through the write log).
+        ProtocolWorkload lying = new ShrinkerTest.Broken("GetPage", s -> mm -> {
+            if (mm.mm().folio(Integer.parseInt(s.args().get(1).substring(1)) - 1).refcount() > 0) {
+                mm.mm().memcg(1).memory().setMax(mm.mm().memcg(1).memory().max() + 1);
+                throw new memcgspec.impl.StepRefused("lying refusal");
+            }
+            return s.apply(mm);
+        });
+        String full = failure(lying, PropertyEngine.Checking.FULL);
+        String inc = failure(lying, PropertyEngine.Checking.INCREMENTAL);
+        assertTrue(full.contains("RefusalChangesNothing"), full);
+        assertEquals(full, inc);
+    }
+
+    @Test
     void aLyingRefusalIsCaughtTheSameWayInBothModes() {
         ProtocolWorkload lying = ShrinkerTest.lyingGetPage();
         String full = failure(lying, PropertyEngine.Checking.FULL);

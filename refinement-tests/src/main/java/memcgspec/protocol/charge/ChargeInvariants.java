@@ -31,6 +31,9 @@ public final class ChargeInvariants {
         public final int[] holders;
         /** The folios in the page cache (by id, each once, in the order of their first index): {@code inCache}'s true entries. */
         public final int[] cached;
+        /** The folios the CPUs hold (by id, a CPU's each): {@code holders}' nonzero entries, repeated as counted. */
+        private final int[] held;
+        private int nHeld;
 
         Tally(Census c) {
             Mm mm = c.machine().mm();
@@ -38,19 +41,34 @@ public final class ChargeInvariants {
             own = c.ownedFolios.clone();
             for (Cpu cpu : c.cpus()) if (cpu.pc().pending() && cpu.chargeTo() != null) own[cpu.chargeTo().id()]++;
             subtree = subtree(mm, own);
-            inCache = new boolean[c.folios().length];
-            int[] ids = new int[mm.cache().size()];
+            // The frame-indexed arrays of the census' previous tally, its entries reset, or new ones.
+            Tally old = c.previous(Tally.class);
+            if (old == null) {
+                inCache = new boolean[c.folios().length];
+                holders = new int[c.folios().length];
+            } else {
+                inCache = old.inCache;
+                for (int id : old.cached) inCache[id] = false;
+                holders = old.holders;
+                for (int k = 0; k < old.nHeld; k++) holders[old.held[k]] = 0;
+            }
+            Folio[] entries = mm.cache().entries(); // one taking of xa_lock
+            int[] ids = new int[entries.length];
             int n = 0;
-            for (int i = 0; i < mm.cache().size(); i++) {
-                Folio f = mm.cache().lookup(i);
+            for (Folio f : entries) {
                 if (f != null && !inCache[f.id()]) {
                     inCache[f.id()] = true;
                     ids[n++] = f.id();
                 }
             }
             cached = java.util.Arrays.copyOf(ids, n);
-            holders = new int[c.folios().length];
-            for (Cpu cpu : c.cpus()) if (cpu.held() != null) holders[cpu.held().id()]++;
+            held = new int[c.cpus().length];
+            for (Cpu cpu : c.cpus()) {
+                if (cpu.held() != null) {
+                    holders[cpu.held().id()]++;
+                    held[nHeld++] = cpu.held().id();
+                }
+            }
         }
     }
 
@@ -64,9 +82,9 @@ public final class ChargeInvariants {
         // ids downwards, each memcg's sum is complete before it is added to its parent's.
         long[] out = own.clone();
         for (int i = out.length - 1; i > 0; i--) {
-            MemCgroup p = mm.memcg(i).parent();
-            if (p == null || p.id() >= i) return subtreeByRecursion(mm, own);
-            out[p.id()] += out[i];
+            int p = mm.parentId(i);
+            if (p < 0 || p >= i) return subtreeByRecursion(mm, own);
+            out[p] += out[i];
         }
         return out;
     }
@@ -77,7 +95,7 @@ public final class ChargeInvariants {
      */
     public static long[] children(Mm mm, long[] values) {
         long[] out = new long[values.length];
-        for (int i = 1; i < values.length; i++) out[mm.memcg(i).parent().id()] += values[i];
+        for (int i = 1; i < values.length; i++) out[mm.parentId(i)] += values[i];
         return out;
     }
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import memcgspec.impl.IdSet;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
@@ -246,19 +247,13 @@ public final class ChargePart implements ProtocolPart {
         Mm mm = m.mm();
         Mm.Config shape = mm.config();
         int nm = shape.nMemcg() + 1, nf = shape.folios(), ni = shape.indexes(), nc = shape.cpus();
-        MemCgroup.Stat[] items = MemCgroup.Stat.values();
-        if (!frames) nf = 0;
-        long[] a = new long[nm * (4 + items.length) + nf * 6 + ni + nc * 3];
-        int k = 0;
-        for (int i = 0; i < nm; i++) {
-            MemCgroup g = mm.memcg(i);
-            PageCounter memory = g.memory();
-            a[k++] = memory.usage();
-            a[k++] = memory.max();
-            a[k++] = memory.failcnt();
-            a[k++] = memory.underflows();
-            for (MemCgroup.Stat item : items) a[k++] = g.stat(item);
+        if (!frames) {
+            nf = 0;
+            nm = 0;
         }
+        long[] a = new long[nm * memcgRowWidth() + nf * 6 + ni + nc * 3];
+        int k = 0;
+        for (int i = 0; i < nm; i++) k = memcgRow(mm, i, a, k);
         for (int i = 0; i < nf; i++) {
             Folio f = mm.folio(i);
             MemCgroup owner = f.memcg();
@@ -269,8 +264,9 @@ public final class ChargePart implements ProtocolPart {
             a[k++] = f.anon() ? 1 : 0;
             a[k++] = f.isFree() ? 1 : 0;
         }
+        Folio[] cache = mm.cache().entries(); // one taking of xa_lock
         for (int i = 0; i < ni; i++) {
-            Folio f = mm.cache().lookup(i);
+            Folio f = cache[i];
             a[k++] = f == null ? 0 : f.id() + 1;
         }
         for (int i = 0; i < nc; i++) {
@@ -283,18 +279,35 @@ public final class ChargePart implements ProtocolPart {
         out.add(a);
     }
 
+    private static final MemCgroup.Stat[] STAT_ITEMS = MemCgroup.Stat.values();
+
+    @Override
+    public int memcgRowWidth() {
+        return 4 + STAT_ITEMS.length;
+    }
+
+    /** The memory counter (usage, max, failcnt, underflows) and the statistics. */
+    @Override
+    public int memcgRow(Mm mm, int id, long[] a, int k) {
+        MemCgroup g = mm.memcg(id);
+        PageCounter memory = g.memory();
+        a[k++] = memory.usage();
+        a[k++] = memory.max();
+        a[k++] = memory.failcnt();
+        a[k++] = memory.underflows();
+        for (MemCgroup.Stat item : STAT_ITEMS) a[k++] = g.stat(item);
+        return k;
+    }
+
     /** The folios the CPUs hold and those in the page cache. */
     @Override
-    public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
+    public void pinned(Machine m, IdSet folios, IdSet kpages) {
         Mm mm = m.mm();
         for (int i = 0; i < mm.config().cpus(); i++) {
             Folio f = mm.cpu(i).held();
-            if (f != null) folios[f.id()] = true;
+            if (f != null) folios.add(f.id());
         }
-        for (int i = 0; i < mm.cache().size(); i++) {
-            Folio f = mm.cache().lookup(i);
-            if (f != null) folios[f.id()] = true;
-        }
+        for (Folio f : mm.cache().entries()) if (f != null) folios.add(f.id());
     }
 
     /**

@@ -41,8 +41,9 @@ public final class KmemInvariants {
         final long[] cssCpus;
         /** Per objcg id: its holders (Kmem.tla's ObjcgHolders); pages naming it; CPUs naming it. */
         final long[] holders, pages, cpus;
-        /** Per kmem page id: a CPU is charging it. */
-        final boolean[] charging;
+        /** The kmem pages (by id) CPUs are charging: the first {@code nCharging} entries, a CPU's page each. */
+        private final int[] charging;
+        private int nCharging;
         /**
          * Per memcg id: the pages stocked for it on every CPU, summed over its subtree; the slots
          * caching it (each holds a css reference). All 0 on a machine without a stock (Kmem.tla);
@@ -60,7 +61,7 @@ public final class KmemInvariants {
             holders = new long[nm];
             pages = new long[nm];
             cpus = new long[nm];
-            charging = new boolean[mm.kpages().size()];
+            charging = new int[c.cpus().length];
             stocked = new long[nm];
             slotRefs = new long[nm];
             if (mm.config().stock()) {
@@ -102,13 +103,19 @@ public final class KmemInvariants {
                 if (!(cpu.pc() instanceof KmemPc pc)) continue;
                 KmemSteps s = KmemSteps.of(cpu);
                 if (pc.charging() && s.kobj() != null) cpus[s.kobj().id()]++;
-                if (pc.charging() && s.kpage() != null) charging[s.kpage().id()] = true;
+                if (pc.charging() && s.kpage() != null) charging[nCharging++] = s.kpage().id();
                 if (pc.holdsCss() && s.kmemcg() != null) cssCpus[s.kmemcg().id()]++;
             }
             for (int o = 1; o < nm; o++) {
                 MemCgroup m = mm.memcg(o);
                 holders[o] = (m.online() ? 1 : 0) + (m.state() != MemCgroup.State.FREED ? 1 : 0) + pages[o] + cpus[o];
             }
+        }
+
+        /** Whether a CPU is charging kmem page {@code id}. */
+        boolean charging(int id) {
+            for (int k = 0; k < nCharging; k++) if (charging[k] == id) return true;
+            return false;
         }
     }
 
@@ -199,7 +206,7 @@ public final class KmemInvariants {
         Tally t = tally(c);
         for (int i : c.kchecked()) {
             KmemPage k = c.kpages()[i];
-            if (c.kallocated[i] && !t.charging[i] && c.kobjcg[i] == null) v.accept(k + " is allocated, charged to nothing, and no CPU charges it");
+            if (c.kallocated[i] && c.kobjcg[i] == null && !t.charging(i)) v.accept(k + " is allocated, charged to nothing, and no CPU charges it");
             if (!c.kallocated[i] && c.kobjcg[i] != null) v.accept(k + " is free but names " + c.kobjcg[i]);
         }
     }
@@ -288,12 +295,17 @@ public final class KmemInvariants {
             pointsAt[o] = g.memcg();
             active[o] = pointsAt[o] != null && g == pointsAt[o].objcg();
         }
+        // How many objcgs belong on each memcg's list (the memcgs of this machine).
+        int[] wanted = new int[nm];
+        for (int o = 1; o < nm; o++) {
+            MemCgroup p = pointsAt[o];
+            if (p != null && !active[o] && p.id() >= 0 && p.id() < nm && c.memcgs()[p.id()] == p) wanted[p.id()]++;
+        }
         boolean[] in = new boolean[nm];
         for (MemCgroup m : c.memcgs()) {
             ObjCgroup[] list = lists[m.id()];
             // Membership by objcg id (each id names one objcg of the machine; any other object is
             // in no slot and counted as a duplicate-free stranger), duplicates by a second sighting.
-            java.util.Arrays.fill(in, false);
             boolean duplicates = false;
             List<ObjCgroup> strangers = null;
             for (ObjCgroup g : list) {
@@ -307,7 +319,11 @@ public final class KmemInvariants {
                     strangers.add(g);
                 }
             }
-            for (int o = 1; o < nm; o++) {
+            // A list of distinct objcgs of the machine, each belonging on it, as many as belong:
+            // it holds exactly those, and the comparison below would report nothing.
+            boolean exact = strangers == null && !duplicates && list.length == wanted[m.id()];
+            for (int k = 0; exact && k < list.length; k++) exact = pointsAt[list[k].id()] == m && !active[list[k].id()];
+            for (int o = 1; o < nm && !exact; o++) {
                 boolean want = pointsAt[o] == m && !active[o];
                 if (want != in[o]) {
                     ObjCgroup g = mm.objcg(o);
@@ -315,6 +331,7 @@ public final class KmemInvariants {
                 }
             }
             if (duplicates) v.accept(m + "'s objcg_list has duplicates: " + java.util.Arrays.asList(list));
+            for (ObjCgroup g : list) if (g.id() > 0 && g.id() < nm) in[g.id()] = false; // clean for the next list
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import memcgspec.impl.IdSet;
 import memcgspec.impl.Accounting;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.KmemPage;
@@ -199,14 +200,38 @@ public final class KmemPart implements ProtocolPart {
         for (Cpu c : mm.cpus()) if (c.rcuMemcg() != null) v.add("Quiescent: " + c + " still inside rcu_read_lock");
     }
 
+    @Override
+    public int memcgRowWidth() {
+        return 7;
+    }
+
+    /** The kmem counter (usage, failcnt, underflows), the residue, the objcg pointer; the objcg of the same id: its references and memcg. */
+    @Override
+    public int memcgRow(Mm mm, int id, long[] a, int k) {
+        MemCgroup g = mm.memcg(id);
+        PageCounter pk = g.kmem();
+        a[k++] = pk.usage();
+        a[k++] = pk.failcnt();
+        a[k++] = pk.underflows();
+        a[k++] = g.residue();
+        a[k++] = g.objcg() == null ? 0 : g.objcg().id() + 1;
+        ObjCgroup o = mm.objcg(id);
+        a[k++] = o == null ? 0 : o.refs();
+        a[k++] = o == null || o.memcg() == null ? 0 : o.memcg().id() + 1;
+        return k;
+    }
+
     /** Each kmem page, each objcg, each memcg's kmem counter, residue, objcg pointer and objcg_list, each CPU's kmem fields. */
     @Override
     public void snapshot(Machine m, List<Object> out, boolean frames) {
         Mm mm = m.mm();
-        int nk = frames ? mm.kpages().size() : 0, nm = mm.memcgs().size(), nc = mm.cpus().size();
-        long[] a = new long[nk * 4 + nm * 8 + nc * 4];
-        int[][] lists = new int[nm][];
-        ObjCgroup[][] objcgLists = mm.objcgLists(); // one taking of objcg_lock
+        Mm.Config shape = mm.config(); // indexed loops, no list views: this runs before every step
+        int nk = frames ? shape.kmemPages() : 0, nm = frames ? shape.nMemcg() + 1 : 0, nc = shape.cpus();
+        long[] a = new long[nk * 4 + nm * memcgRowWidth() + nc * 4];
+        // One taking of objcg_lock; the same arrays until a list is written (a write makes new
+        // ones, so these keep the lists as they are now). Compared element by element: the objcgs
+        // of a machine are one object per id, so equal objcgs are equal ids.
+        ObjCgroup[][] objcgLists = mm.objcgLists();
         int k = 0;
         for (int i = 0; i < nk; i++) {
             KmemPage p = mm.kpage(i);
@@ -215,23 +240,9 @@ public final class KmemPart implements ProtocolPart {
             a[k++] = p.objcg() == null ? 0 : p.objcg().id() + 1;
             a[k++] = p.chargedAt() == null ? 0 : p.chargedAt().id() + 1;
         }
-        for (int i = 0; i < nm; i++) {
-            MemCgroup g = mm.memcg(i);
-            PageCounter pk = g.kmem();
-            a[k++] = pk.usage();
-            a[k++] = pk.failcnt();
-            a[k++] = pk.underflows();
-            a[k++] = g.residue();
-            a[k++] = g.objcg() == null ? 0 : g.objcg().id() + 1;
-            ObjCgroup o = mm.objcg(i);
-            a[k++] = o == null ? 0 : o.refs();
-            a[k++] = o == null || o.memcg() == null ? 0 : o.memcg().id() + 1;
-            ObjCgroup[] list = objcgLists[g.id()];
-            int[] ids = new int[list.length];
-            for (int j = 0; j < ids.length; j++) ids[j] = list[j].id();
-            lists[i] = ids;
-        }
-        for (Cpu c : mm.cpus()) {
+        for (int i = 0; i < nm; i++) k = memcgRow(mm, i, a, k);
+        for (int i = 0; i < nc; i++) {
+            Cpu c = mm.cpu(i);
             KmemSteps s = KmemSteps.of(c);
             a[k++] = s.kpage() == null ? 0 : s.kpage().id() + 1;
             a[k++] = s.kobj() == null ? 0 : s.kobj().id() + 1;
@@ -239,15 +250,15 @@ public final class KmemPart implements ProtocolPart {
             a[k++] = c.rcuMemcg() == null ? 0 : c.rcuMemcg().id() + 1;
         }
         out.add(a);
-        out.add(lists);
+        out.add(objcgLists);
     }
 
     /** The kmem page each CPU works on. */
     @Override
-    public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
-        for (Cpu c : m.mm().cpus()) {
-            KmemPage k = KmemSteps.of(c).kpage();
-            if (k != null) kpages[k.id()] = true;
+    public void pinned(Machine m, IdSet folios, IdSet kpages) {
+        for (int i = 0; i < m.mm().config().cpus(); i++) {
+            KmemPage k = KmemSteps.of(m.mm().cpu(i)).kpage();
+            if (k != null) kpages.add(k.id());
         }
     }
 

@@ -56,19 +56,23 @@ public final class MigrateInvariants {
     static void refcountBalance(Census c, Consumer<String> v) {
         ChargeInvariants.Tally ct = ChargeInvariants.tally(c);
         SwapInvariants.Tally t = SwapInvariants.tally(c);
-        int[] second = new int[c.folios().length];
+        // The CPUs' second folios (by id), at most one per CPU: counted per folio checked.
+        int[] seconds = new int[c.cpus().length];
+        int ns = 0;
         for (Cpu cpu : c.cpus()) {
             Folio q = MigrateSteps.of(cpu).newFolio();
-            if (q != null) second[q.id()]++;
+            if (q != null) seconds[ns++] = q.id();
         }
         for (int id : c.checked()) {
             Folio f = c.folios()[id];
+            int second = 0;
+            for (int k = 0; k < ns; k++) if (seconds[k] == id) second++;
             boolean inSwap = t.swapSlotOf[id] >= 0;
             int holders = t.frozen[id] ? 0 : ct.holders[id];
-            int expected = c.mapcount[id] + (ct.inCache[id] ? 1 : 0) + (inSwap ? 1 : 0) + holders + second[id];
+            int expected = c.mapcount[id] + (ct.inCache[id] ? 1 : 0) + (inSwap ? 1 : 0) + holders + second;
             if (c.refcount[id] != expected) {
                 v.accept(f + " refcount " + c.refcount[id] + " but " + expected + " references accounted (map " + c.mapcount[id]
-                        + ", cache " + ct.inCache[id] + ", swap cache " + inSwap + ", CPUs " + holders + ", second folio of " + second[id] + ")");
+                        + ", cache " + ct.inCache[id] + ", swap cache " + inSwap + ", CPUs " + holders + ", second folio of " + second + ")");
             }
         }
     }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import memcgspec.impl.IdSet;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
 import memcgspec.impl.Mm;
@@ -164,10 +165,10 @@ public final class MigratePart implements ProtocolPart {
 
     /** Each CPU's second folio. */
     @Override
-    public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
-        for (Cpu c : m.mm().cpus()) {
-            Folio q = MigrateSteps.of(c).newFolio();
-            if (q != null) folios[q.id()] = true;
+    public void pinned(Machine m, IdSet folios, IdSet kpages) {
+        for (int i = 0; i < m.mm().config().cpus(); i++) {
+            Folio q = MigrateSteps.of(m.mm().cpu(i)).newFolio();
+            if (q != null) folios.add(q.id());
         }
     }
 

@@ -36,7 +36,9 @@ public final class StockInvariants {
         int n = c.machine().mm().config().stockSlots();
         for (Cpu cpu : c.cpus()) {
             MemcgStock st = MemcgStock.of(cpu);
-            if (st.cachedMemcgs().size() > n) v.accept(cpu + "'s " + st + " caches more than " + n + " memcgs");
+            int cached = 0; // cachedMemcgs().size(), without the list
+            for (int i = 0; i < st.slots(); i++) if (st.slotMemcg(i) != null) cached++;
+            if (cached > n) v.accept(cpu + "'s " + st + " caches more than " + n + " memcgs");
         }
     }
 
@@ -80,8 +82,11 @@ public final class StockInvariants {
     static void nothingFreedReferenced(Census c, Consumer<String> v) {
         KmemInvariants.nothingFreedReferenced(c, v);
         for (Cpu cpu : c.cpus()) {
-            for (MemCgroup m : MemcgStock.of(cpu).cachedMemcgs()) {
-                if (m.state() == MemCgroup.State.FREED) v.accept(cpu + "'s stock caches freed " + m);
+            MemcgStock st = MemcgStock.of(cpu);
+            // each cached memcg in slot order (cachedMemcgs() without its list)
+            for (int i = 0; i < st.slots(); i++) {
+                MemCgroup m = st.slotMemcg(i);
+                if (m != null && m.state() == MemCgroup.State.FREED) v.accept(cpu + "'s stock caches freed " + m);
             }
         }
     }

@@ -41,6 +41,9 @@ public final class SwapInvariants {
         public final int[] swapSlotOf;
         /** By folio id: frozen by a reclaimer (Swap.tla's Frozen). */
         public final boolean[] frozen;
+        /** The folios frozen (by id): {@code frozen}'s true entries, at most one per CPU. */
+        private final int[] frozenIds;
+        private int nFrozen;
         final StringBuilder duplicates = new StringBuilder();
         /** Per memcg id: slots recorded to it; summed over its subtree, the root's own records left out. */
         public final long[] records, recT;
@@ -60,8 +63,18 @@ public final class SwapInvariants {
             count = slots.count();
             cached = slots.cached();
             record = slots.record();
-            swapSlotOf = new int[c.folios().length];
-            Arrays.fill(swapSlotOf, -1);
+            // The frame-indexed arrays of the census' previous tally, its entries reset, or new ones.
+            Tally old = c.previous(Tally.class);
+            if (old == null) {
+                swapSlotOf = new int[c.folios().length];
+                Arrays.fill(swapSlotOf, -1);
+                frozen = new boolean[c.folios().length];
+            } else {
+                swapSlotOf = old.swapSlotOf;
+                for (Folio f : old.cached) if (f != null) swapSlotOf[f.id()] = -1;
+                frozen = old.frozen;
+                for (int k = 0; k < old.nFrozen; k++) frozen[old.frozenIds[k]] = false;
+            }
             records = new long[nm];
             long[] rec = new long[nm];
             for (int s = 0; s < ns; s++) {
@@ -76,8 +89,13 @@ public final class SwapInvariants {
                 }
             }
             recT = ChargeInvariants.subtree(mm, rec);
-            frozen = new boolean[c.folios().length];
-            for (Cpu cpu : c.cpus()) if (frozenBy(cpu)) frozen[cpu.held().id()] = true;
+            frozenIds = new int[c.cpus().length];
+            for (Cpu cpu : c.cpus()) {
+                if (frozenBy(cpu)) {
+                    frozen[cpu.held().id()] = true;
+                    frozenIds[nFrozen++] = cpu.held().id();
+                }
+            }
             cssHolders = new long[nm];
             liveChildren = new long[nm];
             // A memcg's children are the memcgs whose parent it is.

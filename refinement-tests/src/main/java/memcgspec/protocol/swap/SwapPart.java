@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import memcgspec.impl.IdSet;
 import memcgspec.impl.Accounting;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
@@ -357,17 +358,10 @@ public final class SwapPart implements ProtocolPart {
         Mm mm = m.mm();
         Mm.Config shape = mm.config();
         SwapDevice d = mm.swap();
-        int nm = shape.nMemcg() + 1, nf = shape.folios(), ns = d.size(), nc = shape.cpus();
-        long[] a = new long[nm * 11 + ns * 5 + nc];
+        int nm = frames ? shape.nMemcg() + 1 : 0, ns = d.size(), nc = shape.cpus();
+        long[] a = new long[nm * memcgRowWidth() + ns * 5 + nc];
         int k = 0;
-        for (int i = 0; i < nm; i++) {
-            MemCgroup g = mm.memcg(i);
-            k = counter(a, k, g.memsw());
-            k = counter(a, k, g.swap());
-            a[k++] = g.state().ordinal();
-            a[k++] = g.cssRefs();
-            a[k++] = g.idRefs();
-        }
+        for (int i = 0; i < nm; i++) k = memcgRow(mm, i, a, k);
         SwapDevice.Slots slots = d.slots(); // one taking of the swap lock
         for (int s = 0; s < ns; s++) {
             a[k++] = slots.allocated()[s] ? 1 : 0;
@@ -384,8 +378,25 @@ public final class SwapPart implements ProtocolPart {
 
     /** The swap-cache folios. */
     @Override
-    public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
-        for (Folio f : m.mm().swap().slots().cached()) if (f != null) folios[f.id()] = true;
+    public void pinned(Machine m, IdSet folios, IdSet kpages) {
+        for (Folio f : m.mm().swap().slots().cached()) if (f != null) folios.add(f.id());
+    }
+
+    @Override
+    public int memcgRowWidth() {
+        return 11;
+    }
+
+    /** The memsw and swap counters (usage, max, failcnt, underflows), the state, the css and id references. */
+    @Override
+    public int memcgRow(Mm mm, int id, long[] a, int k) {
+        MemCgroup g = mm.memcg(id);
+        k = counter(a, k, g.memsw());
+        k = counter(a, k, g.swap());
+        a[k++] = g.state().ordinal();
+        a[k++] = g.cssRefs();
+        a[k++] = g.idRefs();
+        return k;
     }
 
     private static int counter(long[] a, int k, PageCounter pcnt) {

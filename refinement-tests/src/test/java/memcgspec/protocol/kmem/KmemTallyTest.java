@@ -38,7 +38,6 @@ class KmemTallyTest {
                 Machine m = w.create();
                 Touches touches = m.mm().track();
                 Census kept = new Census(m);
-                boolean[] none = new boolean[m.mm().config().folios()], noK = new boolean[m.mm().config().kmemPages()];
                 Random r = new Random(31 * run + setup.name().hashCode());
                 for (int k = 0; k < 400; k++) {
                     try {
@@ -46,7 +45,7 @@ class KmemTallyTest {
                     } catch (StepRefused refused) {
                         // nothing changed
                     }
-                    kept.refresh(touches, none, noK);
+                    kept.refresh(touches);
                     touches.clear();
                     KmemInvariants.Tally t = KmemInvariants.tally(kept);
                     long[][] byPage = byPage(kept);
