@@ -68,7 +68,10 @@ class CensusRowSumsTest {
         assertEquals(4 * 400, steps);
         // Entries the tallies set and later reset (a kept tally reuses the arrays of the previous one):
         // they occur, so a reset left out would be seen above.
-        assertTrue(unset[0] > 0 && unset[1] > 0, "no folio left the page cache or a CPU's hands: " + java.util.Arrays.toString(unset));
+        // Charge's tallies (page cache, a CPU's held folio) are exercised by the protocols built on Charge's
+        // part; UnchargeBatch's CPUs hold their batches in its own part, which these tallies do not read.
+        if (p.parts().contains(memcgspec.protocol.charge.ChargePart.PART))
+            assertTrue(unset[0] > 0 && unset[1] > 0, "no folio left the page cache or a CPU's hands: " + java.util.Arrays.toString(unset));
         if (setup.mm().swapSlots() > 0) assertTrue(unset[2] > 0 && unset[3] > 0, "no folio left the swap cache or thawed: " + java.util.Arrays.toString(unset));
         if (setup.mm().kmemPages() > 0) assertTrue(reparented > 0, "no objcg naming kmem pages was ever repointed: the runs do not reparent");
     }

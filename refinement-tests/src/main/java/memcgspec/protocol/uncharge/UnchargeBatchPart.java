@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Random;
 import memcgspec.impl.Cpu;
 import memcgspec.impl.Folio;
+import memcgspec.impl.IdSet;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.Mm;
 import memcgspec.impl.Pc;
@@ -213,7 +214,10 @@ public final class UnchargeBatchPart implements ProtocolPart {
         }
     }
 
-    /** Each CPU's batch (held, dead, gone folios and gather); each memcg's counter, state and css count; each folio's memcg. */
+    /**
+     * Each CPU's batch (held, dead, gone folios and gather); with the frames, each memcg's row ({@link #memcgRow})
+     * and each folio's memcg.
+     */
     @Override
     public void snapshot(Machine m, List<Object> out, boolean frames) {
         Mm mm = m.mm();
@@ -227,13 +231,29 @@ public final class UnchargeBatchPart implements ProtocolPart {
             l.add(s.gather().memcg() == null ? -1 : s.gather().memcg().id());
             l.add(s.gather().nrMemory());
         }
-        for (MemCgroup g : mm.memcgs()) {
-            l.add(g.memory().usage());
-            l.add(g.state());
-            l.add(g.cssRefs());
+        if (frames) {
+            long[] rows = new long[mm.memcgs().size() * memcgRowWidth()];
+            int k = 0;
+            for (MemCgroup g : mm.memcgs()) k = memcgRow(mm, g.id(), rows, k);
+            l.add(rows);
+            for (Folio f : mm.folios()) l.add(f.memcg() == null ? -1 : f.memcg().id());
         }
-        if (frames) for (Folio f : mm.folios()) l.add(f.memcg() == null ? -1 : f.memcg().id());
         out.add(l.toArray());
+    }
+
+    @Override
+    public int memcgRowWidth() {
+        return 3;
+    }
+
+    /** The memory counter's usage, the memcg's state and its css count. */
+    @Override
+    public int memcgRow(Mm mm, int id, long[] a, int k) {
+        MemCgroup g = mm.memcg(id);
+        a[k++] = g.memory().usage();
+        a[k++] = g.state().ordinal();
+        a[k++] = g.cssRefs();
+        return k;
     }
 
     private static String ids(List<Folio> folios) {
@@ -244,12 +264,12 @@ public final class UnchargeBatchPart implements ProtocolPart {
 
     /** Marks the folios of every CPU's batch (their frames' invariants read the batch). */
     @Override
-    public void pinned(Machine m, boolean[] folios, boolean[] kpages) {
+    public void pinned(Machine m, IdSet folios, IdSet kpages) {
         for (Cpu c : m.mm().cpus()) {
             UnchargeBatchSteps s = UnchargeBatchSteps.of(c);
-            for (Folio f : s.held()) folios[f.id()] = true;
-            for (Folio f : s.dead()) folios[f.id()] = true;
-            for (Folio f : s.gone()) folios[f.id()] = true;
+            for (Folio f : s.held()) folios.add(f.id());
+            for (Folio f : s.dead()) folios.add(f.id());
+            for (Folio f : s.gone()) folios.add(f.id());
         }
     }
 
