@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -72,7 +73,7 @@ public final class TlcMemo {
      * @param run  forks TLC
      * @param keep whether a fresh run may be kept (false for errors and timeouts)
      */
-    Run get(String key, Supplier<Run> run, java.util.function.Predicate<Run> keep) {
+    Run get(String key, Supplier<Run> run, Predicate<Run> keep) {
         Path file = dir.resolve(key + ".out");
         synchronized (JVM_LOCKS.computeIfAbsent(key, k -> new Object())) {
             try {

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import memcgspec.impl.StepRefused;
 import memcgspec.impl.Touches;
 import memcgspec.props.Call;
+import memcgspec.protocol.charge.ChargePart;
 import memcgspec.protocol.charge.ChargeInvariants;
 import memcgspec.protocol.swap.SwapInvariants;
 import memcgspec.registry.Protocols;
@@ -70,7 +71,7 @@ class CensusRowSumsTest {
         // they occur, so a reset left out would be seen above.
         // Charge's tallies (page cache, a CPU's held folio) are exercised by the protocols built on Charge's
         // part; UnchargeBatch's CPUs hold their batches in its own part, which these tallies do not read.
-        if (p.parts().contains(memcgspec.protocol.charge.ChargePart.PART))
+        if (p.parts().contains(ChargePart.PART))
             assertTrue(unset[0] > 0 && unset[1] > 0, "no folio left the page cache or a CPU's hands: " + java.util.Arrays.toString(unset));
         if (setup.mm().swapSlots() > 0) assertTrue(unset[2] > 0 && unset[3] > 0, "no folio left the swap cache or thawed: " + java.util.Arrays.toString(unset));
         if (setup.mm().kmemPages() > 0) assertTrue(reparented > 0, "no objcg naming kmem pages was ever repointed: the runs do not reparent");
