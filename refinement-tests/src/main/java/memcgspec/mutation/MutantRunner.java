@@ -36,7 +36,7 @@ public final class MutantRunner {
     /** How far a variable's integers may leave its {@link #bound} range before a state is no longer expanded. */
     public static final int MARGIN = 0;
 
-    /** A baseline run and what it established for the mutants ({@link ExhaustiveCheck.Known}). */
+    /** A baseline run and what it established for the mutants ({@link ExhaustiveCheck.Known}; null with reuse off). */
     private record Baseline(ExhaustiveCheck.Report report, ExhaustiveCheck.Known known) {}
 
     private static final Map<Path, Baseline> BASELINES = new ConcurrentHashMap<>();
@@ -83,6 +83,8 @@ public final class MutantRunner {
     private static Baseline baselineRun(String module, String cfg, Path specDir) {
         Path key = specDir.toAbsolutePath().normalize().resolve(cfg);
         return BASELINES.computeIfAbsent(key, k -> {
+            // with reuse off nothing reads what the baseline established: it is not collected
+            if (!reuse()) return new Baseline(ExhaustiveCheck.run(specDir, module, k, MAX_STATES), null);
             ExhaustiveCheck.Known known = new ExhaustiveCheck.Known();
             return new Baseline(ExhaustiveCheck.baseline(specDir, module, k, MAX_STATES, known), known);
         });

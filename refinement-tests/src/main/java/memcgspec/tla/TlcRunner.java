@@ -127,9 +127,11 @@ public final class TlcRunner {
 
         if (memo != null && options.timeout() == null) {
             String key = TlcMemo.key(specDir, model.moduleName(), cfg, options.tools().jar(), options.workers());
+            // a fresh run is read once, by the keep test; a kept one when it is returned
+            TlcResult[] fresh = new TlcResult[1];
             TlcMemo.Run run = memo.get(key, () -> forkIn(model, module, cfg, options, progress),
-                    r -> !(result(model, module, cfg, r, options).outcome() instanceof Outcome.Error));
-            return result(model, module, cfg, run, options);
+                    r -> !((fresh[0] = result(model, module, cfg, r, options)).outcome() instanceof Outcome.Error));
+            return fresh[0] != null ? fresh[0] : result(model, module, cfg, run, options);
         }
         return result(model, module, cfg, forkIn(model, module, cfg, options, progress), options);
     }
