@@ -210,8 +210,8 @@ DrainLocalStock(k, c) ==
 (* batch of 2 pages. Stocker's page stock: M, 1 page (css reference).      *)
 (* Stocker's object stock: O, Page - Size units (O reference). O's count:  *)
 (* the initial count, orig_objcg, the object, Stocker's stock. M's css:    *)
-(* the online reference (the base and the id's pin, put at offline and    *)
-(* rmdir; one here) and Stocker's page-stock slot.                         *)
+(* the online reference (kill_css's base reference and the id's pin, both  *)
+(* put by the removal: one here) and Stocker's page-stock slot.            *)
 (***************************************************************************)
 Init ==
     /\ cpuState = [c \in CPUs |-> "online"]
