@@ -601,6 +601,45 @@ class HistoryTest {
         }
     }
 
+    /**
+     * Stock bug D (9f01b4954490): cpuA's object stock caches objcg O with a page of bytes (the object freed there);
+     * cpuA goes offline, memcg_hotplug_cpu_dead drains its page stock only; O's memcg goes offline and is freed: O keeps
+     * the dead CPU's reference, never released, and P's counter keeps the page with nothing charged.
+     */
+    @Test
+    void objStockHotplug2025PrefixLeavesTheObjcgOnTheDeadCpu() {
+        Counterexamples.Rendered r = show("objstock-hotplug-2025-prefix");
+        assertEquals(new TlcResult.Outcome.Violates("NoLeakAtQuiescence", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertNotNull(r.trace());
+        assertEquals("ObjFree(cpuA), CpuDown(cpuA), MemcgHotplugCpuDead(cpuB, cpuA), Offline(cpuB), CssFree(cpuB)",
+                labels(r.trace()));
+        Trace.Step teardown = step(r, 3);
+        assertEquals("null", at(teardown, "cached", V.model("cpuA")), "the teardown drains the page stock");
+        assertEquals("O", at(teardown, "objCached", V.model("cpuA")), "and leaves the object stock");
+        Trace.Step last = lastStep(r);
+        assertEquals("freed", last.after().get("memcg"), "O's memcg is gone");
+        assertEquals(1, last.after().get("ref"), "the dead CPU's reference is O's last");
+        assertEquals(Boolean.FALSE, last.after().get("released"));
+        assertEquals(2, at(last, "nrBytes", V.model("cpuA")), "a page of bytes cached on the dead CPU");
+        assertEquals(1, last.after().get("usage"), "still charged to P, with nothing charged");
+    }
+
+    /** Bug D fixed: the teardown drains the object stock and puts its reference; without the put, O's count is off. */
+    @Test
+    void objStockHotplug2025FixedHoldsAndNeedsThePut() {
+        for (String name : List.of("objstock-hotplug-2025-fixed", "objstock-hotplug-2025-fixed-large")) {
+            Counterexamples.Rendered r = show(name);
+            assertEquals(new TlcResult.Outcome.Holds(), r.result().outcome(), name);
+            assertTrue(r.result().distinctStates() > 20, name + " explores the same interleavings");
+        }
+        Counterexamples.Rendered r = show("objstock-hotplug-2025-no-put");
+        assertEquals(new TlcResult.Outcome.Violates("ObjcgRefBalance", TlcResult.Kind.INVARIANT), r.result().outcome());
+        assertEquals("CpuDown(cpuA), MemcgHotplugCpuDead(cpuB, cpuA)", labels(r.trace()));
+        Trace.Step last = lastStep(r);
+        assertEquals("null", at(last, "objCached", V.model("cpuA")), "the dead CPU's object stock is drained");
+        assertEquals(4, last.after().get("ref"), "but its reference is still counted");
+    }
+
     @Test
     void unchargeBatchUaf2020PrefixIsTheChangelogInterleaving() {
         Counterexamples.Rendered r = show("uncharge-batch-uaf-2020-prefix");
