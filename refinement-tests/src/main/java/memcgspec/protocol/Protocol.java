@@ -33,6 +33,8 @@ public final class Protocol {
     private final String docsPage;
     private final ActionTable actions = new ActionTable();
     private final List<Invariant> invariants;
+    /** The same, as an array: {@link #check(Census)} runs after every step of a property run. */
+    private final Invariant[] invariantArray;
 
     public Protocol(String name, String module, List<ProtocolPart> parts, Mix mix, List<Setup> setups,
                     List<Mutant> mutants, String docsPage) {
@@ -49,6 +51,7 @@ public final class Protocol {
             for (Invariant i : p.invariants()) inv.put(i.name(), i);
         }
         this.invariants = List.copyOf(inv.values());
+        this.invariantArray = this.invariants.toArray(new Invariant[0]);
     }
 
     public String name() {
@@ -267,9 +270,23 @@ public final class Protocol {
      * checks visit only its {@linkplain Census#checked checked} frames.
      */
     public List<String> check(Census c) {
-        List<String> v = new ArrayList<>();
-        for (Invariant i : invariants()) i.check().check(c, msg -> v.add(i.name() + ": " + msg));
-        return v;
+        Sink sink = new Sink();
+        for (Invariant i : invariantArray) {
+            sink.name = i.name();
+            i.check().check(c, sink);
+        }
+        return sink.v;
+    }
+
+    /** Collects the violations of one check, each as "Name: detail", the name being the invariant's being evaluated. */
+    private static final class Sink implements java.util.function.Consumer<String> {
+        final List<String> v = new ArrayList<>();
+        String name;
+
+        @Override
+        public void accept(String msg) {
+            v.add(name + ": " + msg);
+        }
     }
 
     /** The Java classes the actions call. */
