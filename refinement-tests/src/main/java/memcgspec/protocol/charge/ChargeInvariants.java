@@ -22,6 +22,9 @@ import memcgspec.protocol.Census;
 public final class ChargeInvariants {
     private ChargeInvariants() {}
 
+    /** Every statistic item ({@code values()} copies its array on every call). */
+    private static final MemCgroup.Stat[] STAT_ITEMS = MemCgroup.Stat.values();
+
     /** The tallies several charge invariants need, computed once per evaluation. */
     public static final class Tally {
         /** Pages owned and charges pending per memcg (by id), and summed over each subtree. */
@@ -42,7 +45,7 @@ public final class ChargeInvariants {
             for (Cpu cpu : c.cpus()) if (cpu.pc().pending() && cpu.chargeTo() != null) own[cpu.chargeTo().id()]++;
             subtree = subtree(mm, own);
             // The frame-indexed arrays of the census' previous tally, its entries reset, or new ones.
-            Tally old = c.previous(Tally.class);
+            Tally old = c.previous(TALLY);
             if (old == null) {
                 inCache = new boolean[c.folios().length];
                 holders = new int[c.folios().length];
@@ -73,8 +76,10 @@ public final class ChargeInvariants {
     }
 
     public static Tally tally(Census c) {
-        return c.get(Tally.class, Tally::new);
+        return c.get(TALLY);
     }
+
+    private static final Census.Key<Tally> TALLY = Census.key(Tally::new);
 
     /** {@code own} summed over each memcg's subtree (by memcg id). */
     public static long[] subtree(Mm mm, long[] own) {
@@ -165,7 +170,7 @@ public final class ChargeInvariants {
         // The census' row sums: per owner, its anonymous, file and mapped file folios.
         long[][] e = new long[c.memcgs().length][];
         for (int m = 0; m < e.length; m++) {
-            e[m] = new long[MemCgroup.Stat.values().length];
+            e[m] = new long[STAT_ITEMS.length];
             e[m][MemCgroup.Stat.ANON.ordinal()] = c.ownedAnon[m];
             e[m][MemCgroup.Stat.FILE.ordinal()] = c.ownedFile[m];
             e[m][MemCgroup.Stat.FILE_MAPPED.ordinal()] = c.ownedFileMapped[m];
@@ -187,7 +192,7 @@ public final class ChargeInvariants {
     /** StatsNonNegative: no statistic below zero. */
     static void statsNonNegative(Census c, Consumer<String> v) {
         for (MemCgroup m : c.memcgs()) {
-            for (MemCgroup.Stat item : MemCgroup.Stat.values()) {
+            for (MemCgroup.Stat item : STAT_ITEMS) {
                 long got = c.stat[m.id()][item.ordinal()];
                 if (got < 0) v.accept(m + " " + item.spec() + " " + got);
             }

@@ -44,18 +44,21 @@ public final class SwapInvariants {
         /** The folios frozen (by id): {@code frozen}'s true entries, at most one per CPU. */
         private final int[] frozenIds;
         private int nFrozen;
-        final StringBuilder duplicates = new StringBuilder();
+        /** The swap-cache folios found in two slots, as SwapCacheUnique reports them ("" for none). */
+        public final String duplicates;
         /** Per memcg id: slots recorded to it; summed over its subtree, the root's own records left out. */
         public final long[] records, recT;
         /** Per memcg id: css reference holders (Swap.tla's CssHolders). */
         public final long[] cssHolders;
         /** Per memcg id: children not freed. */
         public final long[] liveChildren;
+        /** The device's copy of the slots this tally read. */
+        private final SwapDevice.Slots slots;
 
         Tally(Census c) {
             Mm mm = c.machine().mm();
             // Every slot read under one taking of the swap lock.
-            SwapDevice.Slots slots = c.slots();
+            slots = c.slots();
             v1 = mm.accounting() == Accounting.V1;
             int ns = slots.size(), nm = c.memcgs().length;
             allocated = slots.allocated();
@@ -63,32 +66,47 @@ public final class SwapInvariants {
             count = slots.count();
             cached = slots.cached();
             record = slots.record();
-            // The frame-indexed arrays of the census' previous tally, its entries reset, or new ones.
-            Tally old = c.previous(Tally.class);
+            Tally old = c.previous(TALLY);
+            if (old != null && old.slots == slots) {
+                // The device made no new copy since the previous tally: no slot was written, and
+                // what is computed from the slots alone (and the memcgs' parents, which are final)
+                // is that tally's: the same arrays (read only), the same entries.
+                swapSlotOf = old.swapSlotOf;
+                duplicates = old.duplicates;
+                records = old.records;
+                recT = old.recT;
+            } else {
+                // The frame-indexed array of the census' previous tally, its entries reset, or a new one.
+                if (old == null) {
+                    swapSlotOf = new int[c.folios().length];
+                    Arrays.fill(swapSlotOf, -1);
+                } else {
+                    swapSlotOf = old.swapSlotOf;
+                    for (Folio f : old.cached) if (f != null) swapSlotOf[f.id()] = -1;
+                }
+                StringBuilder dup = new StringBuilder();
+                records = new long[nm];
+                long[] rec = new long[nm];
+                for (int s = 0; s < ns; s++) {
+                    if (cached[s] != null) {
+                        int id = cached[s].id();
+                        if (swapSlotOf[id] >= 0) dup.append(cached[s] + " is the swap-cache folio of slots " + swapSlotOf[id] + " and " + s + "; ");
+                        swapSlotOf[id] = s;
+                    }
+                    if (record[s] != null) {
+                        records[record[s].id()]++;
+                        if (!record[s].isRoot()) rec[record[s].id()]++;
+                    }
+                }
+                duplicates = dup.toString();
+                recT = ChargeInvariants.subtree(mm, rec);
+            }
             if (old == null) {
-                swapSlotOf = new int[c.folios().length];
-                Arrays.fill(swapSlotOf, -1);
                 frozen = new boolean[c.folios().length];
             } else {
-                swapSlotOf = old.swapSlotOf;
-                for (Folio f : old.cached) if (f != null) swapSlotOf[f.id()] = -1;
                 frozen = old.frozen;
                 for (int k = 0; k < old.nFrozen; k++) frozen[old.frozenIds[k]] = false;
             }
-            records = new long[nm];
-            long[] rec = new long[nm];
-            for (int s = 0; s < ns; s++) {
-                if (cached[s] != null) {
-                    int id = cached[s].id();
-                    if (swapSlotOf[id] >= 0) duplicates.append(cached[s] + " is the swap-cache folio of slots " + swapSlotOf[id] + " and " + s + "; ");
-                    swapSlotOf[id] = s;
-                }
-                if (record[s] != null) {
-                    records[record[s].id()]++;
-                    if (!record[s].isRoot()) rec[record[s].id()]++;
-                }
-            }
-            recT = ChargeInvariants.subtree(mm, rec);
             frozenIds = new int[c.cpus().length];
             for (Cpu cpu : c.cpus()) {
                 if (frozenBy(cpu)) {
@@ -117,8 +135,10 @@ public final class SwapInvariants {
     }
 
     public static Tally tally(Census c) {
-        return c.get(Tally.class, Tally::new);
+        return c.get(TALLY);
     }
+
+    private static final Census.Key<Tally> TALLY = Census.key(Tally::new);
 
     private static Mm mm(Census c) {
         return c.machine().mm();
@@ -260,7 +280,7 @@ public final class SwapInvariants {
 
     static void swapCacheUnique(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        if (t.duplicates.length() > 0) v.accept(t.duplicates.toString());
+        if (!t.duplicates.isEmpty()) v.accept(t.duplicates);
     }
 
     private static boolean freesSlot(Cpu cpu) {
