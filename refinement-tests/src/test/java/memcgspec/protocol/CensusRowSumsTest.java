@@ -38,7 +38,7 @@ class CensusRowSumsTest {
     @MethodSource("setups")
     void keptRowSumsEqualAWholeCensusAfterEveryStep(Protocol p, Protocol.Setup setup) {
         ProtocolWorkload w = new ProtocolWorkload(p, setup);
-        int reparented = 0, steps = 0, slotsTakenOver = 0;
+        int reparented = 0, steps = 0, slotsTakenOver = 0, cacheTakenOver = 0;
         int[] unset = new int[4];
         for (int run = 0; run < 4; run++) {
             Machine m = w.create();
@@ -46,6 +46,7 @@ class CensusRowSumsTest {
             Touches touches = m.mm().track();
             Census kept = new Census(m), lastWhole = new Census(m);
             SwapInvariants.Tally lastKept = null;
+            ChargeInvariants.Tally lastKeptCharge = null;
             for (int k = 0; k < 400; k++) {
                 Call<Machine> step = w.randomStep(m, r);
                 try {
@@ -63,6 +64,9 @@ class CensusRowSumsTest {
                 SwapInvariants.Tally ks = SwapInvariants.tally(kept);
                 if (lastKept != null && ks.records == lastKept.records) slotsTakenOver++;
                 lastKept = ks;
+                ChargeInvariants.Tally kc = ChargeInvariants.tally(kept);
+                if (lastKeptCharge != null && kc.cached == lastKeptCharge.cached) cacheTakenOver++;
+                lastKeptCharge = kc;
                 lastWhole = whole;
                 steps++;
                 for (int o = 1; o < kept.kpagesOf.length; o++) {
@@ -79,6 +83,7 @@ class CensusRowSumsTest {
             assertTrue(unset[0] > 0 && unset[1] > 0, "no folio left the page cache or a CPU's hands: " + java.util.Arrays.toString(unset));
         if (setup.mm().swapSlots() > 0) assertTrue(unset[2] > 0 && unset[3] > 0, "no folio left the swap cache or thawed: " + java.util.Arrays.toString(unset));
         assertTrue(slotsTakenOver > 0, "Swap's tally never took the slots' values over");
+        assertTrue(cacheTakenOver > 0, "Charge's tally never took the page cache's values over");
         if (setup.mm().kmemPages() > 0) assertTrue(reparented > 0, "no objcg naming kmem pages was ever repointed: the runs do not reparent");
     }
 

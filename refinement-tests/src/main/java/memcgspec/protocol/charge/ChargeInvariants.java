@@ -37,6 +37,8 @@ public final class ChargeInvariants {
         /** The folios the CPUs hold (by id, a CPU's each): {@code holders}' nonzero entries, repeated as counted. */
         private final int[] held;
         private int nHeld;
+        /** The page cache's copy ({@link memcgspec.impl.PageCache#entries}) this tally read. */
+        private final Folio[] entries;
 
         Tally(Census c) {
             Mm mm = c.machine().mm();
@@ -46,25 +48,36 @@ public final class ChargeInvariants {
             subtree = subtree(mm, own);
             // The frame-indexed arrays of the census' previous tally, its entries reset, or new ones.
             Tally old = c.previous(TALLY);
+            entries = mm.cache().entries(); // one taking of xa_lock
+            if (old != null && old.entries == entries) {
+                // The page cache made no new copy since the previous tally (no index was written:
+                // PageCache counts every store), so the folios in it are that tally's: the same
+                // arrays (inCache read only), the same entries.
+                inCache = old.inCache;
+                cached = old.cached;
+            } else {
+                if (old == null) {
+                    inCache = new boolean[c.folios().length];
+                } else {
+                    inCache = old.inCache;
+                    for (int id : old.cached) inCache[id] = false;
+                }
+                int[] ids = new int[entries.length];
+                int n = 0;
+                for (Folio f : entries) {
+                    if (f != null && !inCache[f.id()]) {
+                        inCache[f.id()] = true;
+                        ids[n++] = f.id();
+                    }
+                }
+                cached = java.util.Arrays.copyOf(ids, n);
+            }
             if (old == null) {
-                inCache = new boolean[c.folios().length];
                 holders = new int[c.folios().length];
             } else {
-                inCache = old.inCache;
-                for (int id : old.cached) inCache[id] = false;
                 holders = old.holders;
                 for (int k = 0; k < old.nHeld; k++) holders[old.held[k]] = 0;
             }
-            Folio[] entries = mm.cache().entries(); // one taking of xa_lock
-            int[] ids = new int[entries.length];
-            int n = 0;
-            for (Folio f : entries) {
-                if (f != null && !inCache[f.id()]) {
-                    inCache[f.id()] = true;
-                    ids[n++] = f.id();
-                }
-            }
-            cached = java.util.Arrays.copyOf(ids, n);
             held = new int[c.cpus().length];
             for (Cpu cpu : c.cpus()) {
                 if (cpu.held() != null) {
