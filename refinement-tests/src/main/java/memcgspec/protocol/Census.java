@@ -242,9 +242,22 @@ public final class Census {
         for (int k = 0; k < pinned.size(); k++) union.add(pinned.get(k));
         int count = union.size();
         int[] ids = old.length == count ? old : new int[count];
-        for (int k = 0; k < count; k++) ids[k] = union.get(k);
+        if (count > 64) {
+            for (int k = 0; k < count; k++) ids[k] = union.get(k);
+            union.clear();
+            Arrays.sort(ids);
+            return ids;
+        }
+        // sorted by insertion as they are copied (a few dozen ids at most: cheaper than Arrays.sort's set-up)
+        for (int k = 0; k < count; k++) {
+            int id = union.get(k), j = k;
+            while (j > 0 && ids[j - 1] > id) {
+                ids[j] = ids[j - 1];
+                j--;
+            }
+            ids[j] = id;
+        }
         union.clear();
-        Arrays.sort(ids);
         return ids;
     }
 

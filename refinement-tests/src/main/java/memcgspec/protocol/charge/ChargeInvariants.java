@@ -180,23 +180,38 @@ public final class ChargeInvariants {
      * mapped file folios.
      */
     public static long[][] expectedStats(Census c) {
-        // The census' row sums: per owner, its anonymous, file and mapped file folios.
         long[][] e = new long[c.memcgs().length][];
         for (int m = 0; m < e.length; m++) {
             e[m] = new long[STAT_ITEMS.length];
-            e[m][MemCgroup.Stat.ANON.ordinal()] = c.ownedAnon[m];
-            e[m][MemCgroup.Stat.FILE.ordinal()] = c.ownedFile[m];
-            e[m][MemCgroup.Stat.FILE_MAPPED.ordinal()] = c.ownedFileMapped[m];
+            for (MemCgroup.Stat item : STAT_ITEMS) e[m][item.ordinal()] = expectedStat(c, m, item);
         }
         return e;
     }
 
+    /**
+     * Charge.tla's StatOf(m, item) for memcg id {@code m}: {@link #expectedStats}' entry, without
+     * the table (StatsMatch runs after every step).
+     */
+    public static long expectedStat(Census c, int m, MemCgroup.Stat item) {
+        // The census' row sums: per owner, its anonymous, file and mapped file folios.
+        return switch (item) {
+            case ANON -> c.ownedAnon[m];
+            case FILE -> c.ownedFile[m];
+            case FILE_MAPPED -> c.ownedFileMapped[m];
+            default -> 0;
+        };
+    }
+
+    /** ChargePart.STATS as an array (in a holder: made on first use, after the registry's classes are initialised). */
+    private static final class Stats {
+        static final MemCgroup.Stat[] CHARGE = ChargePart.STATS.toArray(new MemCgroup.Stat[0]);
+    }
+
     /** StatsMatch: each memcg's anon, file and file_mapped count exactly the folios attributed to it. */
     static void statsMatch(Census c, Consumer<String> v) {
-        long[][] e = expectedStats(c);
         for (MemCgroup m : c.memcgs()) {
-            for (MemCgroup.Stat item : ChargePart.STATS) {
-                long got = c.stat[m.id()][item.ordinal()], want = e[m.id()][item.ordinal()];
+            for (MemCgroup.Stat item : Stats.CHARGE) {
+                long got = c.stat[m.id()][item.ordinal()], want = expectedStat(c, m.id(), item);
                 if (got != want) v.accept(m + " " + item.spec() + " " + got + " but " + want + " folios attributed to it");
             }
         }
