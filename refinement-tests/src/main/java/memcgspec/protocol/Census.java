@@ -72,8 +72,8 @@ public final class Census {
     public final long[] kpagesOf;
     public final long[][] kpagesAt;
     private int kallocatedPages;
-    /** Whether the last refresh read a kmem page or a memcg that was written (true for a whole census). */
-    private boolean refreshedKpagesOrMemcgs = true;
+    /** Whether the last refresh read a kmem page or a memcg that was written; a memcg (true for a whole census). */
+    private boolean refreshedKpagesOrMemcgs = true, refreshedMemcgs = true;
 
     public Census(Machine machine) {
         this.machine = machine;
@@ -217,7 +217,8 @@ public final class Census {
         if (union == null) union = new IdSet(Math.max(folios.length, kpages.length));
         checked = union(touches.folioCount(), touches::folio, pinnedFolios, checked);
         kchecked = union(touches.kpageCount(), touches::kpage, pinnedKpages, kchecked);
-        refreshedKpagesOrMemcgs = touches.kpageCount() > 0 || touches.memcgCount() > 0;
+        refreshedMemcgs = touches.memcgCount() > 0;
+        refreshedKpagesOrMemcgs = touches.kpageCount() > 0 || refreshedMemcgs;
         // A memcg's statistics change only by its writes (logged).
         for (int k = 0; k < touches.memcgCount(); k++) readStats(touches.memcg(k));
         // This generation's tallies become the previous ones; the older ones are dropped.
@@ -279,6 +280,15 @@ public final class Census {
      */
     public boolean refreshedKpagesOrMemcgs() {
         return refreshedKpagesOrMemcgs;
+    }
+
+    /**
+     * Whether the last {@linkplain #refresh refresh} read a memcg that was written (always true on
+     * a whole census): when false, every memcg's fields, counters and objcg are what they were at
+     * the refresh before, so a tally computed from these alone may be taken from {@link #previous}.
+     */
+    public boolean refreshedMemcgs() {
+        return refreshedMemcgs;
     }
 
     /** How many folios have a nonzero refcount (a row sum). */

@@ -151,10 +151,24 @@ public final class ChargeInvariants {
         }
     }
 
+    /**
+     * Each memcg's children's memory usage summed (by memcg id): {@code children(mm, usages(c))},
+     * taken from the previous census' when no memcg was written since (the usages are the memcgs'
+     * counters; the parents are final). Read only.
+     */
+    public static long[] childUsage(Census c) {
+        return c.get(CHILD_USAGE);
+    }
+
+    private static final Census.Key<long[]> CHILD_USAGE = Census.key(c -> {
+        long[] old = c.previous(ChargeInvariants.CHILD_USAGE);
+        return old != null && !c.refreshedMemcgs() ? old : children(c.machine().mm(), usages(c));
+    });
+
     /** Hierarchy: a memcg's usage less its children's is what it owns itself (nothing, for the root). */
     static void hierarchy(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        long[] childUsage = children(mm(c), usages(c));
+        long[] childUsage = childUsage(c);
         for (MemCgroup m : c.memcgs()) {
             long ownUsage = m.memory().usage() - childUsage[m.id()];
             long expectOwn = m.isRoot() ? 0 : t.own[m.id()];

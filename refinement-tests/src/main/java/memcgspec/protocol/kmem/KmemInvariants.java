@@ -159,7 +159,7 @@ public final class KmemInvariants {
         ChargeInvariants.Tally ct = ChargeInvariants.tally(c);
         Tally t = tally(c);
         Mm mm = c.machine().mm();
-        long[] childUsage = ChargeInvariants.children(mm, ChargeInvariants.usages(c)), childExcess = ChargeInvariants.children(mm, t.excess);
+        long[] childUsage = ChargeInvariants.childUsage(c), childExcess = ChargeInvariants.children(mm, t.excess);
         for (MemCgroup m : c.memcgs()) {
             long own = m.memory().usage() - childUsage[m.id()];
             long want = ct.own[m.id()] + t.kown[m.id()] + t.excess[m.id()] + t.stocked[m.id()] - childExcess[m.id()];

@@ -115,9 +115,14 @@ public final class SwapInvariants {
                 }
             }
             cssHolders = new long[nm];
-            liveChildren = new long[nm];
-            // A memcg's children are the memcgs whose parent it is.
-            for (MemCgroup m : c.memcgs()) if (!m.isRoot() && m.state() != MemCgroup.State.FREED) liveChildren[m.parent().id()]++;
+            if (old != null && !c.refreshedMemcgs()) {
+                // No memcg written since the previous tally: their states are its (parents are final).
+                liveChildren = old.liveChildren;
+            } else {
+                liveChildren = new long[nm];
+                // A memcg's children are the memcgs whose parent it is.
+                for (MemCgroup m : c.memcgs()) if (!m.isRoot() && m.state() != MemCgroup.State.FREED) liveChildren[m.parent().id()]++;
+            }
             for (MemCgroup m : c.memcgs()) {
                 int id = m.id();
                 cssHolders[id] = (m.online() ? 1 : 0) + (m.idRefs() > 0 ? 1 : 0);
