@@ -267,11 +267,19 @@ public final class Protocol {
 
     /**
      * Every violated invariant on a census, as "Name: detail": on a refreshed census the per-frame
-     * checks visit only its {@linkplain Census#checked checked} frames.
+     * checks visit only its {@linkplain Census#checked checked} frames, and the checks of the memcgs
+     * alone ({@link Invariant#memcgsOnly}) run only when the refresh read a written memcg. Exact
+     * when every earlier check of the census held, as in a property run, which stops at its first
+     * violation.
      */
     public List<String> check(Census c) {
         Sink sink = new Sink();
+        // On a census refreshed after steps that wrote no memcg, a check of the memcgs alone finds
+        // what it found at the census' previous check, which held (a run stops at its first
+        // violation): skipped. A whole census runs every check.
+        boolean memcgsWritten = c.refreshedMemcgs();
         for (Invariant i : invariantArray) {
+            if (i.memcgsOnly() && !memcgsWritten) continue;
             sink.name = i.name();
             i.check().check(c, sink);
         }

@@ -475,7 +475,7 @@ public final class SwapInvariants {
             Invariant.of("MemswIsMemoryPlusSwap", SwapInvariants::memswIsMemoryPlusSwap),
             Invariant.of("NoDoubleChargeOutsideSwapinWindow", SwapInvariants::noDoubleChargeOutsideSwapinWindow),
             Invariant.of("SwapCounter", SwapInvariants::swapCounter),
-            Invariant.of("SwapWithinLimit", SwapInvariants::swapWithinLimit),
+            Invariant.of("SwapWithinLimit", SwapInvariants::swapWithinLimit).readingMemcgsOnly(),
             Invariant.of("SwapCacheHasCache", SwapInvariants::swapCacheHasCache),
             Invariant.of("SwapCacheUnique", SwapInvariants::swapCacheUnique),
             Invariant.of("SlotFreeOnlyWhenUnused", SwapInvariants::slotFreeOnlyWhenUnused),
@@ -484,11 +484,11 @@ public final class SwapInvariants {
             Invariant.of("NothingFreedReferenced", SwapInvariants::nothingFreedReferenced),
             Invariant.of("SwapinChargeUnderExclusion", SwapInvariants::swapinChargeUnderExclusion),
             Invariant.of("NoLeakedSlot", SwapInvariants::noLeakedSlot),
-            Invariant.of("NoUnderflow", SwapInvariants::noUnderflow),
+            Invariant.of("NoUnderflow", SwapInvariants::noUnderflow).readingMemcgsOnly(),
             Invariant.of("NoLeakAtQuiescence", SwapInvariants::noLeakAtQuiescence),
-            Invariant.of("StatsNonNegative", SwapInvariants::statsNonNegative),
+            Invariant.of("StatsNonNegative", SwapInvariants::statsNonNegative).readingMemcgsOnly(),
             Invariant.of("NoZombieAtQuiescence", SwapInvariants::noZombieAtQuiescence),
             Invariant.javaOnly("FreeMeansUnreferenced", SwapInvariants::freeMeansUnreferenced),
-            Invariant.javaOnly("OfflineOnlyRemovable", SwapInvariants::offlineOnlyRemovable),
+            Invariant.javaOnly("OfflineOnlyRemovable", SwapInvariants::offlineOnlyRemovable).readingMemcgsOnly(),
             Invariant.javaOnly("IsolationFlag", SwapInvariants::isolationFlag));
 }
