@@ -457,9 +457,15 @@ public final class SwapInvariants {
 
     /** IsolationFlag where {@code isolates} says which CPUs hold their folio isolated (a protocol built on Swap adds its own). */
     public static void isolationFlag(Census c, Consumer<String> v, java.util.function.Predicate<Cpu> isolates) {
-        boolean[] held = new boolean[c.folios().length];
-        for (Cpu cpu : c.cpus()) if (isolates.test(cpu)) held[cpu.held().id()] = true;
-        for (int i : c.checked()) if (c.isolated[i] != held[i]) v.accept(c.folios()[i] + " isolated=" + c.isolated[i] + " but held isolated: " + held[i]);
+        // The folios held isolated (by id), at most one per CPU: no folio-indexed array per check.
+        int[] held = new int[c.cpus().length];
+        int nh = 0;
+        for (Cpu cpu : c.cpus()) if (isolates.test(cpu)) held[nh++] = cpu.held().id();
+        for (int i : c.checked()) {
+            boolean isHeld = false;
+            for (int k = 0; k < nh; k++) isHeld |= held[k] == i;
+            if (c.isolated[i] != isHeld) v.accept(c.folios()[i] + " isolated=" + c.isolated[i] + " but held isolated: " + isHeld);
+        }
     }
 
     /**
