@@ -20,6 +20,14 @@ public final class Cpu {
     private final int id;
     /** The protocols' parts, made on first use; a CPU has a handful, so a scanned array. */
     private volatile CpuPart[] parts = new CpuPart[0];
+    /**
+     * The same parts by their class's key ({@link #partKey}), null where this CPU has none: what
+     * {@link #part(int, Class, Function)} reads, without a scan. Written with {@code parts}, under
+     * this CPU's lock; read without it (a part, once made, stays).
+     */
+    private volatile CpuPart[] byKey = new CpuPart[0];
+    /** The keys given out: part class -> key, the keys 0, 1, 2, ... in the order asked. */
+    private static final java.util.Map<Class<?>, Integer> KEYS = new java.util.HashMap<>();
 
     private Pc pc = Pc.IDLE;
     /** The folio this CPU holds a reference to (or works on), or null. */
@@ -82,9 +90,47 @@ public final class Cpu {
             T p = make.apply(this);
             CpuPart[] more = Arrays.copyOf(parts, parts.length + 1);
             more[parts.length] = p;
+            index(more);
             parts = more;
             return p;
         }
+    }
+
+    /**
+     * {@link #part(Class, Function)} found by the class's key ({@link #partKey}, which the step
+     * class asks once): the same object, without scanning the parts and comparing their classes
+     * (the step classes ask for their part in every step and the checkers several times per CPU
+     * after every step).
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends CpuPart> T part(int key, Class<T> type, Function<Cpu, T> make) {
+        CpuPart[] k = byKey;
+        if (key < k.length) {
+            CpuPart p = k[key];
+            // byKey[key] is only ever the part of the class that has this key (index): a T
+            if (p != null) return (T) p;
+        }
+        return part(type, make);
+    }
+
+    /** The key of a part class, for {@link #part(int, Class, Function)}: distinct classes, distinct keys. */
+    public static int partKey(Class<? extends CpuPart> type) {
+        synchronized (KEYS) {
+            return KEYS.computeIfAbsent(type, t -> KEYS.size());
+        }
+    }
+
+    /** Sets {@code byKey} from the parts {@code ps} (under this CPU's lock). */
+    private void index(CpuPart[] ps) {
+        int n = 0;
+        int[] keys = new int[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            keys[i] = partKey(ps[i].getClass());
+            n = Math.max(n, keys[i] + 1);
+        }
+        CpuPart[] k = new CpuPart[n];
+        for (int i = 0; i < ps.length; i++) k[keys[i]] = ps[i];
+        byKey = k;
     }
 
     /**
@@ -187,7 +233,10 @@ public final class Cpu {
         rcuMemcg = o.rcuMemcg == null ? null : mm.memcg(o.rcuMemcg.id());
         CpuPart[] from = o.parts, to = new CpuPart[from.length];
         for (int i = 0; i < from.length; i++) to[i] = from[i].copyFor(this);
-        parts = to;
+        synchronized (this) {
+            index(to);
+            parts = to;
+        }
     }
 
     @Override

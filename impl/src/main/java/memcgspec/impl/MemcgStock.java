@@ -42,8 +42,11 @@ public final class MemcgStock implements CpuPart {
 
     /** The stock of CPU {@code cpu}. */
     public static MemcgStock of(Cpu cpu) {
-        return cpu.part(MemcgStock.class, MemcgStock::new);
+        return cpu.part(PART, MemcgStock.class, MemcgStock::new);
     }
+
+    /** This part's key on every CPU ({@link Cpu#partKey}). */
+    private static final int PART = Cpu.partKey(MemcgStock.class);
 
     @Override
     public CpuPart copyFor(Cpu target) {

@@ -11,6 +11,13 @@ public final class PageCache {
     private final Folio[] slots;
     /** xa_lock: every lookup-and-change of the slots happens under it. */
     private final ReentrantLock xaLock = new ReentrantLock();
+    /**
+     * How many times {@link #store} ran (every write of the slots), and the copy {@link #entries}
+     * made at that count (null: none yet). Both under xa_lock.
+     */
+    private long writes;
+    private Folio[] copy;
+    private long copyAt = -1;
 
     PageCache(int indexes) {
         this.slots = new Folio[indexes];
@@ -37,10 +44,20 @@ public final class PageCache {
 
     /**
      * Every index's folio (null for none), copied under ONE taking of xa_lock: for the checkers,
-     * which read every index before and after each step.
+     * which read every index before and after each step. The copy is made again only after a
+     * write ({@link #store} counts them): until then every caller gets the same array, which is
+     * therefore read only.
      */
     public Folio[] entries() {
-        return locked(slots::clone);
+        return locked(this::entriesLocked);
+    }
+
+    private Folio[] entriesLocked() {
+        if (copyAt != writes) {
+            copy = slots.clone();
+            copyAt = writes;
+        }
+        return copy;
     }
 
     /** The folio at {@code index}, or null. Takes xa_lock, for observers. */
@@ -63,6 +80,7 @@ public final class PageCache {
     }
 
     public void store(int index, Folio f) {
+        writes++;
         slots[index] = f;
     }
 }

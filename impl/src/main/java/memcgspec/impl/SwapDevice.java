@@ -1,5 +1,6 @@
 package memcgspec.impl;
 
+import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,6 +25,13 @@ public final class SwapDevice {
     private final MemCgroup[] record;
     /** The device lock; see the class comment. */
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * How many times a slot was written (every setter and {@link #copyFrom} count), and the copy
+     * {@link #slots} made at that count (null: none yet). Both under the lock.
+     */
+    private long writes;
+    private Slots copy;
+    private long copyAt = -1;
 
     SwapDevice(int slots) {
         allocated = new boolean[slots];
@@ -72,11 +80,22 @@ public final class SwapDevice {
      * checkers, which read every slot after each step; per-slot observers take the lock each.
      */
     public Slots slots() {
-        return locked(() -> new Slots(allocated.clone(), count.clone(), hasCache.clone(), cache.clone(), record.clone()));
+        return locked(this::slotsLocked);
+    }
+
+    private Slots slotsLocked() {
+        if (copyAt != writes) {
+            copy = new Slots(allocated.clone(), count.clone(), hasCache.clone(), cache.clone(), record.clone());
+            copyAt = writes;
+        }
+        return copy;
     }
 
     /**
-     * A copy of every slot's fields (by slot), as {@link #slots()} read them under one lock.
+     * A copy of every slot's fields (by slot), as {@link #slots()} read them under one lock. The
+     * device hands the same copy to every caller until a slot is written: its arrays are read
+     * only. Two copies are equal when their slots hold the same fields (the same folios and memcgs,
+     * by identity).
      *
      * @param allocated in use (get_swap_page until swap_entry_free)
      * @param count the swap_map count (without SWAP_HAS_CACHE)
@@ -88,6 +107,23 @@ public final class SwapDevice {
         /** How many slots. */
         public int size() {
             return count.length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return this == o || o instanceof Slots s && Arrays.equals(allocated, s.allocated) && Arrays.equals(count, s.count)
+                    && Arrays.equals(hasCache, s.hasCache) && Arrays.equals(cached, s.cached) && Arrays.equals(record, s.record);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(count);
+        }
+
+        @Override
+        public String toString() {
+            return "Slots[allocated=" + Arrays.toString(allocated) + ", count=" + Arrays.toString(count) + ", hasCache="
+                    + Arrays.toString(hasCache) + ", cached=" + Arrays.toString(cached) + ", record=" + Arrays.toString(record) + "]";
         }
     }
 
@@ -157,27 +193,33 @@ public final class SwapDevice {
     }
 
     public void setAllocated(int s, boolean v) {
+        writes++;
         allocated[s] = v;
     }
 
     public void setCount(int s, int c) {
+        writes++;
         count[s] = c;
     }
 
     public void setHasCache(int s, boolean v) {
+        writes++;
         hasCache[s] = v;
     }
 
     public void setCached(int s, Folio f) {
+        writes++;
         cache[s] = f;
     }
 
     public void setRecord(int s, MemCgroup m) {
+        writes++;
         record[s] = m;
     }
 
     /** Copies every slot from another device, folios and memcgs mapped into the copy's machine. */
     void copyFrom(SwapDevice o, Mm into) {
+        writes++;
         for (int s = 0; s < count.length; s++) {
             allocated[s] = o.allocated[s];
             count[s] = o.count[s];

@@ -264,7 +264,8 @@ public final class PropertyEngine {
         } catch (RuntimeException | Error e) {
             v.add("NoException: " + step.label() + " threw " + e);
         }
-        v.addAll(checks.afterStep());
+        List<String> after = checks.afterStep();
+        if (!after.isEmpty()) v.addAll(after);
         return new Exec(refused, outcome, v);
     }
 

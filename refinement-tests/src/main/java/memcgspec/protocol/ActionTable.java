@@ -58,42 +58,103 @@ public final class ActionTable {
     /**
      * An action instance's parameter values (neutral values, by parameter name) resolved on a
      * machine: {@code a.cpu("c")} is the CPU the spec's {@code c} names.
+     *
+     * <p>A property run's call ({@link #call}) gives its arguments as Java ids; on a machine with
+     * generated names ({@link Names#of}: CPU id i is named c(i+1), and so on) an id in its kind's
+     * range is the id its name resolves to, so it is used as it is instead of looking its name up.
+     * Any other argument (an id out of range, a machine with a model's names, a parameter asked as
+     * another kind, NoMemcg) goes through its name as before, with the same result or exception.
      */
-    public record Args(Machine machine, Map<String, Object> values) {
+    public static final class Args {
+        private final Machine machine;
+        private Map<String, Object> values;
+        /** For a property run's call: the action and its arguments as Java ids (else null). */
+        private final Action action;
+        private final int[] ids;
+
+        public Args(Machine machine, Map<String, Object> values) {
+            this.machine = machine;
+            this.values = values;
+            this.action = null;
+            this.ids = null;
+        }
+
+        private Args(Machine machine, Action action, int[] ids) {
+            this.machine = machine;
+            this.action = action;
+            this.ids = ids;
+        }
+
+        public Machine machine() {
+            return machine;
+        }
+
+        /** The parameter values by name (for a property run's call: made from its ids on first use). */
+        public Map<String, Object> values() {
+            if (values == null) values = ActionTable.values(action, ids);
+            return values;
+        }
+
         private Object value(String param) {
-            Object v = values.get(param);
+            Object v = values().get(param);
             if (v == null) throw new IllegalArgumentException("no parameter " + param + " in " + values);
             return v;
         }
 
+        /**
+         * The id given for {@code param} when it is of {@code kind} and, unless a memcg, the
+         * machine's names are generated and the id is below {@code bound}; else -1 (resolve the name).
+         */
+        private int id(String param, Kind kind, int bound) {
+            if (ids == null) return -1;
+            List<Param> ps = action.params();
+            for (int i = 0; i < ps.size(); i++) {
+                Param p = ps.get(i);
+                if (!p.name().equals(param)) continue;
+                if (p.kind() != kind) return -1;
+                int id = ids[i];
+                if (kind == Kind.MEMCG) return id; // a number on both sides (-1: NoMemcg)
+                return machine.names().generated() && id >= 0 && id < bound ? id : -1;
+            }
+            return -1;
+        }
+
         public Cpu cpu(String param) {
-            return machine.cpu(value(param));
+            int id = id(param, Kind.CPU, machine.names().cpus().size());
+            return id >= 0 ? machine.mm().cpu(id) : machine.cpu(value(param));
         }
 
         public Folio folio(String param) {
-            return machine.folio(value(param));
+            int id = id(param, Kind.PAGE, machine.names().pages().size());
+            return id >= 0 ? machine.mm().folio(id) : machine.folio(value(param));
         }
 
         public MemCgroup memcg(String param) {
-            return machine.memcg(value(param));
+            int id = id(param, Kind.MEMCG, 0);
+            return id >= 0 ? machine.mm().memcg(id) : machine.memcg(value(param));
         }
 
         /** A memcg parameter whose domain includes NoMemcg (e.g. Stock.tla's victim): null for NoMemcg. */
         public MemCgroup memcgOrNone(String param) {
+            int id = id(param, Kind.MEMCG, 0);
+            if (id >= 0) return machine.mm().memcg(id);
             Object v = value(param);
             return v instanceof Integer ? machine.memcg(v) : null;
         }
 
         public int index(String param) {
-            return machine.index(value(param));
+            int id = id(param, Kind.INDEX, machine.names().indexes().size());
+            return id >= 0 ? id : machine.index(value(param));
         }
 
         public int slot(String param) {
-            return machine.slot(value(param));
+            int id = id(param, Kind.SLOT, machine.names().slots().size());
+            return id >= 0 ? id : machine.slot(value(param));
         }
 
         public KmemPage kpage(String param) {
-            return machine.kpage(value(param));
+            int id = id(param, Kind.KPAGE, machine.names().kpages().size());
+            return id >= 0 ? machine.mm().kpage(id) : machine.kpage(value(param));
         }
     }
 
@@ -203,16 +264,25 @@ public final class ActionTable {
     public Call<Machine> call(String name, int... ids) {
         Action a = get(name);
         if (ids.length != a.params().size()) throw new IllegalArgumentException(name + " takes " + a.params() + ": " + ids.length + " given");
-        Map<String, Object> values = new LinkedHashMap<>();
-        List<String> printed = new ArrayList<>();
+        String[] printed = new String[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            Param p = a.params().get(i);
-            Object v = p.kind() == Kind.MEMCG ? ids[i] < 0 ? NO_MEMCG : (Object) ids[i] : name(p.kind(), ids[i]);
-            values.put(p.name(), v);
-            printed.add(v instanceof V.Model model ? model.name() : V.show(v));
+            Object v = value(a.params().get(i).kind(), ids[i]);
+            printed[i] = v instanceof V.Model model ? model.name() : V.show(v);
         }
         int lane = a.laneParam() < 0 ? -1 : ids[a.laneParam()];
-        Map<String, Object> fixed = Collections.unmodifiableMap(values);
-        return new Call<>(name, printed, lane, m -> a.body().apply(new Args(m, fixed)));
+        int[] fixed = ids.clone();
+        return new Call<>(name, List.of(printed), lane, m -> a.body().apply(new Args(m, a, fixed)));
+    }
+
+    /** A parameter's neutral value: a memcg's number (NoMemcg for -1), else the spec's name of the id. */
+    private static Object value(Kind kind, int id) {
+        return kind == Kind.MEMCG ? id < 0 ? NO_MEMCG : (Object) id : name(kind, id);
+    }
+
+    /** The parameter values of a call by name, in the parameters' order. */
+    private static Map<String, Object> values(Action a, int[] ids) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i < ids.length; i++) values.put(a.params().get(i).name(), value(a.params().get(i).kind(), ids[i]));
+        return Collections.unmodifiableMap(values);
     }
 }

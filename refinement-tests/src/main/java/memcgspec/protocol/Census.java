@@ -27,14 +27,11 @@ import memcgspec.impl.Touches;
  */
 public final class Census {
     private final Machine machine;
-    /** The tallies computed so far, by class: a handful, so scanned arrays (the first {@code nTallies} entries). */
-    private Class<?>[] types = new Class<?>[8];
-    private Object[] tallies = new Object[8];
-    private int nTallies;
-    /** The tallies computed before the last refresh ({@link #previous}), likewise. */
-    private Class<?>[] prevTypes = new Class<?>[8];
-    private Object[] prevTallies = new Object[8];
-    private int nPrev;
+    /**
+     * The tallies computed since the last refresh, by {@link Key} index (null: not yet), and those
+     * computed before it ({@link #previous}).
+     */
+    private Object[] tallies = new Object[8], prevTallies = new Object[8];
     private final Folio[] folios;
     private final Cpu[] cpus;
     private final MemCgroup[] memcgs;
@@ -75,6 +72,8 @@ public final class Census {
     public final long[] kpagesOf;
     public final long[][] kpagesAt;
     private int kallocatedPages;
+    /** Whether the last refresh read a kmem page or a memcg that was written; a memcg (true for a whole census). */
+    private boolean refreshedKpagesOrMemcgs = true, refreshedMemcgs = true;
 
     public Census(Machine machine) {
         this.machine = machine;
@@ -218,19 +217,15 @@ public final class Census {
         if (union == null) union = new IdSet(Math.max(folios.length, kpages.length));
         checked = union(touches.folioCount(), touches::folio, pinnedFolios, checked);
         kchecked = union(touches.kpageCount(), touches::kpage, pinnedKpages, kchecked);
+        refreshedMemcgs = touches.memcgCount() > 0;
+        refreshedKpagesOrMemcgs = touches.kpageCount() > 0 || refreshedMemcgs;
         // A memcg's statistics change only by its writes (logged).
         for (int k = 0; k < touches.memcgCount(); k++) readStats(touches.memcg(k));
         // This generation's tallies become the previous ones; the older ones are dropped.
-        Class<?>[] ts = prevTypes;
-        Object[] vs = prevTallies;
-        Arrays.fill(ts, 0, nPrev, null);
-        Arrays.fill(vs, 0, nPrev, null);
-        prevTypes = types;
+        Object[] older = prevTallies;
+        Arrays.fill(older, null);
         prevTallies = tallies;
-        nPrev = nTallies;
-        types = ts;
-        tallies = vs;
-        nTallies = 0;
+        tallies = older;
     }
 
     /** {@link #refresh(Touches, IdSet, IdSet)} with no frame pinned (for tests of the row sums). */
@@ -248,9 +243,22 @@ public final class Census {
         for (int k = 0; k < pinned.size(); k++) union.add(pinned.get(k));
         int count = union.size();
         int[] ids = old.length == count ? old : new int[count];
-        for (int k = 0; k < count; k++) ids[k] = union.get(k);
+        if (count > 64) {
+            for (int k = 0; k < count; k++) ids[k] = union.get(k);
+            union.clear();
+            Arrays.sort(ids);
+            return ids;
+        }
+        // sorted by insertion as they are copied (a few dozen ids at most: cheaper than Arrays.sort's set-up)
+        for (int k = 0; k < count; k++) {
+            int id = union.get(k), j = k;
+            while (j > 0 && ids[j - 1] > id) {
+                ids[j] = ids[j - 1];
+                j--;
+            }
+            ids[j] = id;
+        }
         union.clear();
-        Arrays.sort(ids);
         return ids;
     }
 
@@ -262,6 +270,25 @@ public final class Census {
         for (int k = 0; k < touches.folioCount(); k++) if (!folioUnchanged(touches.folio(k))) return false;
         for (int k = 0; k < touches.kpageCount(); k++) if (!kpageUnchanged(touches.kpage(k))) return false;
         return true;
+    }
+
+    /**
+     * Whether the last {@linkplain #refresh refresh} read a kmem page or a memcg that was written
+     * (always true on a whole census): when false, the kmem page rows, their sums, and every
+     * memcg's fields, counters and objcg are what they were at the refresh before (every write of
+     * them is logged), so a tally computed from these alone may be taken from {@link #previous}.
+     */
+    public boolean refreshedKpagesOrMemcgs() {
+        return refreshedKpagesOrMemcgs;
+    }
+
+    /**
+     * Whether the last {@linkplain #refresh refresh} read a memcg that was written (always true on
+     * a whole census): when false, every memcg's fields, counters and objcg are what they were at
+     * the refresh before, so a tally computed from these alone may be taken from {@link #previous}.
+     */
+    public boolean refreshedMemcgs() {
+        return refreshedMemcgs;
     }
 
     /** How many folios have a nonzero refcount (a row sum). */
@@ -276,8 +303,10 @@ public final class Census {
 
     /** Every swap slot's fields, read under one taking of the swap lock on first use after each refresh. */
     public SwapDevice.Slots slots() {
-        return get(SwapDevice.Slots.class, c -> c.machine.mm().swap().slots());
+        return get(SLOTS);
     }
+
+    private static final Key<SwapDevice.Slots> SLOTS = key(c -> c.machine.mm().swap().slots());
 
     /** The folios (by id, ascending) the per-folio checks visit: every folio in a whole census. */
     public int[] checked() {
@@ -309,27 +338,51 @@ public final class Census {
         return memcgs;
     }
 
-    /** The tally of the given class, computed on first use. */
-    public <T> T get(Class<T> type, Function<Census, T> compute) {
-        for (int i = 0; i < nTallies; i++) if (types[i] == type) return type.cast(tallies[i]);
-        T t = compute.apply(this);
-        if (nTallies == types.length) {
-            types = Arrays.copyOf(types, 2 * nTallies);
-            tallies = Arrays.copyOf(tallies, 2 * nTallies);
+    /**
+     * A kind of tally: how to compute it, and its index among the census' tallies (given out once
+     * per key, in a static field of the class that defines the tally).
+     */
+    public static final class Key<T> {
+        private static int keys;
+        private final int index;
+        private final Function<Census, T> compute;
+
+        private Key(Function<Census, T> compute) {
+            synchronized (Key.class) {
+                index = keys++;
+            }
+            this.compute = java.util.Objects.requireNonNull(compute);
         }
-        types[nTallies] = type;
-        tallies[nTallies++] = t;
+    }
+
+    /** A new kind of tally, computed by {@code compute} (never null). */
+    public static <T> Key<T> key(Function<Census, T> compute) {
+        return new Key<>(compute);
+    }
+
+    /** The tally of the given kind, computed on first use after each refresh. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Key<T> key) {
+        Object[] ts = tallies;
+        if (key.index < ts.length && ts[key.index] != null) return (T) ts[key.index]; // stored by this key: a T
+        T t = key.compute.apply(this);
+        if (key.index >= tallies.length) {
+            int n = Math.max(key.index + 1, 2 * tallies.length);
+            tallies = Arrays.copyOf(tallies, n);
+            prevTallies = Arrays.copyOf(prevTallies, n);
+        }
+        tallies[key.index] = t;
         return t;
     }
 
     /**
-     * The tally of the given class that this census computed before its last {@linkplain #refresh
+     * The tally of the given kind that this census computed before its last {@linkplain #refresh
      * refresh}, or null (always null on a whole census): a tally being computed may take over its
      * frame-indexed arrays, resetting the entries it set, instead of allocating and filling new
      * ones (nothing reads a tally of an older refresh). Call only from the tally's computation.
      */
-    public <T> T previous(Class<T> type) {
-        for (int i = 0; i < nPrev; i++) if (prevTypes[i] == type) return type.cast(prevTallies[i]);
-        return null;
+    @SuppressWarnings("unchecked")
+    public <T> T previous(Key<T> key) {
+        return key.index < prevTallies.length ? (T) prevTallies[key.index] : null;
     }
 }

@@ -84,9 +84,13 @@ final class IncrementalChecks implements Workload.Checks {
         return row;
     }
 
+    /** How many values the last {@link #rest} held: the next one's list is made that large. */
+    private int restSize = 16;
+
     private Object rest() {
-        List<Object> out = new ArrayList<>();
+        List<Object> out = new ArrayList<>(restSize);
         for (ProtocolPart p : protocol.parts()) p.snapshot(m, out, false);
+        restSize = Math.max(restSize, out.size());
         return out.toArray();
     }
 

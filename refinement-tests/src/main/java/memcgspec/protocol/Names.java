@@ -20,9 +20,20 @@ public final class Names {
     private final V.Model noMemcg, noPage, noIndex, noSlot, noObjcg;
     /** Name -> Java id, per kind: every step resolves its parameters through them. */
     private final Map<Object, Integer> cpuIds, pageIds, indexIds, slotIds, kpageIds;
+    /** Made by {@link #of(Mm.Config)}: the name of id i of each kind is its prefix and i + 1. */
+    private final boolean generated;
+    /** The names {@link #of(Mm.Config)} made, by shape: immutable, so one per shape serves every machine of it. */
+    private static final java.util.concurrent.ConcurrentHashMap<Mm.Config, Names> GENERATED = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Names(List<V.Model> cpus, List<V.Model> pages, List<V.Model> indexes, List<V.Model> slots,
                  List<V.Model> kpages, V.Model noMemcg, V.Model noPage, V.Model noIndex, V.Model noSlot, V.Model noObjcg) {
+        this(cpus, pages, indexes, slots, kpages, noMemcg, noPage, noIndex, noSlot, noObjcg, false);
+    }
+
+    private Names(List<V.Model> cpus, List<V.Model> pages, List<V.Model> indexes, List<V.Model> slots,
+                  List<V.Model> kpages, V.Model noMemcg, V.Model noPage, V.Model noIndex, V.Model noSlot, V.Model noObjcg,
+                  boolean generated) {
+        this.generated = generated;
         this.cpus = List.copyOf(cpus);
         this.pages = List.copyOf(pages);
         this.indexes = List.copyOf(indexes);
@@ -99,11 +110,19 @@ public final class Names {
                 k.containsKey("NoObjcg") ? (V.Model) k.get("NoObjcg") : V.model("NoObjcg"));
     }
 
-    /** Generated names for a machine of the given shape: c1.., p1.., i1.., s1.., k1... */
+    /**
+     * Generated names for a machine of the given shape: c1.., p1.., i1.., s1.., k1...; made once
+     * per shape (the names depend on nothing else, and a Names is immutable).
+     */
     public static Names of(Mm.Config c) {
-        return new Names(gen("c", c.cpus()), gen("p", c.folios()), gen("i", c.indexes()), gen("s", c.swapSlots()),
-                gen("k", c.kmemPages()), V.model("NoMemcg"), V.model("NoPage"), V.model("NoIndex"), V.model("NoSlot"),
-                V.model("NoObjcg"));
+        return GENERATED.computeIfAbsent(c, k -> new Names(gen("c", k.cpus()), gen("p", k.folios()), gen("i", k.indexes()),
+                gen("s", k.swapSlots()), gen("k", k.kmemPages()), V.model("NoMemcg"), V.model("NoPage"), V.model("NoIndex"),
+                V.model("NoSlot"), V.model("NoObjcg"), true));
+    }
+
+    /** Whether these are {@link #of(Mm.Config)}'s names: id i of each kind named by its prefix and i + 1. */
+    public boolean generated() {
+        return generated;
     }
 
     private static List<V.Model> gen(String prefix, int n) {

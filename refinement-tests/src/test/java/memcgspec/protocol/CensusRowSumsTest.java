@@ -38,13 +38,16 @@ class CensusRowSumsTest {
     @MethodSource("setups")
     void keptRowSumsEqualAWholeCensusAfterEveryStep(Protocol p, Protocol.Setup setup) {
         ProtocolWorkload w = new ProtocolWorkload(p, setup);
-        int reparented = 0, steps = 0;
+        int reparented = 0, steps = 0, slotsTakenOver = 0, cacheTakenOver = 0, memcgsTakenOver = 0;
         int[] unset = new int[4];
         for (int run = 0; run < 4; run++) {
             Machine m = w.create();
             Random r = new Random(77 + run);
             Touches touches = m.mm().track();
             Census kept = new Census(m), lastWhole = new Census(m);
+            SwapInvariants.Tally lastKept = null;
+            ChargeInvariants.Tally lastKeptCharge = null;
+            long[] lastChildUsage = null;
             for (int k = 0; k < 400; k++) {
                 Call<Machine> step = w.randomStep(m, r);
                 try {
@@ -59,6 +62,15 @@ class CensusRowSumsTest {
                 assertSameSums(whole, kept, where);
                 int[] u = assertSameTallies(whole, kept, lastWhole, where);
                 for (int j = 0; j < u.length; j++) unset[j] += u[j];
+                SwapInvariants.Tally ks = SwapInvariants.tally(kept);
+                if (lastKept != null && ks.records == lastKept.records) slotsTakenOver++;
+                lastKept = ks;
+                ChargeInvariants.Tally kc = ChargeInvariants.tally(kept);
+                if (lastKeptCharge != null && kc.cached == lastKeptCharge.cached) cacheTakenOver++;
+                lastKeptCharge = kc;
+                long[] cu = ChargeInvariants.childUsage(kept);
+                if (cu == lastChildUsage) memcgsTakenOver++;
+                lastChildUsage = cu;
                 lastWhole = whole;
                 steps++;
                 for (int o = 1; o < kept.kpagesOf.length; o++) {
@@ -74,6 +86,9 @@ class CensusRowSumsTest {
         if (p.parts().contains(ChargePart.PART))
             assertTrue(unset[0] > 0 && unset[1] > 0, "no folio left the page cache or a CPU's hands: " + java.util.Arrays.toString(unset));
         if (setup.mm().swapSlots() > 0) assertTrue(unset[2] > 0 && unset[3] > 0, "no folio left the swap cache or thawed: " + java.util.Arrays.toString(unset));
+        assertTrue(slotsTakenOver > 0, "Swap's tally never took the slots' values over");
+        assertTrue(cacheTakenOver > 0, "Charge's tally never took the page cache's values over");
+        assertTrue(memcgsTakenOver > 0 && memcgsTakenOver < steps - 4, "the children's usage taken over " + memcgsTakenOver + " times in " + steps + " steps");
         if (setup.mm().kmemPages() > 0) assertTrue(reparented > 0, "no objcg naming kmem pages was ever repointed: the runs do not reparent");
     }
 
@@ -106,6 +121,13 @@ class CensusRowSumsTest {
         SwapInvariants.Tally ls = SwapInvariants.tally(last);
         assertArrayEquals(ws.swapSlotOf, ks.swapSlotOf, "swapSlotOf " + where);
         assertArrayEquals(ws.frozen, ks.frozen, "frozen " + where);
+        // computed from the slots alone: taken over from the previous tally when no slot was written
+        assertArrayEquals(ws.records, ks.records, "records " + where);
+        assertArrayEquals(ws.recT, ks.recT, "recT " + where);
+        assertEquals(ws.duplicates, ks.duplicates, "duplicates " + where);
+        // computed from the memcgs alone: taken over when no memcg was written
+        assertArrayEquals(ws.liveChildren, ks.liveChildren, "liveChildren " + where);
+        assertArrayEquals(ChargeInvariants.childUsage(whole), ChargeInvariants.childUsage(kept), "childUsage " + where);
         int[] unset = new int[4];
         for (int i = 0; i < wc.inCache.length; i++) {
             if (lc.inCache[i] && !wc.inCache[i]) unset[0]++;

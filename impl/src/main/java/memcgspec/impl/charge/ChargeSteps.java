@@ -39,8 +39,11 @@ public final class ChargeSteps implements CpuPart, ChargeCaller {
 
     /** The charge steps of CPU {@code cpu}. */
     public static ChargeSteps of(Cpu cpu) {
-        return cpu.part(ChargeSteps.class, ChargeSteps::new);
+        return cpu.part(PART, ChargeSteps.class, ChargeSteps::new);
     }
+
+    /** This part's key on every CPU ({@link Cpu#partKey}). */
+    private static final int PART = Cpu.partKey(ChargeSteps.class);
 
     @Override
     public CpuPart copyFor(Cpu target) {

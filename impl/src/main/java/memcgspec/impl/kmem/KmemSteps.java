@@ -40,8 +40,11 @@ public final class KmemSteps implements CpuPart, ChargeCaller {
 
     /** The kmem steps of CPU {@code cpu}. */
     public static KmemSteps of(Cpu cpu) {
-        return cpu.part(KmemSteps.class, KmemSteps::new);
+        return cpu.part(PART, KmemSteps.class, KmemSteps::new);
     }
+
+    /** This part's key on every CPU ({@link Cpu#partKey}). */
+    private static final int PART = Cpu.partKey(KmemSteps.class);
 
     @Override
     public CpuPart copyFor(Cpu target) {

@@ -37,8 +37,11 @@ public final class MigrateSteps implements CpuPart {
 
     /** The migration steps of CPU {@code cpu}. */
     public static MigrateSteps of(Cpu cpu) {
-        return cpu.part(MigrateSteps.class, MigrateSteps::new);
+        return cpu.part(PART, MigrateSteps.class, MigrateSteps::new);
     }
+
+    /** This part's key on every CPU ({@link Cpu#partKey}). */
+    private static final int PART = Cpu.partKey(MigrateSteps.class);
 
     @Override
     public CpuPart copyFor(Cpu target) {

@@ -38,8 +38,11 @@ public final class StockSteps implements CpuPart {
 
     /** The stock steps of CPU {@code cpu}. */
     public static StockSteps of(Cpu cpu) {
-        return cpu.part(StockSteps.class, StockSteps::new);
+        return cpu.part(PART, StockSteps.class, StockSteps::new);
     }
+
+    /** This part's key on every CPU ({@link Cpu#partKey}). */
+    private static final int PART = Cpu.partKey(StockSteps.class);
 
     @Override
     public CpuPart copyFor(Cpu target) {

@@ -42,8 +42,11 @@ public final class SwapSteps implements CpuPart {
 
     /** The swap steps of CPU {@code cpu}. */
     public static SwapSteps of(Cpu cpu) {
-        return cpu.part(SwapSteps.class, SwapSteps::new);
+        return cpu.part(PART, SwapSteps.class, SwapSteps::new);
     }
+
+    /** This part's key on every CPU ({@link Cpu#partKey}). */
+    private static final int PART = Cpu.partKey(SwapSteps.class);
 
     @Override
     public CpuPart copyFor(Cpu target) {

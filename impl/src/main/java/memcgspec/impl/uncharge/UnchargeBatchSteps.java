@@ -48,8 +48,11 @@ public final class UnchargeBatchSteps implements CpuPart {
 
     /** The batched-uncharge steps of CPU {@code cpu}. */
     public static UnchargeBatchSteps of(Cpu cpu) {
-        return cpu.part(UnchargeBatchSteps.class, UnchargeBatchSteps::new);
+        return cpu.part(PART, UnchargeBatchSteps.class, UnchargeBatchSteps::new);
     }
+
+    /** This part's key on every CPU ({@link Cpu#partKey}). */
+    private static final int PART = Cpu.partKey(UnchargeBatchSteps.class);
 
     @Override
     public CpuPart copyFor(Cpu target) {

@@ -22,6 +22,9 @@ import memcgspec.protocol.Census;
 public final class ChargeInvariants {
     private ChargeInvariants() {}
 
+    /** Every statistic item ({@code values()} copies its array on every call). */
+    private static final MemCgroup.Stat[] STAT_ITEMS = MemCgroup.Stat.values();
+
     /** The tallies several charge invariants need, computed once per evaluation. */
     public static final class Tally {
         /** Pages owned and charges pending per memcg (by id), and summed over each subtree. */
@@ -34,6 +37,8 @@ public final class ChargeInvariants {
         /** The folios the CPUs hold (by id, a CPU's each): {@code holders}' nonzero entries, repeated as counted. */
         private final int[] held;
         private int nHeld;
+        /** The page cache's copy ({@link memcgspec.impl.PageCache#entries}) this tally read. */
+        private final Folio[] entries;
 
         Tally(Census c) {
             Mm mm = c.machine().mm();
@@ -42,26 +47,37 @@ public final class ChargeInvariants {
             for (Cpu cpu : c.cpus()) if (cpu.pc().pending() && cpu.chargeTo() != null) own[cpu.chargeTo().id()]++;
             subtree = subtree(mm, own);
             // The frame-indexed arrays of the census' previous tally, its entries reset, or new ones.
-            Tally old = c.previous(Tally.class);
+            Tally old = c.previous(TALLY);
+            entries = mm.cache().entries(); // one taking of xa_lock
+            if (old != null && old.entries == entries) {
+                // The page cache made no new copy since the previous tally (no index was written:
+                // PageCache counts every store), so the folios in it are that tally's: the same
+                // arrays (inCache read only), the same entries.
+                inCache = old.inCache;
+                cached = old.cached;
+            } else {
+                if (old == null) {
+                    inCache = new boolean[c.folios().length];
+                } else {
+                    inCache = old.inCache;
+                    for (int id : old.cached) inCache[id] = false;
+                }
+                int[] ids = new int[entries.length];
+                int n = 0;
+                for (Folio f : entries) {
+                    if (f != null && !inCache[f.id()]) {
+                        inCache[f.id()] = true;
+                        ids[n++] = f.id();
+                    }
+                }
+                cached = java.util.Arrays.copyOf(ids, n);
+            }
             if (old == null) {
-                inCache = new boolean[c.folios().length];
                 holders = new int[c.folios().length];
             } else {
-                inCache = old.inCache;
-                for (int id : old.cached) inCache[id] = false;
                 holders = old.holders;
                 for (int k = 0; k < old.nHeld; k++) holders[old.held[k]] = 0;
             }
-            Folio[] entries = mm.cache().entries(); // one taking of xa_lock
-            int[] ids = new int[entries.length];
-            int n = 0;
-            for (Folio f : entries) {
-                if (f != null && !inCache[f.id()]) {
-                    inCache[f.id()] = true;
-                    ids[n++] = f.id();
-                }
-            }
-            cached = java.util.Arrays.copyOf(ids, n);
             held = new int[c.cpus().length];
             for (Cpu cpu : c.cpus()) {
                 if (cpu.held() != null) {
@@ -73,8 +89,10 @@ public final class ChargeInvariants {
     }
 
     public static Tally tally(Census c) {
-        return c.get(Tally.class, Tally::new);
+        return c.get(TALLY);
     }
+
+    private static final Census.Key<Tally> TALLY = Census.key(Tally::new);
 
     /** {@code own} summed over each memcg's subtree (by memcg id). */
     public static long[] subtree(Mm mm, long[] own) {
@@ -133,10 +151,24 @@ public final class ChargeInvariants {
         }
     }
 
+    /**
+     * Each memcg's children's memory usage summed (by memcg id): {@code children(mm, usages(c))},
+     * taken from the previous census' when no memcg was written since (the usages are the memcgs'
+     * counters; the parents are final). Read only.
+     */
+    public static long[] childUsage(Census c) {
+        return c.get(CHILD_USAGE);
+    }
+
+    private static final Census.Key<long[]> CHILD_USAGE = Census.key(c -> {
+        long[] old = c.previous(ChargeInvariants.CHILD_USAGE);
+        return old != null && !c.refreshedMemcgs() ? old : children(c.machine().mm(), usages(c));
+    });
+
     /** Hierarchy: a memcg's usage less its children's is what it owns itself (nothing, for the root). */
     static void hierarchy(Census c, Consumer<String> v) {
         Tally t = tally(c);
-        long[] childUsage = children(mm(c), usages(c));
+        long[] childUsage = childUsage(c);
         for (MemCgroup m : c.memcgs()) {
             long ownUsage = m.memory().usage() - childUsage[m.id()];
             long expectOwn = m.isRoot() ? 0 : t.own[m.id()];
@@ -162,23 +194,38 @@ public final class ChargeInvariants {
      * mapped file folios.
      */
     public static long[][] expectedStats(Census c) {
-        // The census' row sums: per owner, its anonymous, file and mapped file folios.
         long[][] e = new long[c.memcgs().length][];
         for (int m = 0; m < e.length; m++) {
-            e[m] = new long[MemCgroup.Stat.values().length];
-            e[m][MemCgroup.Stat.ANON.ordinal()] = c.ownedAnon[m];
-            e[m][MemCgroup.Stat.FILE.ordinal()] = c.ownedFile[m];
-            e[m][MemCgroup.Stat.FILE_MAPPED.ordinal()] = c.ownedFileMapped[m];
+            e[m] = new long[STAT_ITEMS.length];
+            for (MemCgroup.Stat item : STAT_ITEMS) e[m][item.ordinal()] = expectedStat(c, m, item);
         }
         return e;
     }
 
+    /**
+     * Charge.tla's StatOf(m, item) for memcg id {@code m}: {@link #expectedStats}' entry, without
+     * the table (StatsMatch runs after every step).
+     */
+    public static long expectedStat(Census c, int m, MemCgroup.Stat item) {
+        // The census' row sums: per owner, its anonymous, file and mapped file folios.
+        return switch (item) {
+            case ANON -> c.ownedAnon[m];
+            case FILE -> c.ownedFile[m];
+            case FILE_MAPPED -> c.ownedFileMapped[m];
+            default -> 0;
+        };
+    }
+
+    /** ChargePart.STATS as an array (in a holder: made on first use, after the registry's classes are initialised). */
+    private static final class Stats {
+        static final MemCgroup.Stat[] CHARGE = ChargePart.STATS.toArray(new MemCgroup.Stat[0]);
+    }
+
     /** StatsMatch: each memcg's anon, file and file_mapped count exactly the folios attributed to it. */
     static void statsMatch(Census c, Consumer<String> v) {
-        long[][] e = expectedStats(c);
         for (MemCgroup m : c.memcgs()) {
-            for (MemCgroup.Stat item : ChargePart.STATS) {
-                long got = c.stat[m.id()][item.ordinal()], want = e[m.id()][item.ordinal()];
+            for (MemCgroup.Stat item : Stats.CHARGE) {
+                long got = c.stat[m.id()][item.ordinal()], want = expectedStat(c, m.id(), item);
                 if (got != want) v.accept(m + " " + item.spec() + " " + got + " but " + want + " folios attributed to it");
             }
         }
@@ -187,7 +234,7 @@ public final class ChargeInvariants {
     /** StatsNonNegative: no statistic below zero. */
     static void statsNonNegative(Census c, Consumer<String> v) {
         for (MemCgroup m : c.memcgs()) {
-            for (MemCgroup.Stat item : MemCgroup.Stat.values()) {
+            for (MemCgroup.Stat item : STAT_ITEMS) {
                 long got = c.stat[m.id()][item.ordinal()];
                 if (got < 0) v.accept(m + " " + item.spec() + " " + got);
             }
@@ -303,12 +350,12 @@ public final class ChargeInvariants {
             Invariant.of("OwnedPagesLive", ChargeInvariants::ownedPagesLive),
             Invariant.of("PendingPageUnowned", ChargeInvariants::pendingPageUnowned),
             Invariant.of("StatsMatch", ChargeInvariants::statsMatch),
-            Invariant.of("WithinLimit", ChargeInvariants::withinLimit),
+            Invariant.of("WithinLimit", ChargeInvariants::withinLimit).readingMemcgsOnly(),
             Invariant.of("RefcountBalance", ChargeInvariants::refcountBalance),
             Invariant.of("ChargeUnderExclusion", ChargeInvariants::chargeUnderExclusion),
             Invariant.of("Hierarchy", ChargeInvariants::hierarchy),
-            Invariant.of("NoUnderflow", ChargeInvariants::noUnderflow),
-            Invariant.of("StatsNonNegative", ChargeInvariants::statsNonNegative),
+            Invariant.of("NoUnderflow", ChargeInvariants::noUnderflow).readingMemcgsOnly(),
+            Invariant.of("StatsNonNegative", ChargeInvariants::statsNonNegative).readingMemcgsOnly(),
             Invariant.of("CommittedIsOwned", ChargeInvariants::committedIsOwned),
             Invariant.of("NoLeakAtQuiescence", ChargeInvariants::noLeakAtQuiescence),
             Invariant.javaOnly("FreeMeansUnreferenced", ChargeInvariants::freeMeansUnreferenced));

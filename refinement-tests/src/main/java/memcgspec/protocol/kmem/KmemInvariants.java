@@ -55,11 +55,8 @@ public final class KmemInvariants {
         Tally(Census c) {
             Mm mm = c.machine().mm();
             int nm = c.memcgs().length;
-            kown = new long[nm];
-            excess = new long[nm];
             cssCpus = new long[nm];
             holders = new long[nm];
-            pages = new long[nm];
             cpus = new long[nm];
             charging = new int[c.cpus().length];
             stocked = new long[nm];
@@ -77,28 +74,43 @@ public final class KmemInvariants {
                 }
             }
             stockedSub = ChargeInvariants.subtree(mm, stocked);
-            for (MemCgroup m : c.memcgs()) excess[m.id()] = m.residue();
-            // From the census' sums over the kmem page rows, by objcg and by objcg and charged-at
-            // memcg, and each objcg's memcg NOW: reparenting repoints an objcg without writing its
-            // pages. The same sums as over every page: a page naming objcg o, charged at memcg a,
-            // adds 1 to pages[o], to kown[o's memcg] and to the excess of a and its ancestors up
-            // to the first that is o's memcg or an ancestor of it.
-            MemCgroup[] byId = c.memcgs();
-            for (int o = 1; o < nm; o++) {
-                long n = c.kpagesOf[o];
-                if (n == 0) continue;
-                pages[o] = n;
-                MemCgroup at = mm.objcg(o).memcg();
-                if (at == null) continue; // a released objcg: NoObjcgUseAfterFree says so
-                kown[at.id()] += n;
-                long[] byAt = c.kpagesAt[o];
-                for (int a = 1; a < byAt.length; a++) {
-                    long na = byAt[a];
-                    if (na == 0) continue;
-                    for (MemCgroup x = byId[a - 1]; x != null && !x.isAncestorOf(at); x = x.parent()) excess[x.id()] += na;
+            Tally old = c.previous(TALLY);
+            if (old != null && !c.refreshedKpagesOrMemcgs()) {
+                // No kmem page and no memcg (nor its objcg: logged as the memcg) was written since
+                // the previous tally: the census' kmem sums, each objcg's memcg, the residues are
+                // those it read (the parents are final), so the values computed from them alone
+                // are its: the same arrays (read only).
+                pages = old.pages;
+                kown = old.kown;
+                excess = old.excess;
+                ksub = old.ksub;
+            } else {
+                pages = new long[nm];
+                kown = new long[nm];
+                excess = new long[nm];
+                for (MemCgroup m : c.memcgs()) excess[m.id()] = m.residue();
+                // From the census' sums over the kmem page rows, by objcg and by objcg and charged-at
+                // memcg, and each objcg's memcg NOW: reparenting repoints an objcg without writing its
+                // pages. The same sums as over every page: a page naming objcg o, charged at memcg a,
+                // adds 1 to pages[o], to kown[o's memcg] and to the excess of a and its ancestors up
+                // to the first that is o's memcg or an ancestor of it.
+                MemCgroup[] byId = c.memcgs();
+                for (int o = 1; o < nm; o++) {
+                    long n = c.kpagesOf[o];
+                    if (n == 0) continue;
+                    pages[o] = n;
+                    MemCgroup at = mm.objcg(o).memcg();
+                    if (at == null) continue; // a released objcg: NoObjcgUseAfterFree says so
+                    kown[at.id()] += n;
+                    long[] byAt = c.kpagesAt[o];
+                    for (int a = 1; a < byAt.length; a++) {
+                        long na = byAt[a];
+                        if (na == 0) continue;
+                        for (MemCgroup x = byId[a - 1]; x != null && !x.isAncestorOf(at); x = x.parent()) excess[x.id()] += na;
+                    }
                 }
+                ksub = ChargeInvariants.subtree(mm, kown);
             }
-            ksub = ChargeInvariants.subtree(mm, kown);
             for (Cpu cpu : c.cpus()) {
                 if (!(cpu.pc() instanceof KmemPc pc)) continue;
                 KmemSteps s = KmemSteps.of(cpu);
@@ -120,8 +132,10 @@ public final class KmemInvariants {
     }
 
     static Tally tally(Census c) {
-        return c.get(Tally.class, Tally::new);
+        return c.get(TALLY);
     }
+
+    private static final Census.Key<Tally> TALLY = Census.key(Tally::new);
 
     /**
      * Conservation: usage = user pages owned and charges pending in the subtree + kmem pages whose
@@ -145,7 +159,7 @@ public final class KmemInvariants {
         ChargeInvariants.Tally ct = ChargeInvariants.tally(c);
         Tally t = tally(c);
         Mm mm = c.machine().mm();
-        long[] childUsage = ChargeInvariants.children(mm, ChargeInvariants.usages(c)), childExcess = ChargeInvariants.children(mm, t.excess);
+        long[] childUsage = ChargeInvariants.childUsage(c), childExcess = ChargeInvariants.children(mm, t.excess);
         for (MemCgroup m : c.memcgs()) {
             long own = m.memory().usage() - childUsage[m.id()];
             long want = ct.own[m.id()] + t.kown[m.id()] + t.excess[m.id()] + t.stocked[m.id()] - childExcess[m.id()];
@@ -341,11 +355,11 @@ public final class KmemInvariants {
             Invariant.of("KmemCounter", KmemInvariants::kmemCounter),
             Invariant.of("ObjcgRefBalance", KmemInvariants::objcgRefBalance),
             Invariant.of("NoObjcgUseAfterFree", KmemInvariants::noObjcgUseAfterFree),
-            Invariant.of("ObjcgPointsOnline", KmemInvariants::objcgPointsOnline),
+            Invariant.of("ObjcgPointsOnline", KmemInvariants::objcgPointsOnline).readingMemcgsOnly(),
             Invariant.of("KmemPagesCharged", KmemInvariants::kmemPagesCharged),
             Invariant.of("CssRefBalance", KmemInvariants::cssRefBalance),
             Invariant.of("NothingFreedReferenced", KmemInvariants::nothingFreedReferenced),
-            Invariant.of("NoUnderflow", KmemInvariants::noUnderflow),
+            Invariant.of("NoUnderflow", KmemInvariants::noUnderflow).readingMemcgsOnly(),
             Invariant.of("Hierarchy", KmemInvariants::hierarchy),
             Invariant.of("NoLeakAtQuiescence", KmemInvariants::noLeakAtQuiescence),
             Invariant.of("NoObjcgLeakAtQuiescence", KmemInvariants::noObjcgLeakAtQuiescence),

@@ -159,10 +159,11 @@ public final class StockPart implements ProtocolPart {
     public void snapshot(Machine m, List<Object> out, boolean frames) {
         Mm mm = m.mm();
         int n = mm.config().stockSlots();
-        long[] a = new long[mm.cpus().size() * (2 * n + 1)];
+        int nc = mm.config().cpus();
+        long[] a = new long[nc * (2 * n + 1)];
         int k = 0;
-        for (Cpu c : mm.cpus()) {
-            MemcgStock st = MemcgStock.of(c);
+        for (int ci = 0; ci < nc; ci++) {
+            MemcgStock st = MemcgStock.of(mm.cpu(ci));
             for (int i = 0; i < n; i++) {
                 a[k++] = st.slotMemcg(i) == null ? 0 : st.slotMemcg(i).id() + 1;
                 a[k++] = st.slotPages(i);

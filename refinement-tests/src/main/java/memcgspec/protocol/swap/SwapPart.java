@@ -352,28 +352,23 @@ public final class SwapPart implements ProtocolPart {
         }
     }
 
-    /** The memsw and swap counters, lifetime and css references of every memcg; memsw parts; slots; each CPU's slot. */
+    /**
+     * The memsw and swap counters, lifetime and css references of every memcg; each CPU's slot;
+     * the slots, as the device's copy ({@link SwapDevice#slots}: equal copies hold equal fields,
+     * and the copy is made again only after a write, so that a step that writes no slot finds the
+     * same copy).
+     */
     @Override
     public void snapshot(Machine m, List<Object> out, boolean frames) {
         Mm mm = m.mm();
         Mm.Config shape = mm.config();
-        SwapDevice d = mm.swap();
-        int nm = frames ? shape.nMemcg() + 1 : 0, ns = d.size(), nc = shape.cpus();
-        long[] a = new long[nm * memcgRowWidth() + ns * 5 + nc];
+        int nm = frames ? shape.nMemcg() + 1 : 0, nc = shape.cpus();
+        long[] a = new long[nm * memcgRowWidth() + nc];
         int k = 0;
         for (int i = 0; i < nm; i++) k = memcgRow(mm, i, a, k);
-        SwapDevice.Slots slots = d.slots(); // one taking of the swap lock
-        for (int s = 0; s < ns; s++) {
-            a[k++] = slots.allocated()[s] ? 1 : 0;
-            a[k++] = slots.count()[s];
-            a[k++] = slots.hasCache()[s] ? 1 : 0;
-            Folio f = slots.cached()[s];
-            a[k++] = f == null ? 0 : f.id() + 1;
-            MemCgroup r = slots.record()[s];
-            a[k++] = r == null ? 0 : r.id() + 1;
-        }
         for (int i = 0; i < nc; i++) a[k++] = SwapSteps.of(mm.cpu(i)).slot() + 1;
         out.add(a);
+        out.add(mm.swap().slots()); // one taking of the swap lock
     }
 
     /** The swap-cache folios. */

@@ -31,7 +31,7 @@ class KmemTallyTest {
     @ValueSource(strings = {"kmem", "stock"})
     void tallyFromObjcgSumsEqualsThePageByPageTally(String protocol) {
         Protocol p = Protocols.byName(protocol).orElseThrow();
-        int repointedWithPages = 0;
+        int repointedWithPages = 0, reused = 0, computed = 0;
         for (Protocol.Setup setup : p.setups()) {
             ProtocolWorkload w = new ProtocolWorkload(p, setup);
             for (int run = 0; run < 3; run++) {
@@ -39,6 +39,7 @@ class KmemTallyTest {
                 Touches touches = m.mm().track();
                 Census kept = new Census(m);
                 Random r = new Random(31 * run + setup.name().hashCode());
+                KmemInvariants.Tally last = null;
                 for (int k = 0; k < 400; k++) {
                     try {
                         w.randomStep(m, r).apply(m);
@@ -54,6 +55,10 @@ class KmemTallyTest {
                     assertArrayEquals(byPage[1], t.kown, "kown " + where);
                     assertArrayEquals(byPage[2], t.ksub, "ksub " + where);
                     assertArrayEquals(byPage[3], t.excess, "excess " + where);
+                    // after a step that wrote no kmem page and no memcg, the previous tally's values are taken over
+                    if (last != null && t.kown == last.kown) reused++;
+                    else computed++;
+                    last = t;
                     for (int o = 1; o < kept.kpagesOf.length; o++) {
                         ObjCgroup g = m.mm().objcg(o);
                         if (kept.kpagesOf[o] > 0 && g.memcg() != null && g.memcg() != m.mm().memcg(o)) repointedWithPages++;
@@ -62,6 +67,38 @@ class KmemTallyTest {
             }
         }
         assertTrue(repointedWithPages > 0, "no run repointed an objcg that names kmem pages");
+        assertTrue(reused > 0 && computed > 0, "taken over " + reused + ", computed " + computed + ": both must occur");
+    }
+
+    /**
+     * A kept census whose write log missed the steps' writes takes the previous tally's page
+     * values over, stale: the comparison above would see it.
+     */
+    @org.junit.jupiter.api.Test
+    void aMissedWriteLeavesTheTakenOverTallyStale() {
+        Protocol p = Protocols.byName("kmem").orElseThrow();
+        ProtocolWorkload w = new ProtocolWorkload(p, p.setups().get(0));
+        Machine m = w.create();
+        Touches touches = m.mm().track();
+        Census kept = new Census(m);
+        kept.refresh(touches);
+        KmemInvariants.tally(kept);
+        m.mm().track(); // the census' log no longer sees writes
+        Random r = new Random(5);
+        boolean stale = false;
+        for (int k = 0; k < 400 && !stale; k++) {
+            try {
+                w.randomStep(m, r).apply(m);
+            } catch (StepRefused refused) {
+                // nothing changed
+            }
+            kept.refresh(touches);
+            KmemInvariants.Tally t = KmemInvariants.tally(kept);
+            long[][] byPage = byPage(new Census(m));
+            stale = !java.util.Arrays.equals(byPage[1], t.kown) || !java.util.Arrays.equals(byPage[3], t.excess)
+                    || !java.util.Arrays.equals(byPage[0], t.pages);
+        }
+        assertTrue(stale, "400 random kmem steps never changed the kmem tallies?");
     }
 
     /** pages, kown, ksub and excess summed over every kmem page's row (Kmem.tla's definitions). */
