@@ -74,14 +74,22 @@ class StockLincheckTest {
         }
 
         void invariants() {
-            for (Cpu c : mm.cpus()) PathLincheck.require(c.pc() == Pc.IDLE, "not idle: " + c);
-            List<String> v = StockProtocol.PROTOCOL.check(Machine.of(mm));
-            PathLincheck.require(v.isEmpty(), "invariants: " + v);
-            try {
-                Stress.drainAndCheck(StockProtocol.PROTOCOL, SETUP, mm, "the drain");
-            } catch (AssertionError e) {
-                throw new IllegalStateException(e.getMessage());
-            }
+            endChecks(SETUP, mm);
+        }
+    }
+
+    /**
+     * The checks after each interleaving (StockUserLincheckTest's too): every CPU idle, every
+     * invariant of {@link StockProtocol#PROTOCOL}, then the drain with its end checks.
+     */
+    static void endChecks(Protocol.Setup setup, Mm mm) {
+        for (Cpu c : mm.cpus()) PathLincheck.require(c.pc() == Pc.IDLE, "not idle: " + c);
+        List<String> v = StockProtocol.PROTOCOL.check(Machine.of(mm));
+        PathLincheck.require(v.isEmpty(), "invariants: " + v);
+        try {
+            Stress.drainAndCheck(StockProtocol.PROTOCOL, setup, mm, "the drain");
+        } catch (AssertionError e) {
+            throw new IllegalStateException(e.getMessage());
         }
     }
 

@@ -7,15 +7,12 @@ import memcgspec.impl.Folio;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.MemcgStock;
 import memcgspec.impl.Mm;
-import memcgspec.impl.Pc;
 import memcgspec.impl.StepRefused;
 import memcgspec.impl.charge.ChargePaths;
 import memcgspec.impl.stock.StockPaths;
 import memcgspec.impl.swap.SwapPaths;
-import memcgspec.protocol.Machine;
 import memcgspec.protocol.PathLincheck;
 import memcgspec.protocol.Protocol;
-import memcgspec.protocol.Stress;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
@@ -113,20 +110,9 @@ class StockUserLincheckTest {
             }
         }
 
-        void invariants() {
-            for (Cpu c : mm.cpus()) PathLincheck.require(c.pc() == Pc.IDLE, "not idle: " + c);
-            List<String> v = StockProtocol.PROTOCOL.check(Machine.of(mm));
-            PathLincheck.require(v.isEmpty(), "invariants: " + v);
-            try {
-                Stress.drainAndCheck(StockProtocol.PROTOCOL, setup, mm, "the drain");
-            } catch (AssertionError e) {
-                throw new IllegalStateException(e.getMessage());
-            }
-        }
-
         @Validate
         public void validate() {
-            PathLincheck.unanalysed(this::invariants);
+            PathLincheck.unanalysed(() -> StockLincheckTest.endChecks(setup, mm));
         }
     }
 
