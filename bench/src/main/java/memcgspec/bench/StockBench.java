@@ -4,10 +4,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import memcgspec.impl.Cpu;
+import memcgspec.impl.KmemPage;
 import memcgspec.impl.MemCgroup;
 import memcgspec.impl.MemcgStock;
 import memcgspec.impl.Mm;
 import memcgspec.impl.PageCounter;
+import memcgspec.impl.kmem.KmemPaths;
+import memcgspec.impl.stock.StockPaths;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -41,6 +44,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       drained (drain_stock: 64 pages uncharged, css_put), so that the next call misses again. In
  *       the kernel a miss is followed by up to 63 hits: per page, a miss costs about
  *       (stockMissPair + 63 x stockHitPair) / 64.</li>
+ *   <li>{@code kmemStockPath}: a whole kmem page's life through the stock, as the stress runs and
+ *       the CPU's tasks run it ({@link StockPaths}): KmemAlloc (a free kmem page, the memcg's
+ *       objcg, its reference), get_mem_cgroup_from_objcg (rcu, css_tryget), try_charge_memcg
+ *       (ConsumeStock, or a batch on a miss), then KmemFree, get_mem_cgroup_from_objcg again and
+ *       KmemUncharge into the stock (refill_stock). Every step is a {@code StockSteps} or
+ *       {@code KmemSteps} method with its guards, the CPU's program counter and its refusals.</li>
+ *   <li>{@code kmemCounterPath}: the same life on a machine without a stock ({@link KmemPaths}):
+ *       the charge and the uncharge through the page counters.</li>
  * </ul>
  * {@code memcgs}: {@code same} (every thread charges memcg 3) or {@code siblings} (thread i
  * charges memcg 3 + i, leaves under the same parent). Run with {@code -t 1} and {@code -t 2}
@@ -60,13 +71,18 @@ public class StockBench {
         public String memcgs;
 
         Mm mm;
+        /** The same machine without a stock, for {@code kmemCounterPath}. */
+        Mm plain;
         final AtomicLong counter = new AtomicLong();
         final AtomicInteger nextCpu = new AtomicInteger();
 
         @Setup(Level.Trial)
         public void setUp() {
             // 4 CPUs (JMH threads take one each), memcgs 0..6 with fan-out 2, no limit in the way
-            mm = new Mm(new Mm.Config(4, 0, 0, 6, 2, 1L << 40).withStock(64, 7));
+            // and 16 kmem page frames: each CPU's path scans from 7 x its id, so two threads do not meet
+            Mm.Config shape = new Mm.Config(4, 0, 0, 6, 2, 1L << 40).withKmem(16);
+            mm = new Mm(shape.withStock(64, 7));
+            plain = new Mm(shape);
         }
 
         /** The memcg a thread on CPU id charges: 3 for every thread ({@code same}), else leaf 3 + id. */
@@ -112,6 +128,23 @@ public class StockBench {
         }
     }
 
+    /** One thread's CPU on each machine, and its memcg: the kmem paths. */
+    @State(Scope.Thread)
+    public static class KmemCpu {
+        Cpu cpu, plainCpu;
+        MemCgroup memcg, plainMemcg;
+        final KmemPage[] page = new KmemPage[1];
+
+        @Setup(Level.Trial)
+        public void setUp(Machine m) {
+            int id = m.nextCpu.getAndIncrement();
+            cpu = m.mm.cpu(id);
+            memcg = m.memcgFor(id);
+            plainCpu = m.plain.cpu(id);
+            plainMemcg = m.plain.memcg(memcg.id());
+        }
+    }
+
     /** try_charge_memcg's batch (MEMCG_CHARGE_BATCH). */
     static final int BATCH = 64;
 
@@ -143,5 +176,22 @@ public class StockBench {
         t.stock.refill(t.memcg, 1, null);
         t.stock.drainAll();
         return true;
+    }
+
+    @Benchmark
+    public StockPaths.Charged kmemStockPath(KmemCpu t) {
+        StockPaths.Charged c = StockPaths.allocKmemPage(t.cpu, t.memcg, null, t.page);
+        if (t.page[0] == null) throw new IllegalStateException("no kmem page charged: " + c);
+        if (!StockPaths.freeKmemPage(t.cpu, t.page[0], null)) throw new IllegalStateException("not freed: " + t.page[0]);
+        t.page[0] = null;
+        return c;
+    }
+
+    @Benchmark
+    public KmemPage kmemCounterPath(KmemCpu t) {
+        KmemPage k = KmemPaths.allocKmemPage(t.plainCpu, t.plainMemcg);
+        if (k == null) throw new IllegalStateException("no kmem page charged");
+        if (!KmemPaths.freeKmemPage(t.plainCpu, k)) throw new IllegalStateException("not freed: " + k);
+        return k;
     }
 }

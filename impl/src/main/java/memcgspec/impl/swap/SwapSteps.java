@@ -34,6 +34,8 @@ public final class SwapSteps implements CpuPart {
     private final Mm mm;
     /** The swap slot this CPU works on, or -1 (the swap-in steps, {@link SwapinSteps}, share it). */
     int slot = -1;
+    /** This CPU's swap-in steps, made at first use (they hold no state but this part and the CPU). */
+    private SwapinSteps swapin;
 
     private SwapSteps(Cpu cpu) {
         this.cpu = cpu;
@@ -57,6 +59,13 @@ public final class SwapSteps implements CpuPart {
 
     public Cpu cpu() {
         return cpu;
+    }
+
+    /** The swap-in steps of this CPU: one object per part, so a step's look-up allocates nothing. */
+    SwapinSteps swapin() {
+        SwapinSteps s = swapin;
+        if (s == null) swapin = s = new SwapinSteps(this);
+        return s;
     }
 
     /** The swap slot this CPU works on, or -1. */

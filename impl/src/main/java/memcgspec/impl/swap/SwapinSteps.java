@@ -27,7 +27,7 @@ public final class SwapinSteps implements ChargeCaller {
     private final Cpu cpu;
     private final Mm mm;
 
-    private SwapinSteps(SwapSteps state) {
+    SwapinSteps(SwapSteps state) {
         this.state = state;
         this.cpu = state.cpu();
         this.mm = cpu.mm();
@@ -35,7 +35,7 @@ public final class SwapinSteps implements ChargeCaller {
 
     /** The swap-in steps of CPU {@code cpu}. */
     public static SwapinSteps of(Cpu cpu) {
-        return new SwapinSteps(SwapSteps.of(cpu));
+        return SwapSteps.of(cpu).swapin();
     }
 
     public Cpu cpu() {
